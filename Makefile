@@ -1,0 +1,35 @@
+# pymc-slt — the two commands users need are `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || echo python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install test test-all demo lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "pymc-slt needs Python >= 3.12 (pyenv: see .python-version)"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile -q
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+demo: $(STAMP)
+	$(BIN)/pymc-slt demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,104 @@
+"""Pointwise log-likelihoods, the number of observations n and n L_n(w), from DataTrees.
+
+Convention (used everywhere in pymc-slt): observations are indexed by the **first axis** of each
+observed variable; trailing axes (the outputs of a multi-output regression, say) are summed into one
+term ``log p(y_i | x_i, w)``. If several observed variables share the length of that first axis,
+they are joint measurements of the same n units and their terms are added; otherwise they are
+separate data sets and their terms are concatenated (n is then the total). A 0-d observed variable
+counts as one observation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import xarray as xr
+
+__all__ = [
+    "OBS_DIM",
+    "count_observations",
+    "energy",
+    "log_likelihood_group",
+    "pointwise_log_likelihood",
+]
+
+#: Name of the observation dimension of :func:`pointwise_log_likelihood`.
+OBS_DIM = "obs_id"
+_SAMPLE_DIMS = ("chain", "draw")
+
+
+def count_observations(shapes: Mapping[str, tuple[int, ...]]) -> int:
+    """Number of observations n from the shapes of the observed variables (module convention)."""
+    lengths = [shape[0] if len(shape) else 1 for shape in shapes.values()]
+    if not lengths:
+        raise ValueError("there is no observed variable, so n is undefined.")
+    return lengths[0] if len(set(lengths)) == 1 else int(sum(lengths))
+
+
+def log_likelihood_group(data: xr.DataTree | xr.Dataset) -> xr.Dataset:
+    """The ``log_likelihood`` group of ``data`` as a Dataset, with a clear error if absent."""
+    if isinstance(data, xr.DataTree):
+        if "log_likelihood" not in data.children:
+            raise ValueError(
+                "data has no log_likelihood group; sample with pymc_slt.sample_tempered, or call "
+                "pm.compute_log_likelihood(idata, model=model) first."
+            )
+        return data["log_likelihood"].to_dataset()
+    if isinstance(data, xr.Dataset):
+        return data
+    raise TypeError(
+        f"data must be an xarray.DataTree with a log_likelihood group, got {type(data).__name__}."
+    )
+
+
+def _select(ds: xr.Dataset, var_names: Sequence[str] | None) -> list[str]:
+    names = list(ds.data_vars)
+    if var_names is None:
+        return names
+    missing = [v for v in var_names if v not in names]
+    if missing:
+        raise ValueError(
+            f"var_name {missing} not in the log_likelihood group; choose from {names}."
+        )
+    return list(var_names)
+
+
+def pointwise_log_likelihood(
+    data: xr.DataTree | xr.Dataset, var_names: Sequence[str] | None = None
+) -> xr.DataArray:
+    """``log p(y_i | x_i, w)`` per draw and observation, dims ``(chain, draw, obs_id)``.
+
+    Parameters
+    ----------
+    data : xarray.DataTree or xarray.Dataset
+        A DataTree with a ``log_likelihood`` group (elementwise, as ``pm.compute_log_likelihood``
+        writes it), or that group as a Dataset.
+    var_names : sequence of str, optional
+        Observed variables to use; default all of them.
+    """
+    ds = log_likelihood_group(data)
+    names = _select(ds, var_names)
+    parts = []
+    for name in names:
+        da = ds[name]
+        extra = [d for d in da.dims if d not in _SAMPLE_DIMS]
+        if not extra:
+            da = da.expand_dims(OBS_DIM, axis=-1)
+        else:
+            da = da.sum(extra[1:]) if len(extra) > 1 else da
+            da = da.rename({extra[0]: OBS_DIM}).drop_vars(OBS_DIM, errors="ignore")
+        parts.append(da.transpose(*_SAMPLE_DIMS, OBS_DIM))
+    lengths = {p.sizes[OBS_DIM] for p in parts}
+    if len(lengths) == 1:
+        out = sum(parts[1:], parts[0])
+    else:
+        out = xr.concat(parts, dim=OBS_DIM)
+    out.name = "log_likelihood"
+    return out
+
+
+def energy(data: xr.DataTree | xr.Dataset, var_names: Sequence[str] | None = None) -> xr.DataArray:
+    """:math:`n L_n(w) = -\\sum_i \\log p(y_i \\mid x_i, w)` per draw, dims ``(chain, draw)``."""
+    out = -pointwise_log_likelihood(data, var_names).sum(OBS_DIM)
+    out.name = "nLn"
+    return out

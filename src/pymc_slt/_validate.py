@@ -1,0 +1,173 @@
+"""Validators shared by the public functions.
+
+Each raises a ``ValueError`` or ``TypeError`` whose message says which argument was wrong, what
+it was, what is allowed and what to do instead. They are called at the public boundary, before any
+compilation or sampling, so bad input never surfaces as an error from deep inside PyTensor.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pymc as pm
+
+__all__ = [
+    "validate_beta",
+    "validate_betas",
+    "validate_model",
+    "validate_positive_int",
+    "validate_random_seed",
+]
+
+
+def validate_beta(beta: Any, name: str = "beta") -> float:
+    """Return ``beta`` as a float after checking it is a finite number > 0.
+
+    Raises
+    ------
+    TypeError
+        If ``beta`` is not a real number.
+    ValueError
+        If ``beta`` is not finite or not > 0.
+    """
+    if isinstance(beta, bool) or not isinstance(beta, numbers.Real | np.floating | np.integer):
+        if isinstance(beta, np.ndarray) and beta.ndim == 0:
+            beta = beta.item()
+        else:
+            raise TypeError(
+                f"{name} must be a real number (the inverse temperature), got "
+                f"{type(beta).__name__} {beta!r}; {name}=1.0 is the ordinary posterior."
+            )
+    value = float(beta)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(
+            f"{name} must be finite and > 0, got {value!r}; {name}=1.0 is the ordinary posterior, "
+            f"0 < {name} < 1 flattens the likelihood and {name} > 1 sharpens it."
+        )
+    return value
+
+
+def validate_betas(betas: Any, name: str = "betas") -> np.ndarray:
+    """Return ``betas`` as a 1-D float array of finite, positive, distinct values.
+
+    Raises
+    ------
+    TypeError
+        If ``betas`` is a scalar, a string or holds non-numbers.
+    ValueError
+        If it is empty, not 1-D, or any entry is not finite and > 0, or values repeat.
+    """
+    if isinstance(betas, str | bytes) or np.ndim(betas) == 0:
+        raise TypeError(
+            f"{name} must be a 1-D sequence of inverse temperatures, got {type(betas).__name__} "
+            f"{betas!r}; for a single value use sample_tempered(model, beta=...)."
+        )
+    try:
+        arr = np.asarray(betas, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be a 1-D sequence of real numbers, got {betas!r}.") from err
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(
+            f"{name} is empty; give at least one inverse temperature, e.g. [0.5, 1.0]."
+        )
+    bad = ~np.isfinite(arr) | (arr <= 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} must hold finite values > 0, got {name}[{i}] = {arr[i]!r}; "
+            "beta=1.0 is the ordinary posterior."
+        )
+    if np.unique(arr).size != arr.size:
+        raise ValueError(f"{name} holds repeated values {arr.tolist()}; give each beta once.")
+    return arr
+
+
+def validate_positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    """Return ``value`` as an int after checking it is an integer >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an integer >= {minimum}, got {type(value).__name__} {value!r}."
+        )
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    return int(value)
+
+
+def validate_random_seed(random_seed: Any) -> int | None:
+    """Return an int seed (or None) from an int, a ``numpy.random.Generator`` or None."""
+    if random_seed is None:
+        return None
+    if isinstance(random_seed, np.random.Generator):
+        return int(random_seed.integers(2**31))
+    if isinstance(random_seed, bool) or not isinstance(random_seed, numbers.Integral):
+        raise TypeError(
+            "random_seed must be None, a non-negative int or a numpy Generator, got "
+            f"{type(random_seed).__name__} {random_seed!r}."
+        )
+    if random_seed < 0:
+        raise ValueError(f"random_seed must be >= 0, got {random_seed}.")
+    return int(random_seed)
+
+
+def validate_model(model: Any, name: str = "model") -> pm.Model:
+    """Check that ``model`` is a PyMC model with observed data that is finite.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a ``pm.Model``.
+    ValueError
+        If it has no observed variable, or an observed variable holds NaN or inf (PyMC would
+        silently impute those entries as parameters, which changes n and the likelihood).
+    """
+    if not isinstance(model, pm.Model):
+        raise TypeError(
+            f"{name} must be a pymc.Model, got {type(model).__name__}; build it with "
+            "`with pm.Model() as model: ...` or a builder from pymc_slt.models."
+        )
+    if not model.observed_RVs:
+        raise ValueError(
+            f"{name} has no observed variable, so there is no likelihood to temper; pass "
+            "`observed=` data to the likelihood, e.g. pm.Normal('y', mu, sigma, observed=y)."
+        )
+    for rv in model.observed_RVs:
+        data = observed_array(model, rv.name)
+        if data.dtype.kind in "fc" and not np.all(np.isfinite(data)):
+            n_bad = int(np.size(data) - np.isfinite(data).sum())
+            raise ValueError(
+                f"observed data of {rv.name!r} in {name} holds {n_bad} NaN/inf value(s); drop or "
+                "impute them before building the model (SLT quantities need fully observed data)."
+            )
+    if any(name.endswith("_unobserved") for name in model.named_vars) and any(
+        name.endswith("_observed") for name in model.named_vars
+    ):
+        raise ValueError(
+            f"{name} imputes missing observations (PyMC split an observed variable into "
+            "'_observed'/'_unobserved' parts); drop the missing rows before building the model."
+        )
+    return model
+
+
+def observed_array(model: pm.Model, name: str) -> np.ndarray:
+    """The observed values of the observed variable ``name`` as a NumPy array."""
+    from pymc.backends.arviz import extract_obs_data
+
+    rv = model[name]
+    return np.asarray(extract_obs_data(model.rvs_to_values[rv]))
+
+
+def check_sequence_of_str(value: Sequence[str] | None, name: str) -> list[str] | None:
+    """Return a list of names, accepting None, a single string or a sequence of strings."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    out = list(value)
+    if not all(isinstance(v, str) for v in out):
+        raise TypeError(f"{name} must be a string or a sequence of strings, got {value!r}.")
+    return out

@@ -1,0 +1,1 @@
+"""Numbers from draws: WAIC, WBIC, learning coefficients, Fisher information, theory values."""
