@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 __all__ = ["track"]
 
-T = TypeVar("T")
 
-
-def track(items: Iterable[T], *, total: int, description: str, enabled: bool) -> Iterator[T]:
+def track[T](items: Iterable[T], *, total: int, description: str, enabled: bool) -> Iterator[T]:
     """Yield ``items``, showing a rich progress bar (``description``, count, elapsed) if enabled."""
     if not enabled:
         yield from items

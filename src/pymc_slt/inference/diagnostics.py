@@ -70,5 +70,8 @@ def check_mixing(data: xr.DataTree, *, sampler: str = "nuts") -> MixingReport:
     if np.isfinite(max_rhat) and max_rhat > RHAT_MAX:
         problems.append(f"max r_hat {max_rhat:.3f} > {RHAT_MAX}")
     if sampler == "nuts" and np.isfinite(min_ess) and min_ess < ESS_PER_CHAIN_MIN * n_chains:
-        problems.append(f"min bulk ESS {min_ess:.0f} < {ESS_PER_CHAIN_MIN} per chain")
+        problems.append(
+            f"min bulk ESS {min_ess:.0f} < {ESS_PER_CHAIN_MIN * n_chains} "
+            f"({ESS_PER_CHAIN_MIN} per chain)"
+        )
     return MixingReport(n_div, max_rhat, min_ess, tuple(problems))

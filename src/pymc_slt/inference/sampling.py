@@ -1,9 +1,9 @@
 """Draws from the tempered posterior p_β(w) ∝ φ(w) exp(−β n L_n(w)) of any PyMC model.
 
 :func:`sample_tempered` samples one β; :func:`sample_ladder` samples a list of β with the model
-compiled **once** (nutpie ``compile_pymc_model`` then ``with_data(beta=…)`` per rung). Both return an
-``xarray.DataTree`` that ArviZ reads, whose ``log_likelihood`` group holds the **untempered**
-pointwise ``log p(y_i | x_i, w)`` (what WAIC, LOO, WBIC and λ estimators need).
+compiled **once** (nutpie ``compile_pymc_model``, then ``with_data(beta=…)`` per rung). Both
+return an ``xarray.DataTree`` that ArviZ reads, whose ``log_likelihood`` group holds the
+**untempered** pointwise ``log p(y_i | x_i, w)`` (what WAIC, LOO, WBIC and λ estimators need).
 
 Samplers
 --------
@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
+import nutpie
 import pymc as pm
 import xarray as xr
 from pymc.backends.arviz import (
@@ -111,8 +112,6 @@ def _log_likelihood(posteriors: list[xr.Dataset], model: pm.Model) -> list[xr.Da
 
 
 def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, nuts) -> xr.DataTree:
-    import nutpie
-
     return nutpie.sample(
         compiled,
         draws=draws,
@@ -233,20 +232,20 @@ def sample_tempered(
     >>> dt.attrs["beta"], dt.attrs["n"]
     (0.5, 3)
     """
-    ladder = sample_ladder(
+    children = _sample_rungs(
         model,
-        [validate_beta(beta)],
+        np.array([validate_beta(beta)]),
         draws=draws,
         tune=tune,
         chains=chains,
         sampler=sampler,
         random_seed=random_seed,
-        progressbar=progressbar,
+        sampler_progress=progressbar,
+        ladder_progress=False,
         nuts=nuts,
         smc=smc,
-        _single=True,
     )
-    return ladder
+    return children[0]
 
 
 def sample_ladder(
@@ -261,7 +260,6 @@ def sample_ladder(
     progressbar: bool = True,
     nuts: dict[str, Any] | None = None,
     smc: dict[str, Any] | None = None,
-    _single: bool = False,
 ) -> xr.DataTree:
     """Sample the tempered posterior at each β of a ladder, compiling the model once.
 
@@ -300,34 +298,69 @@ def sample_ladder(
     [0.25, 1.0]
     """
     betas_arr = np.sort(validate_betas(betas))
-    _check_common(draws, tune, chains, sampler)
-    tm = tempered(model, float(betas_arr[0]))
-    n = n_observations(tm.model)
-    seeds = _spawn_seeds(random_seed, len(betas_arr))
-    raws = []
-    if sampler == "nuts":
-        import nutpie
+    children = _sample_rungs(
+        model,
+        betas_arr,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        sampler=sampler,
+        random_seed=random_seed,
+        sampler_progress=progressbar and sampler == "smc",
+        ladder_progress=progressbar and sampler == "nuts",
+        nuts=nuts,
+        smc=smc,
+    )
+    root = xr.DataTree(children={f"rung_{k}": child for k, child in enumerate(children)})
+    first = children[0].attrs
+    root.attrs.update(
+        {"betas": betas_arr, "n": first["n"], "sampler": sampler, "model": first["model"]}
+    )
+    return root
 
+
+def _sample_rungs(
+    model: pm.Model,
+    betas: np.ndarray,
+    *,
+    draws: int,
+    tune: int,
+    chains: int,
+    sampler: str,
+    random_seed: Any,
+    sampler_progress: bool,
+    ladder_progress: bool,
+    nuts: dict[str, Any] | None,
+    smc: dict[str, Any] | None,
+) -> list[xr.DataTree]:
+    """Sample each β of ``betas`` (validated) and return one assembled DataTree per rung."""
+    _check_common(draws, tune, chains, sampler)
+    tm = tempered(model, float(betas[0]))
+    n = n_observations(tm.model)
+    seeds = _spawn_seeds(random_seed, len(betas))
+    rungs = track(
+        zip(betas, seeds, strict=True),
+        total=len(seeds),
+        description="β ladder",
+        enabled=ladder_progress,
+    )
+    if sampler == "nuts":
         compiled = nutpie.compile_pymc_model(tm.model)
-        rungs = zip(betas_arr, seeds, strict=True)
-        inner_bar = progressbar and _single
-        for beta, seed in track(
-            rungs, total=len(seeds), description="β ladder", enabled=progressbar and not _single
-        ):
-            run = compiled.with_data(**{tm.beta_name: np.asarray(beta, dtype=float)})
-            raws.append(
-                _run_nuts(
-                    run,
-                    draws=draws,
-                    tune=tune,
-                    chains=chains,
-                    seed=seed,
-                    progressbar=inner_bar,
-                    nuts=nuts,
-                )
+        raws = [
+            _run_nuts(
+                compiled.with_data(**{tm.beta_name: np.asarray(beta, dtype=float)}),
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                seed=seed,
+                progressbar=sampler_progress,
+                nuts=nuts,
             )
+            for beta, seed in rungs
+        ]
     else:
-        for beta, seed in zip(betas_arr, seeds, strict=True):
+        raws = []
+        for beta, seed in rungs:
             pm.set_data({tm.beta_name: float(beta)}, model=tm.model)
             raws.append(
                 _run_smc(
@@ -335,31 +368,24 @@ def sample_ladder(
                     draws=draws,
                     chains=chains,
                     seed=seed,
-                    progressbar=progressbar,
+                    progressbar=sampler_progress,
                     smc=smc,
                 )
             )
     log_liks = _log_likelihood([r["posterior"].to_dataset() for r in raws], tm.model)
     groups = _model_groups(tm.model, tm.beta_name)
     name = model.name or "model"
-    children = {}
-    problems = []
-    for k, (beta, raw, ll) in enumerate(zip(betas_arr, raws, log_liks, strict=True)):
+    children, problems = [], []
+    for beta, raw, ll in zip(betas, raws, log_liks, strict=True):
         dt = _assemble(raw, ll, groups, beta=float(beta), n=n, sampler=sampler, model_name=name)
         report = check_mixing(dt, sampler=sampler)
         dt.attrs.update(report.as_attrs())
         if report.problems:
             problems.append((float(beta), report))
-        children[f"rung_{k}"] = dt
+        children.append(dt)
     if problems:
-        warnings.warn(
-            _mixing_message(problems, sampler), UserWarning, stacklevel=3 if _single else 2
-        )
-    if _single:
-        return children["rung_0"]
-    root = xr.DataTree(children=children)
-    root.attrs.update({"betas": betas_arr, "n": n, "sampler": sampler, "model": name})
-    return root
+        warnings.warn(_mixing_message(problems, sampler), UserWarning, stacklevel=3)
+    return children
 
 
 def _mixing_message(problems, sampler: str) -> str:

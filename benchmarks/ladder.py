@@ -1,0 +1,83 @@
+"""Cost of an 8-rung β ladder versus one single-β run and versus recompiling per β.
+
+Prints one table. Three ways to get tempered draws at 8 inverse temperatures of the same model:
+
+* ``single``: one ``slt.sample_tempered`` call at β = 1 (compile + sample + log-likelihood);
+* ``ladder``: one ``slt.sample_ladder`` call over 8 β (compiled once, ``with_data`` per rung);
+* ``naive``: per β, build the tempered model and call ``pm.sample`` (nutpie, recompiling each
+  time) followed by ``pm.compute_log_likelihood``.
+
+The goal is ladder / single < 2. A warm-up run first pays one-off JIT costs of the process so all
+three are timed warm. Run: ``.venv/bin/python benchmarks/ladder.py``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import pymc as pm
+
+import pymc_slt as slt
+
+DRAWS, TUNE, CHAINS = 1000, 1000, 4
+BETAS = np.geomspace(0.05, 1.0, 8)
+
+
+def _models():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 5))
+    with pm.Model(name="linear_d5") as linear:
+        w = pm.Normal("w", 0, 1, shape=5)
+        pm.Normal("y", x @ w, 1.0, observed=x @ rng.normal(size=5) + rng.normal(size=200))
+    xl = rng.normal(size=(500, 4))
+    with pm.Model(name="logistic_d4") as logistic:
+        w = pm.Normal("w", 0, 2, shape=4)
+        pm.Bernoulli("y", logit_p=xl @ w, observed=rng.random(500) < 1 / (1 + np.exp(-xl[:, 0])))
+    return [linear, logistic]
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _naive(model):
+    for beta in BETAS:
+        hot = slt.temper(model, float(beta))
+        idata = pm.sample(
+            draws=DRAWS,
+            tune=TUNE,
+            chains=CHAINS,
+            model=hot,
+            progressbar=False,
+            random_seed=1,
+            nuts_sampler="nutpie",
+        )
+        pm.compute_log_likelihood(idata, model=hot, progressbar=False)
+
+
+def main() -> None:
+    warnings.simplefilter("ignore")
+    common = {"draws": DRAWS, "tune": TUNE, "chains": CHAINS, "progressbar": False}
+    models = _models()
+    slt.sample_tempered(models[0], 1.0, random_seed=0, **common)  # warm-up
+    print(
+        f"{'model':<14}{'single (s)':>12}{'ladder x8 (s)':>15}{'naive x8 (s)':>14}"
+        f"{'ladder/single':>15}{'naive/ladder':>14}"
+    )
+    for model in models:
+        single = _timed(lambda m=model: slt.sample_tempered(m, 1.0, random_seed=1, **common))
+        ladder = _timed(lambda m=model: slt.sample_ladder(m, BETAS, random_seed=1, **common))
+        naive = _timed(lambda m=model: _naive(m))
+        print(
+            f"{model.name:<14}{single:>12.2f}{ladder:>15.2f}{naive:>14.2f}"
+            f"{ladder / single:>15.2f}{naive / ladder:>14.2f}"
+        )
+    print(f"draws={DRAWS} tune={TUNE} chains={CHAINS}; goal: ladder/single < 2")
+
+
+if __name__ == "__main__":
+    main()
