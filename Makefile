@@ -22,7 +22,7 @@ test-all: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 demo: $(STAMP)
-	$(BIN)/pymc-slt demo
+	$(BIN)/python examples/tempered_posterior.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

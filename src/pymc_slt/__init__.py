@@ -1,19 +1,24 @@
 """pymc-slt: Singular Learning Theory for PyMC models.
 
 Tempered (Gibbs) posteriors of any PyMC model, and from them the numbers singular learning theory
-asks for. See the README for a tour and ``DESIGN.md`` for the definitions.
+asks for. See the README for a tour and the docstrings for the definitions and references.
 """
 
 from pymc_slt import models
+from pymc_slt._loglik import energy, pointwise_log_likelihood
 from pymc_slt._version import __version__
+from pymc_slt.analysis import theory
 from pymc_slt.inference.sampling import n_observations, sample_ladder, sample_tempered
 from pymc_slt.models.tempering import temper
 
 __all__ = [
     "__version__",
+    "energy",
     "models",
     "n_observations",
+    "pointwise_log_likelihood",
     "sample_ladder",
     "sample_tempered",
     "temper",
+    "theory",
 ]

@@ -31,3 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
