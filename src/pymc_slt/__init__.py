@@ -8,10 +8,14 @@ from pymc_slt import models
 from pymc_slt._loglik import energy, pointwise_log_likelihood
 from pymc_slt._version import __version__
 from pymc_slt.analysis import theory
+from pymc_slt.analysis.waic import ELPDDataWAIC, waic
+from pymc_slt.analysis.wbic import WBICResult, wbic
 from pymc_slt.inference.sampling import n_observations, sample_ladder, sample_tempered
 from pymc_slt.models.tempering import temper
 
 __all__ = [
+    "ELPDDataWAIC",
+    "WBICResult",
     "__version__",
     "energy",
     "models",
@@ -21,4 +25,6 @@ __all__ = [
     "sample_tempered",
     "temper",
     "theory",
+    "waic",
+    "wbic",
 ]

@@ -85,7 +85,7 @@ def pointwise_log_likelihood(
         if not extra:
             da = da.expand_dims(OBS_DIM, axis=-1)
         else:
-            da = da.sum(extra[1:]) if len(extra) > 1 else da
+            da = da.sum(extra[1:], skipna=False) if len(extra) > 1 else da
             da = da.rename({extra[0]: OBS_DIM}).drop_vars(OBS_DIM, errors="ignore")
         parts.append(da.transpose(*_SAMPLE_DIMS, OBS_DIM))
     lengths = {p.sizes[OBS_DIM] for p in parts}
@@ -99,6 +99,6 @@ def pointwise_log_likelihood(
 
 def energy(data: xr.DataTree | xr.Dataset, var_names: Sequence[str] | None = None) -> xr.DataArray:
     """:math:`n L_n(w) = -\\sum_i \\log p(y_i \\mid x_i, w)` per draw, dims ``(chain, draw)``."""
-    out = -pointwise_log_likelihood(data, var_names).sum(OBS_DIM)
+    out = -pointwise_log_likelihood(data, var_names).sum(OBS_DIM, skipna=False)
     out.name = "nLn"
     return out

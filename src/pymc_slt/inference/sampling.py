@@ -226,7 +226,7 @@ def sample_tempered(
     >>> import numpy as np, pymc as pm, pymc_slt as slt
     >>> with pm.Model() as model:
     ...     w = pm.Normal("w", 0, 1)
-    ...     pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
+    ...     _ = pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
     >>> dt = slt.sample_tempered(model, beta=0.5, draws=200, tune=200, chains=2,
     ...                          random_seed=1, progressbar=False)
     >>> dt.attrs["beta"], dt.attrs["n"]
@@ -291,7 +291,7 @@ def sample_ladder(
     >>> import numpy as np, pymc as pm, pymc_slt as slt
     >>> with pm.Model() as model:
     ...     w = pm.Normal("w", 0, 1)
-    ...     pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
+    ...     _ = pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
     >>> dt = slt.sample_ladder(model, [0.25, 1.0], draws=200, tune=200, chains=2,
     ...                        random_seed=1, progressbar=False)
     >>> [float(child.attrs["beta"]) for child in dt.children.values()]

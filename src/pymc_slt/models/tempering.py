@@ -121,7 +121,7 @@ def temper(model: pm.Model, beta: float = 1.0) -> pm.Model:
     >>> import numpy as np, pymc as pm, pymc_slt as slt
     >>> with pm.Model() as model:
     ...     w = pm.Normal("w", 0, 1)
-    ...     pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
+    ...     _ = pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
     >>> hot = slt.temper(model, beta=0.5)
     >>> float(hot["beta"].get_value())
     0.5
