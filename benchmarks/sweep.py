@@ -1,0 +1,116 @@
+"""Speed-up of a sweep on 2 local worker processes over 1, and what one task costs.
+
+Prints one table (default): the same grid of 8 NUTS tasks (normal crossing and reduced-rank
+regression, n = 100, 500 draws + 500 tuning steps × 2 chains, E_β[n L_n] at one β) run with
+:func:`pymc_slt.run_sweep` on
+
+* ``1 worker``: a process pool of one worker, ``task_cores=1`` (chains one after the other);
+* ``1 worker, 2 cores``: one worker whose tasks sample their 2 chains on 2 threads;
+* ``2 workers``: a pool of two workers, ``task_cores=1`` (the default on a 2-core machine).
+
+Each row uses a fresh store, so every task runs; wall time includes starting the worker
+processes (``spawn``: each imports PyMC, about 5 s). Ideal speed-up on 2 cores is 2; the numbers
+are noisy on a shared machine and nothing is asserted.
+
+``--per-task`` prints instead the cost of one task by model size: import time, the first task
+(which compiles the model with numba), a second task of the same model (new data, compiled
+again), and the peak resident memory of the process, each model in a fresh process.
+
+Run: ``.venv/bin/python benchmarks/sweep.py [--per-task]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pymc_slt.inference.sweep as sw
+
+SAMPLER = {"draws": 500, "tune": 500, "chains": 2}
+MODELS = [
+    {
+        "builder": "normal_crossing",
+        "builder_kwargs": {"powers": [1, 2]},
+        "simulator_kwargs": {"powers": [1, 2]},
+    },
+    {
+        "builder": "reduced_rank_regression",
+        "builder_kwargs": {"H": 2},
+        "simulator_kwargs": {"M": 3, "N": 3, "r": 1},
+    },
+]
+SIZES = {
+    "normal crossing (d=2)": MODELS[0],
+    "RRR M=N=3, H=2 (d=12)": MODELS[1],
+    "RRR M=N=6, H=4 (d=48)": {
+        "builder": "reduced_rank_regression",
+        "builder_kwargs": {"H": 4},
+        "simulator_kwargs": {"M": 6, "N": 6, "r": 2},
+    },
+    "tanh M=2, H=6 (d=18)": {
+        "builder": "tanh_network",
+        "builder_kwargs": {"H": 6},
+        "simulator_kwargs": {"M": 2},
+    },
+}
+PER_TASK = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+import pymc_slt.inference.sweep as sw
+t1 = time.perf_counter()
+model, n = json.loads(sys.argv[1]), int(sys.argv[2])
+out = [t1 - t0]
+for seed in (0, 1):
+    sampler = json.loads(sys.argv[3])
+    task = sw.SweepTask(**model, n=n, seed=seed, quantities=["energy"], sampler=sampler)
+    outcome = sw.run_task(task)
+    assert outcome.status == "ok", outcome.errors
+    out.append(outcome.seconds)
+out.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(json.dumps(out))
+"""
+
+
+def _speedup() -> None:
+    tasks = sw.grid(MODELS, n=100, seeds=[0, 1, 2, 3], quantities="energy", sampler=SAMPLER)
+    rows = [("1 worker", 1, 1), ("1 worker, 2 cores", 1, 2), ("2 workers", 2, 1)]
+    print(f"{len(tasks)} tasks, {SAMPLER}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    print(f"{'run':<20}{'wall s':>9}{'s/task':>9}{'task s (mean)':>15}{'speed-up':>10}")
+    base = None
+    for label, workers, cores in rows:
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            table = sw.run_sweep(
+                tasks, store=Path(tmp), max_workers=workers, task_cores=cores, progressbar=False
+            )
+            wall = time.perf_counter() - start
+        assert (table["status"] == "ok").all(), table["error"].tolist()
+        base = base or wall
+        print(
+            f"{label:<20}{wall:>9.1f}{wall / len(tasks):>9.2f}{table['seconds'].mean():>15.2f}"
+            f"{base / wall:>10.2f}"
+        )
+
+
+def _per_task() -> None:
+    print(f"one task: E_β[n L_n], NUTS {SAMPLER}; load {os.getloadavg()[0]:.1f}")
+    print(
+        f"{'model':<24}{'n':>6}{'import s':>10}{'1st task s':>12}{'2nd task s':>12}{'peak MB':>9}"
+    )
+    for label, model in SIZES.items():
+        for n in (100, 1000):
+            args = [json.dumps(model), str(n), json.dumps(SAMPLER)]
+            out = subprocess.run(
+                [sys.executable, "-c", PER_TASK, *args], capture_output=True, text=True, check=True
+            )
+            imp, first, second, peak = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"{label:<24}{n:>6}{imp:>10.1f}{first:>12.1f}{second:>12.1f}{peak:>9.0f}")
+
+
+if __name__ == "__main__":  # the spawned worker processes import this file without running it
+    _per_task() if "--per-task" in sys.argv else _speedup()
