@@ -1,0 +1,109 @@
+"""``pymc-slt compare FILE.py [--out DIR]``: compare the models a Python file defines.
+
+The file defines either a dict ``models`` of name → ``pm.Model``, or functions without required
+arguments that return a ``pm.Model`` (each becomes a model named after the function). The table of
+:func:`pymc_slt.compare` is printed; with ``--out`` it is also written to ``DIR/compare.csv``
+together with a figure of the free-energy-scale criteria, ``DIR/criteria.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+import pymc as pm
+
+__all__ = ["add_parser", "load_models", "run"]
+
+
+def load_models(path: Path) -> dict[str, pm.Model]:
+    """The models defined by the Python file ``path`` (see the module docstring)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"FILE {str(path)!r} does not exist; pass a Python file path.")
+    namespace = runpy.run_path(str(path), run_name="pymc_slt_models")
+    if "models" in namespace:
+        models = namespace["models"]
+        if not isinstance(models, dict) or not all(
+            isinstance(m, pm.Model) for m in models.values()
+        ):
+            raise ValueError(f"{path}: `models` must be a dict of name -> pm.Model.")
+        return dict(models)
+    found = {}
+    for name, obj in namespace.items():
+        if name.startswith("_") or not inspect.isfunction(obj):
+            continue
+        if obj.__module__ != "pymc_slt_models":
+            continue  # imported helpers, not the user's builders
+        params = inspect.signature(obj).parameters.values()
+        if any(
+            p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            for p in params
+        ):
+            continue
+        model = obj()
+        if isinstance(model, pm.Model):
+            found[name] = model
+    if not found:
+        raise ValueError(
+            f"{path} defines no models: add a dict `models = {{'name': model, ...}}` or functions "
+            "without required arguments that return a pm.Model."
+        )
+    return found
+
+
+def _check_out(out: Path | None, force: bool) -> None:
+    if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise FileExistsError(
+            f"--out {str(out)!r} exists and is not an empty folder; choose a new folder or pass "
+            "--force to write into it."
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the subcommand; returns the exit code."""
+    from pymc_slt.analysis.compare import compare
+    from pymc_slt.analysis.plots import plot_criteria
+
+    try:
+        _check_out(args.out, args.force)
+        models = load_models(args.file)
+    except (FileNotFoundError, FileExistsError, ValueError) as err:
+        print(f"pymc-slt compare: {err}", file=sys.stderr)
+        return 2
+    table = compare(
+        models,
+        draws=args.draws,
+        tune=args.tune,
+        chains=args.chains,
+        random_seed=args.seed,
+        progressbar=not args.no_progress,
+    )
+    print(table.to_string(float_format=lambda v: f"{v:.3f}"))
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out / "compare.csv")
+        plot_criteria(table).savefig(args.out / "criteria.png", dpi=120, bbox_inches="tight")
+        print(f"wrote {args.out / 'compare.csv'} and {args.out / 'criteria.png'}")
+    return 0
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``compare`` on the ``pymc-slt`` parser."""
+    parser = subparsers.add_parser(
+        "compare",
+        help="compare the PyMC models a Python file defines",
+        description=__doc__.split("\n\n", 1)[1],
+    )
+    parser.add_argument("file", type=Path, metavar="FILE.py", help="file defining the models")
+    parser.add_argument("--out", type=Path, default=None, help="folder for compare.csv/figure")
+    parser.add_argument("--force", action="store_true", help="allow a non-empty --out folder")
+    parser.add_argument("--draws", type=int, default=1000, help="draws per chain (default 1000)")
+    parser.add_argument("--tune", type=int, default=1000, help="tuning steps (default 1000)")
+    parser.add_argument("--chains", type=int, default=4, help="chains (default 4)")
+    parser.add_argument("--seed", type=int, default=None, help="random seed")
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    parser.set_defaults(func=run)
