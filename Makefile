@@ -22,13 +22,16 @@ test-all: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 demo: $(STAMP)
-	$(BIN)/python examples/tempered_posterior.py
+	@out="slt-report-$$(date +%Y%m%d-%H%M%S)"; \
+	$(BIN)/pymc-slt study --quick --seed 0 --out "$$out" && \
+	echo "open $$out/index.html in a browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:

@@ -29,6 +29,7 @@ from pymc_slt.analysis.phases import (
     PhasePrediction,
     phase_sweep,
     phase_transition,
+    rrr_phase_prediction,
 )
 from pymc_slt.analysis.plots import plot_phase_transition
 
@@ -43,17 +44,6 @@ def make_model(n: int, data_seed: int):
     """Reduced-rank regression with H = 2 on n observations of the rank-2 truth."""
     data = slt.models.simulate_reduced_rank(n, B_TRUE, A_TRUE, random_seed=data_seed)
     return slt.models.reduced_rank_regression(data.x, data.y, H=H)
-
-
-def prediction() -> PhasePrediction:
-    """The leading-order local free energies of the rank-1 and rank-2 phases."""
-    low = slt.theory.rlct_reduced_rank(M, N, H, 1, with_multiplicity=True)
-    high = slt.theory.rlct_reduced_rank(M, N, H, 2, with_multiplicity=True)
-    return PhasePrediction(
-        SINGULAR_VALUES[1] ** 2 / 2,
-        (low.lam, high.lam),
-        (low.multiplicity, high.multiplicity),
-    )
 
 
 def main(draws: int = 1000, tune: int = 1000, figure: str | None = None) -> None:
@@ -73,7 +63,7 @@ def main(draws: int = 1000, tune: int = 1000, figure: str | None = None) -> None
         progressbar=full,
     )
     transition = phase_transition(runs, low=1, high=2)
-    pred = prediction()
+    pred = rrr_phase_prediction(M, N, H, SINGULAR_VALUES)
     print(f"λ (rank-1, rank-2 phase) = {pred.lambdas}, multiplicities {pred.multiplicities}")
     print(transition)
     print(f"worst r̂ of the phase indicator: {np.nanmax(runs['rhat']):.3f}")

@@ -19,6 +19,7 @@ __all__ = [
     "validate_betas",
     "validate_model",
     "validate_positive_int",
+    "validate_positive_real",
     "validate_random_seed",
 ]
 
@@ -85,6 +86,16 @@ def validate_betas(betas: Any, name: str = "betas") -> np.ndarray:
     if np.unique(arr).size != arr.size:
         raise ValueError(f"{name} holds repeated values {arr.tolist()}; give each beta once.")
     return arr
+
+
+def validate_positive_real(value: Any, name: str, *, what: str, hint: str) -> float:
+    """``value`` as a float, finite and > 0; ``what`` says what it is, ``hint`` what to pass."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r}.")
+    number = float(value)
+    if not np.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be finite and > 0, got {number!r}; {hint}.")
+    return number
 
 
 def validate_positive_int(value: Any, name: str, minimum: int = 1) -> int:

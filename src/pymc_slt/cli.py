@@ -16,7 +16,7 @@ from pymc_slt._version import __version__
 __all__ = ["build_parser", "main"]
 
 #: Modules under ``pymc_slt.commands`` that provide subcommands, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("compare", "sweep")
+COMMANDS: tuple[str, ...] = ("study", "compare", "sweep")
 
 
 def build_parser() -> argparse.ArgumentParser:

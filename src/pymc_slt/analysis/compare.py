@@ -28,7 +28,7 @@ from pymc_slt.analysis.wbic import wbic
 from pymc_slt.inference.evidence import log_marginal_likelihood
 from pymc_slt.inference.sampling import n_observations, sample_tempered
 
-__all__ = ["COLUMNS", "compare", "compare_seeds", "n_parameters"]
+__all__ = ["COLUMNS", "best_draw", "compare", "compare_seeds", "loo_elpd", "n_parameters"]
 
 #: Columns of :func:`compare`, in order.
 COLUMNS = (
@@ -94,10 +94,10 @@ def _check_same_data(models: Mapping[str, pm.Model]) -> None:
             )
 
 
-def _best_draw(data: xr.DataTree, model: pm.Model) -> dict[str, np.ndarray]:
+def best_draw(data: xr.DataTree, model: pm.Model) -> dict[str, np.ndarray]:
     """The posterior draw with the highest log-likelihood, by free-variable name."""
     nll = energy(data).stack(sample=("chain", "draw"))
-    best = nll.isel(sample=int(nll.argmin()))
+    best = nll.isel(sample=int(np.argmin(nll.values)))
     post = data["posterior"]
     return {
         rv.name: np.asarray(post[rv.name].sel(chain=best["chain"], draw=best["draw"]).values)
@@ -105,7 +105,7 @@ def _best_draw(data: xr.DataTree, model: pm.Model) -> dict[str, np.ndarray]:
     }
 
 
-def _loo(data: xr.DataTree) -> azs.ELPDData:
+def loo_elpd(data: xr.DataTree) -> azs.ELPDData:
     """PSIS-LOO on the combined pointwise log-likelihood (one term per observation)."""
     combined = xr.DataTree.from_dict(
         {
@@ -122,14 +122,20 @@ def _row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> dict[s
     d = n_parameters(model)
     post = sample_tempered(model, 1.0, random_seed=seeds["posterior"], **run)
     w = waic(post)
-    loo = _loo(post)
-    best = _best_draw(post, model)
+    loo = loo_elpd(post)
+    best = best_draw(post, model)
     mle = max_log_likelihood(model, best)
+    evidence = opts["evidence"]
+    if evidence.get("method", "bridge") == "bridge" and "data" not in evidence:
+        evidence = {**evidence, "data": post}  # bridge sampling reuses the β = 1 draws
     ev = log_marginal_likelihood(
-        model, random_seed=seeds["evidence"], progressbar=False, **opts["evidence"]
+        model, random_seed=seeds["evidence"], progressbar=False, **evidence
     )
     wb = wbic(model, random_seed=seeds["wbic"], **run)
-    lam = learning_coefficient(model, random_seed=seeds["lambda"], **run, **opts["lambda"])
+    lam_opts = opts["lambda"]
+    if lam_opts.get("method", "local") == "local" and "point" not in lam_opts:
+        lam_opts = {**lam_opts, "point": best}  # w* = the best β = 1 draw, no second run
+    lam = learning_coefficient(model, random_seed=seeds["lambda"], **run, **lam_opts)
     return {
         "n": n,
         "d": d,
@@ -171,10 +177,12 @@ def compare(
         Sampling effort for every run (posterior, WBIC, learning-coefficient ladder).
     evidence : mapping, optional
         Keyword arguments for :func:`pymc_slt.log_marginal_likelihood` (e.g. ``{"method":
-        "smc"}``); default its own defaults.
+        "smc"}``); default its own defaults, except that the default bridge sampling reuses
+        the β = 1 draws that also give WAIC, LOO and ν̂ (no second run).
     learning_coefficient_options : mapping, optional
         Keyword arguments for :func:`pymc_slt.learning_coefficient` (e.g. ``{"method":
-        "two_temperature"}``); default its own defaults.
+        "two_temperature"}``); default its own defaults, with the local estimator's point
+        :math:`w^*` the highest-likelihood draw of the β = 1 run (as it would pick itself).
     random_seed : int or numpy.random.Generator, optional
         Seeds every run (see :func:`compare_seeds`); the same seed gives the same table.
     progressbar : bool, default True

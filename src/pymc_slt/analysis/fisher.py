@@ -499,7 +499,8 @@ def fisher_spectrum(
     numpy.ndarray or xarray.DataArray
         For a point, shape ``(d,)``. For draws, a DataArray ``"fisher_eigenvalues"`` with dims
         ``(chain, draw, eigen)`` (``eigen`` = 0 for the largest), ready for a histogram of,
-        say, the smallest eigenvalue over the posterior; attrs ``kind`` and ``d``.
+        say, the smallest eigenvalue over the posterior; attrs ``kind``, ``d`` and ``rtol``
+        (the default tolerance of :func:`fisher_rank` for these matrices).
 
     Raises
     ------
@@ -525,17 +526,23 @@ def fisher_spectrum(
     >>> bool(mu[0] > 1), bool(abs(mu[1]) < 1e-12)
     (True, True)
     """
-    info, _, coords = _evaluate(model, point_or_data, kind)
+    info, compiled, coords = _evaluate(model, point_or_data, kind)
     eigenvalues = _spectrum(info)
     if coords is None:
         return eigenvalues
+    d = eigenvalues.shape[-1]
     return xr.DataArray(
         eigenvalues,
         dims=(*_SAMPLE_DIMS, EIGEN_DIM),
-        coords={**coords, EIGEN_DIM: np.arange(eigenvalues.shape[-1])},
+        coords={**coords, EIGEN_DIM: np.arange(d)},
         name="fisher_eigenvalues",
-        attrs={"kind": kind, "d": eigenvalues.shape[-1]},
+        attrs={"kind": kind, "d": d, "rtol": _default_rtol(d, compiled)},
     )
+
+
+def _default_rtol(d: int, compiled: _Compiled) -> float:
+    """:func:`fisher_rank`'s default tolerance, max(d, K)·ε (K rank-one terms)."""
+    return max(d, compiled.n_terms) * float(np.finfo(compiled.dtype).eps)
 
 
 def _check_rtol(rtol: Any) -> float | None:
@@ -628,7 +635,7 @@ def fisher_rank(
     eigenvalues = _spectrum(info)
     d = eigenvalues.shape[-1]
     if rtol is None:
-        rtol = max(d, compiled.n_terms) * float(np.finfo(compiled.dtype).eps)
+        rtol = _default_rtol(d, compiled)
     tol = rtol * np.maximum(eigenvalues[..., 0], 0.0)
     ranks = (eigenvalues > tol[..., None]).sum(axis=-1)
     if coords is None:

@@ -31,7 +31,6 @@ their discrete approximations. Bernoulli 2(4), 341–363. https://doi.org/10.230
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,7 +45,7 @@ from pymc.initial_point import make_initial_point_fn
 from pytensor.graph.replace import graph_replace
 
 from pymc_slt._progress import track
-from pymc_slt._validate import validate_positive_int, validate_random_seed
+from pymc_slt._validate import validate_positive_int, validate_positive_real, validate_random_seed
 from pymc_slt.inference.sampling import _log_likelihood, _model_groups, n_observations
 from pymc_slt.models.tempering import tempered
 
@@ -205,18 +204,13 @@ def noisy_gradient_descent(
 
 
 def _step_size(step_size: Any) -> float:
-    if isinstance(step_size, bool) or not isinstance(step_size, numbers.Real):
-        raise TypeError(
-            f"step_size must be a real number (the learning rate η), got "
-            f"{type(step_size).__name__} {step_size!r}."
-        )
-    value = float(step_size)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(
-            f"step_size must be finite and > 0, got {value!r}; try about 0.1 / (n * β) for a "
-            "model whose log-likelihood curvature per observation is about 1."
-        )
-    return value
+    return validate_positive_real(
+        step_size,
+        "step_size",
+        what="a real number (the learning rate η)",
+        hint="try about 0.1 / (n * β) for a model whose log-likelihood curvature per "
+        "observation is about 1",
+    )
 
 
 def _initial_point(model: pm.Model, init: Mapping[str, Any] | None):

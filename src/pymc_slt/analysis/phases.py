@@ -62,6 +62,7 @@ __all__ = [
     "phase_transition",
     "predicted_transition_n",
     "rrr_phase",
+    "rrr_phase_prediction",
     "rrr_singular_values",
 ]
 
@@ -738,3 +739,48 @@ def predicted_transition_n(
     757
     """
     return PhasePrediction(delta_loss_per_point, lambdas, multiplicities).transition_n
+
+
+def rrr_phase_prediction(
+    M: int, N: int, H: int, singular_values: Sequence[float], *, noise_sd: float = 1.0
+) -> PhasePrediction:
+    """The two competing phases of reduced-rank regression at a truth with a small component.
+
+    With a rank-k truth (``singular_values`` s_1 ≥ … ≥ s_k, k ≤ H, inputs x ~ N(0, I_M)), the
+    phase "rank k − 1" drops the smallest component: loss excess :math:`ΔL = s_k^2/(2σ^2)` per
+    observation and learning coefficient λ(M, N, H, k − 1); the phase "rank k" fits the truth
+    with λ(M, N, H, k) (Aoyagi & Watanabe 2005, with multiplicities).
+
+    Parameters
+    ----------
+    M, N, H : int
+        Inputs, outputs and hidden units of the model.
+    singular_values : sequence of float
+        The truth's nonzero singular values (k of them, 1 ≤ k ≤ H).
+    noise_sd : float, default 1.0
+        Noise standard deviation σ.
+
+    Returns
+    -------
+    PhasePrediction
+        Low phase rank k − 1, high phase rank k.
+
+    Examples
+    --------
+    >>> round(rrr_phase_prediction(4, 4, 2, (1.0, 0.15)).transition_n)
+    757
+    """
+    from pymc_slt.analysis.theory import rlct_reduced_rank
+
+    values = sorted((_positive(s, "singular_values") for s in singular_values), reverse=True)
+    k = len(values)
+    if not 1 <= k <= H:
+        raise ValueError(f"singular_values must hold 1 to H={H} values, got {k}.")
+    sigma = _positive(noise_sd, "noise_sd")
+    low = rlct_reduced_rank(M, N, H, k - 1, with_multiplicity=True)
+    high = rlct_reduced_rank(M, N, H, k, with_multiplicity=True)
+    return PhasePrediction(
+        values[-1] ** 2 / (2 * sigma**2),
+        (low.lam, high.lam),
+        (low.multiplicity, high.multiplicity),
+    )

@@ -28,8 +28,14 @@ from typing import Any, Literal
 
 import numpy as np
 import pymc as pm
+import xarray as xr
 
-from pymc_slt._validate import validate_betas, validate_model, validate_random_seed
+from pymc_slt._validate import (
+    validate_betas,
+    validate_model,
+    validate_positive_real,
+    validate_random_seed,
+)
 from pymc_slt.analysis._local import best_point, localize, point_energy, validate_point
 from pymc_slt.analysis._rlct_checks import (
     energy_stats,
@@ -40,7 +46,7 @@ from pymc_slt.analysis._rlct_checks import (
 from pymc_slt.analysis._rlct_fit import default_betas, weighted_slope
 from pymc_slt.inference.sampling import n_observations, sample_ladder, sample_tempered
 
-__all__ = ["LearningCoefficientResult", "learning_coefficient"]
+__all__ = ["LearningCoefficientResult", "ladder_dataset", "learning_coefficient"]
 
 Method = Literal["local", "ladder", "two_temperature"]
 _METHODS = ("local", "ladder", "two_temperature")
@@ -114,15 +120,13 @@ def _validate_method(method: Any) -> str:
 
 
 def _validate_gamma(gamma: Any) -> float:
-    if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
-        raise TypeError(f"gamma must be a real number > 0, got {type(gamma).__name__} {gamma!r}.")
-    value = float(gamma)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(
-            f"gamma must be finite and > 0, got {value!r}; the default {DEFAULT_GAMMA} localizes "
-            "weakly, larger values confine the draws closer to the point."
-        )
-    return value
+    return validate_positive_real(
+        gamma,
+        "gamma",
+        what="a real number > 0",
+        hint=f"the default {DEFAULT_GAMMA} localizes weakly, larger values confine the draws "
+        "closer to the point",
+    )
 
 
 def _method_betas(betas: Any, method: str, n: int) -> np.ndarray:
@@ -396,3 +400,51 @@ def _local(model, arr, point, gamma, random_seed, run, n) -> LearningCoefficient
     }
     warn_mixing(arr, diag, stacklevel=4)
     return LearningCoefficientResult(float(estimate), float(se), "local", arr, stats["mean"], diag)
+
+
+def ladder_dataset(result: LearningCoefficientResult, theory: float | None = None) -> xr.Dataset:
+    """The energies of ``result`` along β, as :func:`~pymc_slt.analysis.plots.plot_energy_ladder`
+    and netCDF take them.
+
+    Returns
+    -------
+    xarray.Dataset
+        Data variables ``energy`` (:math:`E_β[n L_n(w)]`) and ``energy_se`` along ``beta``
+        (coordinate = ``result.betas``); attrs ``estimate`` and ``se`` (:math:`\\hat λ`),
+        ``method``, ``n`` when known and ``theory`` when given.
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a :class:`LearningCoefficientResult` or ``theory`` not a number.
+    ValueError
+        If ``theory`` is not finite.
+    """
+    if not isinstance(result, LearningCoefficientResult):
+        raise TypeError(
+            f"result must be a LearningCoefficientResult (from learning_coefficient), got "
+            f"{type(result).__name__}."
+        )
+    betas = np.asarray(result.betas, dtype=float)
+    se = result.diagnostics.get("energy_se", np.full(betas.shape, np.nan))
+    attrs: dict[str, Any] = {
+        "estimate": float(result.estimate),
+        "se": float(result.se),
+        "method": result.method,
+    }
+    if result.diagnostics.get("n") is not None:
+        attrs["n"] = int(result.diagnostics["n"])
+    if theory is not None:
+        if isinstance(theory, bool) or not isinstance(theory, numbers.Real):
+            raise TypeError(f"theory must be a real number (λ) or None, got {theory!r}.")
+        if not np.isfinite(theory):
+            raise ValueError(f"theory must be finite, got {theory!r}.")
+        attrs["theory"] = float(theory)
+    return xr.Dataset(
+        {
+            "energy": ("beta", np.asarray(result.energies, dtype=float)),
+            "energy_se": ("beta", np.asarray(se, dtype=float)),
+        },
+        coords={"beta": betas},
+        attrs=attrs,
+    )

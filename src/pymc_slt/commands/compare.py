@@ -17,6 +17,8 @@ from typing import Any
 
 import pymc as pm
 
+from pymc_slt.commands._out import check_out
+
 __all__ = ["add_parser", "load_models", "run"]
 
 
@@ -55,21 +57,13 @@ def load_models(path: Path) -> dict[str, pm.Model]:
     return found
 
 
-def _check_out(out: Path | None, force: bool) -> None:
-    if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise FileExistsError(
-            f"--out {str(out)!r} exists and is not an empty folder; choose a new folder or pass "
-            "--force to write into it."
-        )
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code."""
     from pymc_slt.analysis.compare import compare
     from pymc_slt.analysis.plots import plot_criteria
 
     try:
-        _check_out(args.out, args.force)
+        check_out(args.out, args.force)
         models = load_models(args.file)
     except (FileNotFoundError, FileExistsError, ValueError) as err:
         print(f"pymc-slt compare: {err}", file=sys.stderr)

@@ -15,7 +15,7 @@ name                     values                                                 
 ``draws``                none; stores the tempered draws (DataTree) as a group    yes
 ``waic``                 ``elpd_waic``, ``elpd_waic_se``, ``p_waic``, ``nu_hat``  yes
 ``wbic``                 ``wbic``, ``wbic_se``, ``wbic_beta``                     no (β* = 1/log n)
-``learning_coefficient`` ``lambda_hat``, ``lambda_se``                            no (own ladder)
+``learning_coefficient`` ``lambda_hat``, ``lambda_se``; stores E_β[n L_n] per β   no (own ladder)
 ``log_z``                ``log_z``, ``log_z_se``                                  no
 ``fisher_rank``          ``fisher_rank``, ``n_params`` (at a prior draw)          no
 ======================== ======================================================== =============
@@ -119,13 +119,14 @@ def _wbic(model: pm.Model, data: SimulatedData, task: SweepTask) -> QuantityResu
 
 
 def _learning_coefficient(model: pm.Model, data: SimulatedData, task: SweepTask) -> QuantityResult:
-    from pymc_slt.analysis.rlct import learning_coefficient
+    from pymc_slt.analysis.rlct import ladder_dataset, learning_coefficient
 
     kwargs = {**_sampler_kwargs(task), **task.options.get("learning_coefficient", {})}
     result = learning_coefficient(
         model, random_seed=task.seed_for("learning_coefficient"), progressbar=False, **kwargs
     )
-    return {"lambda_hat": float(result.estimate), "lambda_se": float(result.se)}, None
+    values = {"lambda_hat": float(result.estimate), "lambda_se": float(result.se)}
+    return values, xr.DataTree(ladder_dataset(result))
 
 
 def _log_z(model: pm.Model, data: SimulatedData, task: SweepTask) -> QuantityResult:

@@ -36,7 +36,7 @@ import xarray as xr
 
 from pymc_slt._version import __version__
 
-__all__ = ["SweepStore"]
+__all__ = ["SweepStore", "netcdf_safe", "table"]
 
 STORE_FORMAT = 1
 MARKER = "pymc-slt-sweep.json"
@@ -76,7 +76,7 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
     _atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data, indent=1, default=float)))
 
 
-def _netcdf_safe(ds: xr.Dataset) -> xr.Dataset:
+def netcdf_safe(ds: xr.Dataset) -> xr.Dataset:
     """Object-dtype variables (ragged SMC stats, nutpie messages) as JSON text per element."""
     out = ds.copy()
     for name, var in ds.data_vars.items():
@@ -188,7 +188,7 @@ class SweepStore:
         """Write a finished task: its result file (if ``tree``), then its manifest record."""
         task_id = record["task_id"]
         if tree is not None:
-            tree = tree.map_over_datasets(_netcdf_safe)
+            tree = tree.map_over_datasets(netcdf_safe)
             _atomic_write(
                 self.result_path(task_id), lambda tmp: tree.to_netcdf(tmp, engine="h5netcdf")
             )

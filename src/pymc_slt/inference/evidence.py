@@ -68,7 +68,7 @@ from pymc_slt.inference._path import (
     thermodynamic_schedule,
 )
 from pymc_slt.inference._smc import combine_chains, final_log_marginal_likelihood
-from pymc_slt.inference.sampling import sample_ladder, sample_tempered
+from pymc_slt.inference.sampling import run_smc, sample_ladder, sample_tempered
 
 __all__ = ["METHODS", "EvidenceResult", "log_marginal_likelihood"]
 
@@ -476,16 +476,10 @@ def _bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progress
 def _smc(model, data, seed, sampler_kwargs, *, draws, tune, chains, progressbar):
     del tune  # SMC has no tuning phase
     if data is None:
-        data = pm.sample_smc(
-            draws=draws,
-            model=model,
-            chains=chains,
-            cores=1,
-            random_seed=seed,
-            progressbar=progressbar,
-            compute_convergence_checks=False,
-            **(sampler_kwargs or {}),
-        )
+        data = run_smc(
+            model, draws=draws, chains=chains, seed=seed, progressbar=progressbar,
+            smc=sampler_kwargs,
+        )  # fmt: skip
     per_chain = final_log_marginal_likelihood(data["sample_stats"])
     if per_chain.size < 2:
         raise ValueError(

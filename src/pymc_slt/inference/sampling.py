@@ -124,7 +124,8 @@ def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, nuts) -> xr.D
     )
 
 
-def _run_smc(model, *, draws, chains, seed, progressbar, smc) -> xr.DataTree:
+def run_smc(model, *, draws, chains, seed, progressbar, smc) -> xr.DataTree:
+    """``pm.sample_smc`` with one core per chain run and PyMC's 4-chain advice silenced."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="We recommend running at least 4 chains")
         return pm.sample_smc(
@@ -363,7 +364,7 @@ def _sample_rungs(
         for beta, seed in rungs:
             pm.set_data({tm.beta_name: float(beta)}, model=tm.model)
             raws.append(
-                _run_smc(
+                run_smc(
                     tm.model,
                     draws=draws,
                     chains=chains,

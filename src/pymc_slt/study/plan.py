@@ -1,0 +1,173 @@
+"""What ``pymc-slt study`` runs: the zoo's models, the data sizes and the sampling effort.
+
+Four models of the zoo, each with a known truth and a known learning coefficient λ:
+
+=================== ============================================ ==== ======= ==============
+key                 model                                        d    λ       kind
+=================== ============================================ ==== ======= ==============
+``polynomial``      ``y = w0 + w1 x + w2 x²`` (degree-2 truth)   3    3/2     regular
+``normal_crossing`` ``y = a·b·x`` with truth a·b = 0              2    1/2     singular
+``reduced_rank``    ``Y = B A X``, M = 4, N = 3, H = 2, rank 1   14   4       singular
+``tanh``            ``y = Σ_h b_h tanh(a_h x)``, H = 3, zero truth 6    5/6     singular
+=================== ============================================ ==== ======= ==============
+
+(λ from :mod:`pymc_slt.analysis.theory`: ``rlct_regular``, ``rlct_normal_crossing``,
+``rlct_reduced_rank`` (Aoyagi & Watanabe 2005) and ``rlct_tanh_network``.) Each is run at several
+n as tasks of :func:`pymc_slt.run_sweep`, so the study uses every core, keeps finished work when it
+is interrupted, and resumes with ``--force`` into the same folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymc_slt.analysis import theory
+from pymc_slt.inference.sweep import SweepTask
+
+__all__ = ["MODELS", "StudyModel", "StudyPlan", "plan"]
+
+
+@dataclass(frozen=True, slots=True)
+class StudyModel:
+    """One model of the study: a sweep model table plus what theory says about it."""
+
+    key: str
+    label: str
+    spec: dict[str, Any]
+    d: int
+    lam: float
+    regular: bool
+
+
+MODELS: tuple[StudyModel, ...] = (
+    StudyModel(
+        "polynomial",
+        "polynomial regression, degree 2",
+        {
+            "builder": "polynomial_regression",
+            "builder_kwargs": {"degree": 2, "prior_sd": 2.0},
+            "simulator_kwargs": {"coefs": [0.5, -1.0, 0.8]},
+        },
+        3,
+        theory.rlct_regular(3),
+        True,
+    ),
+    StudyModel(
+        "normal_crossing",
+        "y = a·b·x, zero truth",
+        {
+            "builder": "normal_crossing",
+            "builder_kwargs": {"powers": [1, 1]},
+            "simulator_kwargs": {"powers": [1, 1]},
+        },
+        2,
+        theory.rlct_normal_crossing([1, 1]).lam,
+        False,
+    ),
+    StudyModel(
+        "reduced_rank",
+        "reduced-rank regression M=4, N=3, H=2, rank-1 truth",
+        {
+            "builder": "reduced_rank_regression",
+            "builder_kwargs": {"H": 2},
+            "simulator_kwargs": {"M": 4, "N": 3, "r": 1},
+        },
+        14,
+        theory.rlct_reduced_rank(4, 3, 2, 1),
+        False,
+    ),
+    StudyModel(
+        "tanh",
+        "tanh network H=3, zero truth",
+        {"builder": "tanh_network", "builder_kwargs": {"H": 3}, "simulator_kwargs": {}},
+        6,
+        theory.rlct_tanh_network(3),
+        False,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StudyPlan:
+    """Sizes and effort of one study (``quick`` or full).
+
+    Attributes
+    ----------
+    ns : tuple of int
+        Data sizes n; the learning-coefficient ladder figure and the criteria table use the
+        largest.
+    sampler : dict
+        ``draws``, ``tune``, ``chains`` of every NUTS run (per rung for ladders).
+    smc_draws : int
+        Particles per SMC chain for log Z.
+    phase_ns, phase_seeds : tuple of int
+        Data sizes and data sets of the phase-transition run (reduced rank M = N = 4, H = 2).
+    langevin_steps : int
+        Steps of the noisy-gradient-descent run compared with NUTS.
+    expected_minutes : int
+        Wall time measured on 2 cores (stated by ``--help`` and the report).
+    """
+
+    quick: bool
+    seed: int
+    ns: tuple[int, ...]
+    sampler: dict[str, int]
+    smc_draws: int
+    phase_ns: tuple[int, ...]
+    phase_seeds: tuple[int, ...]
+    langevin_steps: int
+    expected_minutes: int
+    models: tuple[StudyModel, ...] = field(default=MODELS)
+
+    def tasks(self) -> list[SweepTask]:
+        """The sweep: per model × n a β-free task (log Z by SMC, WBIC, λ̂, Fisher rank) and a β = 1
+        task (draws, E[nL_n], WAIC), plus a λ ladder at the largest n."""
+        smc = {"method": "smc", "draws": self.smc_draws}
+        out = []
+        for m in self.models:
+            for n in self.ns:
+                common = {**m.spec, "n": n, "seed": self.seed, "sampler": self.sampler}
+                out.append(
+                    SweepTask(
+                        **common,
+                        quantities=("log_z", "wbic", "learning_coefficient", "fisher_rank"),
+                        options={"log_z": smc},
+                    )
+                )
+                out.append(SweepTask(**common, quantities=("energy", "waic", "draws"), beta=1.0))
+            out.append(
+                SweepTask(
+                    **{**m.spec, "n": max(self.ns), "seed": self.seed, "sampler": self.sampler},
+                    quantities=("learning_coefficient",),
+                    options={"learning_coefficient": {"method": "ladder"}},
+                )
+            )
+        return out
+
+
+def plan(*, quick: bool, seed: int) -> StudyPlan:
+    """The quick (``--quick``, a few minutes) or the full study for ``seed``."""
+    if quick:
+        return StudyPlan(
+            quick=True,
+            seed=seed,
+            ns=(100, 300, 1000),
+            sampler={"draws": 400, "tune": 400, "chains": 2},
+            smc_draws=1000,
+            phase_ns=(100, 250, 600, 1500, 3200),
+            phase_seeds=(0,),
+            langevin_steps=20_000,
+            expected_minutes=8,
+        )
+    return StudyPlan(
+        quick=False,
+        seed=seed,
+        ns=(100, 200, 500, 1000, 2000, 5000),
+        sampler={"draws": 1000, "tune": 1000, "chains": 4},
+        smc_draws=2000,
+        phase_ns=(100, 200, 400, 800, 1600, 3200),
+        phase_seeds=(0, 1, 2),
+        langevin_steps=200_000,
+        expected_minutes=60,
+    )

@@ -1,0 +1,314 @@
+"""Run the study of :mod:`pymc_slt.study.plan` and collect everything behind its report.
+
+Steps, each reusing the package's public pieces:
+
+1. the sweep (:func:`pymc_slt.run_sweep` into ``DIR/sweep``: every core, resumable): per model × n
+   log Z (SMC), WBIC, λ̂ (local), the Fisher rank at a prior draw, the β = 1 draws with
+   E[n L_n] and WAIC, and a β ladder for λ at the largest n;
+2. from the stored draws: LOO (``arviz_stats.loo``), the maximum likelihood n L_n(ŵ) and BIC,
+   the Fisher spectrum across the posterior at the largest n;
+3. the phase transition of reduced-rank regression (:func:`pymc_slt.phase_sweep`);
+4. noisy gradient descent against NUTS on ``y = a·b·x`` (:func:`pymc_slt.noisy_gradient_descent`).
+
+The result is a :class:`StudyResults` holding tables, figures and one ``xarray.DataTree``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from matplotlib.figure import Figure
+
+from pymc_slt.analysis.compare import best_draw, loo_elpd
+from pymc_slt.analysis.fisher import fisher_spectrum
+from pymc_slt.analysis.langevin import noisy_gradient_descent
+from pymc_slt.analysis.phases import (
+    PhasePrediction,
+    PhaseTransition,
+    phase_sweep,
+    phase_transition,
+    rrr_phase,
+    rrr_phase_prediction,
+)
+from pymc_slt.inference.sampling import sample_tempered
+from pymc_slt.inference.sweep import SweepTask, run_sweep
+from pymc_slt.models import (
+    normal_crossing,
+    reduced_rank_regression,
+    reduced_rank_truth,
+    simulate_normal_crossing,
+    simulate_reduced_rank,
+)
+from pymc_slt.study.plan import StudyModel, StudyPlan
+
+__all__ = ["PHASE_SETUP", "StudyResults", "run_study"]
+
+#: The phase-transition example of DESIGN.md: M = N = 4, H = 2, truth singular values (1, 0.15).
+PHASE_SETUP = {"M": 4, "N": 4, "H": 2, "singular_values": (1.0, 0.15)}
+#: Posterior draws used for the Fisher spectrum (thinned evenly from the β = 1 run).
+_SPECTRUM_DRAWS = 200
+
+
+@dataclass(slots=True)
+class StudyResults:
+    """Everything the report shows.
+
+    Attributes
+    ----------
+    plan : StudyPlan
+    summary : pandas.DataFrame
+        One row per model × n: ``model``, ``label``, ``n``, ``d``, ``lambda_theory``, then
+        ``log_z``, ``log_z_se``, ``free_energy``, ``wbic``, ``wbic_se``, ``elpd_waic``,
+        ``elpd_waic_se``, ``elpd_loo``, ``elpd_loo_se``, ``bic``, ``min_energy`` (n L_n(ŵ)),
+        ``lambda_hat``, ``lambda_se``, ``nu_hat``, ``fisher_rank``, ``max_rhat``,
+        ``divergences``.
+    sweep : pandas.DataFrame
+        The sweep's own table (one row per task, with status and seconds).
+    draws : dict of str to xarray.DataTree
+        β = 1 draws per ``"<model>_n<n>"``.
+    ladders : dict of str to xarray.Dataset
+        E_β[n L_n] and its se along ``beta`` per model (largest n).
+    spectra : dict of str to xarray.DataArray
+        Fisher eigenvalues ``(chain, draw, eigen)`` across the posterior per model (largest n),
+        with the rank tolerance in ``attrs["rtol"]``.
+    phases : pandas.DataFrame
+        :func:`pymc_slt.phase_sweep`'s table.
+    phase_draws : dict of int to xarray.DataTree
+        Posterior draws of the phase-transition model per n (first data set).
+    transition : PhaseTransition
+    prediction : PhasePrediction
+    langevin, langevin_nuts : xarray.DataTree
+        Noisy gradient descent and NUTS draws of ``y = a·b·x`` at β = 1.
+    seconds : dict of str to float
+        Wall time of each step.
+    """
+
+    plan: StudyPlan
+    summary: pd.DataFrame
+    sweep: pd.DataFrame
+    draws: dict[str, xr.DataTree]
+    ladders: dict[str, xr.Dataset]
+    spectra: dict[str, xr.DataArray]
+    phases: pd.DataFrame
+    phase_draws: dict[int, xr.DataTree]
+    transition: PhaseTransition
+    prediction: PhasePrediction
+    langevin: xr.DataTree
+    langevin_nuts: xr.DataTree
+    seconds: dict[str, float] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+
+def _load(store: Path, task: SweepTask, child: str) -> xr.DataTree:
+    path = store / "tasks" / f"{task.task_id}.nc"
+    return xr.load_datatree(path, engine="h5netcdf")[child]
+
+
+def _values(sweep: pd.DataFrame, task: SweepTask) -> dict[str, Any]:
+    row = sweep.set_index("task_id").loc[task.task_id]
+    if row["status"] != "ok":
+        raise RuntimeError(
+            f"study task {task.model_label} n={task.n} failed: {row['error']}; run the study "
+            "again with --force into the same folder to retry it (finished tasks are kept)."
+        )
+    return row.to_dict()
+
+
+def _posterior_numbers(model_spec: StudyModel, task: SweepTask, post: xr.DataTree) -> dict:
+    """LOO, n L_n(ŵ) and BIC from the stored β = 1 draws of ``task`` (model rebuilt from seed)."""
+    from pymc_slt.analysis._mle import max_log_likelihood
+
+    model = task.build(task.simulate())
+    loo = loo_elpd(post)
+    mle = max_log_likelihood(model, best_draw(post, model))
+    min_energy = -float(mle.value)
+    return {
+        "elpd_loo": float(loo.elpd),
+        "elpd_loo_se": float(loo.se),
+        "min_energy": min_energy,
+        "bic": min_energy + 0.5 * model_spec.d * np.log(task.n),
+    }
+
+
+def _spectrum(task: SweepTask, post: xr.DataTree) -> xr.DataArray:
+    """Fisher eigenvalues at up to 200 evenly thinned draws, dims ``(chain, draw, eigen)``;
+    ``attrs["rtol"]`` is :func:`pymc_slt.fisher_rank`'s default tolerance."""
+    model = task.build(task.simulate())
+    stacked = post["posterior"].to_dataset().stack(sample=("chain", "draw"))
+    keep = np.linspace(0, stacked.sizes["sample"] - 1, _SPECTRUM_DRAWS).astype(int)
+    thinned = stacked.isel(sample=np.unique(keep)).drop_vars(["chain", "draw", "sample"])
+    thinned = thinned.expand_dims(chain=1).rename({"sample": "draw"})
+    return fisher_spectrum(model, thinned)
+
+
+def _collect(plan: StudyPlan, sweep: pd.DataFrame, store: Path) -> dict[str, Any]:
+    rows, draws, ladders, spectra = [], {}, {}, {}
+    tasks = iter(plan.tasks())
+    for spec in plan.models:
+        for n in plan.ns:
+            free_task, beta_task = next(tasks), next(tasks)
+            free, at_one = _values(sweep, free_task), _values(sweep, beta_task)
+            post = _load(store, beta_task, "draws")
+            draws[f"{spec.key}_n{n}"] = post
+            row = {
+                "model": spec.key,
+                "label": spec.label,
+                "n": n,
+                "d": spec.d,
+                "lambda_theory": spec.lam,
+                "log_z": free["log_z"],
+                "log_z_se": free["log_z_se"],
+                "free_energy": -free["log_z"],
+                "wbic": free["wbic"],
+                "wbic_se": free["wbic_se"],
+                "elpd_waic": at_one["elpd_waic"],
+                "elpd_waic_se": at_one["elpd_waic_se"],
+                **_posterior_numbers(spec, beta_task, post),
+                "lambda_hat": free["lambda_hat"],
+                "lambda_se": free["lambda_se"],
+                "nu_hat": at_one["nu_hat"],
+                "fisher_rank": int(free["fisher_rank"]),
+                "max_rhat": at_one["max_rhat"],
+                "divergences": int(at_one["divergences"]),
+            }
+            rows.append(row)
+            if n == max(plan.ns):
+                spectra[spec.key] = _spectrum(beta_task, post)
+        ladder_task = next(tasks)
+        _values(sweep, ladder_task)
+        ladder = _load(store, ladder_task, "learning_coefficient").to_dataset()
+        ladder.attrs["theory"] = spec.lam
+        ladders[spec.key] = ladder
+    return {
+        "summary": pd.DataFrame(rows),
+        "draws": draws,
+        "ladders": ladders,
+        "spectra": spectra,
+    }
+
+
+def _phases(
+    plan: StudyPlan, progressbar: bool
+) -> tuple[pd.DataFrame, PhaseTransition, dict[int, xr.DataTree]]:
+    M, N, H = PHASE_SETUP["M"], PHASE_SETUP["N"], PHASE_SETUP["H"]
+    B, A = reduced_rank_truth(M, N, 2, PHASE_SETUP["singular_values"], random_seed=plan.seed)
+
+    def make_model(n: int, data_seed: int):
+        data = simulate_reduced_rank(n, B, A, random_seed=data_seed)
+        return reduced_rank_regression(data.x, data.y, H=H)
+
+    draws: dict[int, xr.DataTree] = {}
+
+    def classify(dt: xr.DataTree) -> xr.DataArray:
+        n = int(dt.attrs["n"])
+        draws.setdefault(n, dt)  # keep the first data set's draws for the figure
+        return rrr_phase(dt)
+
+    runs = phase_sweep(
+        make_model,
+        plan.phase_ns,
+        classify,
+        data_seeds=plan.phase_seeds,
+        phases=(1, 2),
+        draws=plan.sampler["draws"],
+        tune=plan.sampler["tune"],
+        chains=plan.sampler["chains"],
+        nuts={"target_accept": 0.95},
+        random_seed=plan.seed,
+        progressbar=progressbar,
+    )
+    return runs, phase_transition(runs, low=1, high=2), draws
+
+
+def _langevin(plan: StudyPlan) -> tuple[xr.DataTree, xr.DataTree]:
+    """Noisy gradient descent and NUTS on ``y = a·b·x`` (n = 100, zero truth) at β = 1."""
+    data = simulate_normal_crossing(100, (1, 1), random_seed=plan.seed)
+    model = normal_crossing(data.x, data.y, (1, 1))
+    nuts = sample_tempered(
+        model,
+        1.0,
+        draws=plan.sampler["draws"],
+        tune=plan.sampler["tune"],
+        chains=plan.sampler["chains"],
+        random_seed=plan.seed,
+        progressbar=False,
+        nuts={"target_accept": 0.95},
+    )
+    noisy = noisy_gradient_descent(
+        model,
+        1.0,
+        step_size=5e-4,  # well below 2/(n max b²), the stiffest curvature on the cross's arms
+        n_steps=plan.langevin_steps,
+        thin=50,
+        burn_in=5_000,
+        chains=2,
+        random_seed=plan.seed,
+    )
+    return noisy, nuts
+
+
+def run_study(
+    plan: StudyPlan,
+    out: Path,
+    *,
+    max_workers: int | None = None,
+    progressbar: bool = True,
+) -> StudyResults:
+    """Run every step of the study, the sweep's results stored in ``out / "sweep"``.
+
+    Parameters
+    ----------
+    plan : StudyPlan
+        From :func:`pymc_slt.study.plan.plan`.
+    out : pathlib.Path
+        The report folder (the caller has checked it may be written).
+    max_workers : int, optional
+        Worker processes of the sweep; default the number of cores.
+    progressbar : bool, default True
+        Show rich progress bars.
+
+    Returns
+    -------
+    StudyResults
+    """
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    store = out / "sweep"
+    with warnings.catch_warnings():
+        # poor-mixing warnings are recorded per task in the store and shown in the report
+        warnings.simplefilter("ignore", UserWarning)
+        sweep = run_sweep(
+            plan.tasks(), store=store, max_workers=max_workers, progressbar=progressbar
+        )
+        seconds["sweep"] = time.perf_counter() - t0
+        t = time.perf_counter()
+        collected = _collect(plan, sweep, store)
+        seconds["post-processing"] = time.perf_counter() - t
+        t = time.perf_counter()
+        runs, transition, phase_draws = _phases(plan, progressbar)
+        seconds["phase transition"] = time.perf_counter() - t
+        t = time.perf_counter()
+        noisy, nuts = _langevin(plan)
+        seconds["langevin"] = time.perf_counter() - t
+    prediction = rrr_phase_prediction(
+        PHASE_SETUP["M"], PHASE_SETUP["N"], PHASE_SETUP["H"], PHASE_SETUP["singular_values"]
+    )
+    return StudyResults(
+        plan=plan,
+        sweep=sweep,
+        phases=runs,
+        phase_draws=phase_draws,
+        transition=transition,
+        prediction=prediction,
+        langevin=noisy,
+        langevin_nuts=nuts,
+        seconds=seconds,
+        **collected,
+    )
