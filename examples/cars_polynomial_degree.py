@@ -42,7 +42,9 @@ def main(draws: int = 1000, tune: int = 1000) -> pd.DataFrame:
         "nu_hat",
         "fisher_rank",
     ]
-    with pd.option_context("display.width", 140, "display.precision", 2):
+    with pd.option_context(
+        "display.width", 160, "display.max_columns", None, "display.precision", 2
+    ):
         print(table[columns])
     return table
 

@@ -36,7 +36,8 @@ def _lambda_sentence(row, regular: bool, spectrum) -> str:
     verdict = (
         "agrees with"
         if _agrees(lam, se, theory)
-        else f"is {lam - theory:+.2f} ({(lam - theory) / theory:+.0%}) off"
+        else f"is {lam - theory:+.2f} ({(lam - theory) / theory:+.0%}, the finite-n bias of "
+        "singular models discussed in the Notes of slt.learning_coefficient) off"
     )
     kind = (
         "as for every regular model, λ = d/2"
