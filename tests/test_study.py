@@ -73,11 +73,13 @@ def test_results_tree_reopens_with_the_same_numbers(report):
     tree = xr.open_datatree(report / "results.nc", engine="h5netcdf")
     table = pd.read_csv(report / "summary.csv")
     np.testing.assert_allclose(tree["summary"]["free_energy"].values, table["free_energy"])
+    d = dict(zip(table["model"], table["d"], strict=False))
+    assert d == {"normal_crossing": 2, "reduced_rank": 14}
     for m in TINY.models:
         assert "posterior" in tree[f"draws/{m.key}_n80"].children
         assert "log_likelihood" in tree[f"draws/{m.key}_n80"].children
         assert tree[f"ladder/{m.key}"]["energy"].sizes["beta"] >= 2
-        assert tree[f"fisher/{m.key}"]["eigenvalue"].sizes["eigen"] == m.d
+        assert tree[f"fisher/{m.key}"]["eigenvalue"].sizes["eigen"] == d[m.key]
     assert "posterior" in tree["langevin/noisy"].children or "w" in tree["langevin/noisy"]
     assert tree["phases/runs"]["fraction"].size > 0
     tree.close()

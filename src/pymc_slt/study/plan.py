@@ -2,14 +2,16 @@
 
 Four models of the zoo, each with a known truth and a known learning coefficient λ:
 
-=================== ============================================ ==== ======= ==============
-key                 model                                        d    λ       kind
-=================== ============================================ ==== ======= ==============
-``polynomial``      ``y = w0 + w1 x + w2 x²`` (degree-2 truth)   3    3/2     regular
-``normal_crossing`` ``y = a·b·x`` with truth a·b = 0              2    1/2     singular
-``reduced_rank``    ``Y = B A X``, M = 4, N = 3, H = 2, rank 1   14   4       singular
-``tanh``            ``y = Σ_h b_h tanh(a_h x)``, H = 3, zero truth 6    5/6     singular
-=================== ============================================ ==== ======= ==============
+=================== ============================================== ==== ===== =========
+key                 model                                          d    λ     kind
+=================== ============================================== ==== ===== =========
+``polynomial``      ``y = w0 + w1 x + w2 x²`` (degree-2 truth)     3    3/2   regular
+``normal_crossing`` ``y = a·b·x`` with truth a·b = 0               2    1/2   singular
+``reduced_rank``    ``Y = B A X``, M = 4, N = 3, H = 2, rank 1     14   4     singular
+``tanh``            ``y = Σ_h b_h tanh(a_h x)``, H = 3, zero truth 6    5/6   singular
+=================== ============================================== ==== ===== =========
+
+(d, the number of free parameters, is read off each built model.)
 
 (λ from :mod:`pymc_slt.analysis.theory`: ``rlct_regular``, ``rlct_normal_crossing``,
 ``rlct_reduced_rank`` (Aoyagi & Watanabe 2005) and ``rlct_tanh_network``.) Each is run at several
@@ -35,7 +37,6 @@ class StudyModel:
     key: str
     label: str
     spec: dict[str, Any]
-    d: int
     lam: float
     regular: bool
 
@@ -49,7 +50,6 @@ MODELS: tuple[StudyModel, ...] = (
             "builder_kwargs": {"degree": 2, "prior_sd": 2.0},
             "simulator_kwargs": {"coefs": [0.5, -1.0, 0.8]},
         },
-        3,
         theory.rlct_regular(3),
         True,
     ),
@@ -61,7 +61,6 @@ MODELS: tuple[StudyModel, ...] = (
             "builder_kwargs": {"powers": [1, 1]},
             "simulator_kwargs": {"powers": [1, 1]},
         },
-        2,
         theory.rlct_normal_crossing([1, 1]).lam,
         False,
     ),
@@ -73,7 +72,6 @@ MODELS: tuple[StudyModel, ...] = (
             "builder_kwargs": {"H": 2},
             "simulator_kwargs": {"M": 4, "N": 3, "r": 1},
         },
-        14,
         theory.rlct_reduced_rank(4, 3, 2, 1),
         False,
     ),
@@ -81,7 +79,6 @@ MODELS: tuple[StudyModel, ...] = (
         "tanh",
         "tanh network H=3, zero truth",
         {"builder": "tanh_network", "builder_kwargs": {"H": 3}, "simulator_kwargs": {}},
-        6,
         theory.rlct_tanh_network(3),
         False,
     ),
@@ -120,29 +117,38 @@ class StudyPlan:
     expected_minutes: int
     models: tuple[StudyModel, ...] = field(default=MODELS)
 
+    def _task(self, model: StudyModel, n: int, **kwargs: Any) -> SweepTask:
+        return SweepTask(**model.spec, n=n, seed=self.seed, sampler=self.sampler, **kwargs)
+
+    def evidence_task(self, model: StudyModel, n: int) -> SweepTask:
+        """log Z (SMC), WBIC, λ̂ (local) and the Fisher rank at a prior draw."""
+        return self._task(
+            model,
+            n,
+            quantities=("log_z", "wbic", "learning_coefficient", "fisher_rank"),
+            options={"log_z": {"method": "smc", "draws": self.smc_draws}},
+        )
+
+    def posterior_task(self, model: StudyModel, n: int) -> SweepTask:
+        """The β = 1 draws, E[n L_n] and WAIC."""
+        return self._task(model, n, quantities=("energy", "waic", "draws"), beta=1.0)
+
+    def ladder_task(self, model: StudyModel) -> SweepTask:
+        """The λ ladder (E_β[n L_n] over β) at the largest n."""
+        return self._task(
+            model,
+            max(self.ns),
+            quantities=("learning_coefficient",),
+            options={"learning_coefficient": {"method": "ladder"}},
+        )
+
     def tasks(self) -> list[SweepTask]:
-        """The sweep: per model × n a β-free task (log Z by SMC, WBIC, λ̂, Fisher rank) and a β = 1
-        task (draws, E[nL_n], WAIC), plus a λ ladder at the largest n."""
-        smc = {"method": "smc", "draws": self.smc_draws}
+        """The whole sweep: per model × n an evidence and a posterior task, per model a ladder."""
         out = []
         for m in self.models:
             for n in self.ns:
-                common = {**m.spec, "n": n, "seed": self.seed, "sampler": self.sampler}
-                out.append(
-                    SweepTask(
-                        **common,
-                        quantities=("log_z", "wbic", "learning_coefficient", "fisher_rank"),
-                        options={"log_z": smc},
-                    )
-                )
-                out.append(SweepTask(**common, quantities=("energy", "waic", "draws"), beta=1.0))
-            out.append(
-                SweepTask(
-                    **{**m.spec, "n": max(self.ns), "seed": self.seed, "sampler": self.sampler},
-                    quantities=("learning_coefficient",),
-                    options={"learning_coefficient": {"method": "ladder"}},
-                )
-            )
+                out += [self.evidence_task(m, n), self.posterior_task(m, n)]
+            out.append(self.ladder_task(m))
         return out
 
 

@@ -74,14 +74,15 @@ def reading(results: StudyResults) -> list[str]:
                 "the (m − 1) log log n term and the O(1) gap between n L_n(ŵ) and n L_n(w0), "
                 "and each F_n carries its own Monte-Carlo error)."
             )
+        d = int(top["d"])
         gap_wbic = top["wbic"] - top["free_energy"]
         gap_bic = top["bic"] - top["free_energy"]
         sentences.append(
             f"At n = {largest}: WBIC − F = {gap_wbic:+.2f} nats (O(√log n) by "
-            f"Watanabe 2013), BIC − F = {gap_bic:+.2f} nats (BIC charges d/2 = {spec.d / 2:g} "
+            f"Watanabe 2013), BIC − F = {gap_bic:+.2f} nats (BIC charges d/2 = {d / 2:g} "
             f"per log n, theory λ = {spec.lam:.3g}: (d/2 − λ) log n = "
-            f"{(spec.d / 2 - spec.lam) * np.log(largest):.1f}); ν̂ = {top['nu_hat']:.2f} "
-            f"(regular models: d/2 = {spec.d / 2:g})."
+            f"{(d / 2 - spec.lam) * np.log(largest):.1f}); ν̂ = {top['nu_hat']:.2f} "
+            f"(regular models: d/2 = {d / 2:g})."
         )
         lines.append(" ".join(sentences))
     transition, pred = results.transition, results.prediction

@@ -23,10 +23,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pymc as pm
 import xarray as xr
-from matplotlib.figure import Figure
 
-from pymc_slt.analysis.compare import best_draw, loo_elpd
+from pymc_slt.analysis._mle import max_log_likelihood
+from pymc_slt.analysis.compare import best_draw, loo_elpd, n_parameters
 from pymc_slt.analysis.fisher import fisher_spectrum
 from pymc_slt.analysis.langevin import noisy_gradient_descent
 from pymc_slt.analysis.phases import (
@@ -103,7 +104,6 @@ class StudyResults:
     langevin: xr.DataTree
     langevin_nuts: xr.DataTree
     seconds: dict[str, float] = field(default_factory=dict)
-    figures: dict[str, Figure] = field(default_factory=dict)
 
 
 def _load(store: Path, task: SweepTask, child: str) -> xr.DataTree:
@@ -112,7 +112,8 @@ def _load(store: Path, task: SweepTask, child: str) -> xr.DataTree:
 
 
 def _values(sweep: pd.DataFrame, task: SweepTask) -> dict[str, Any]:
-    row = sweep.set_index("task_id").loc[task.task_id]
+    """The sweep's numbers of ``task`` (``sweep`` indexed by task id); a failure stops here."""
+    row = sweep.loc[task.task_id]
     if row["status"] != "ok":
         raise RuntimeError(
             f"study task {task.model_label} n={task.n} failed: {row['error']}; run the study "
@@ -121,26 +122,23 @@ def _values(sweep: pd.DataFrame, task: SweepTask) -> dict[str, Any]:
     return row.to_dict()
 
 
-def _posterior_numbers(model_spec: StudyModel, task: SweepTask, post: xr.DataTree) -> dict:
-    """LOO, n L_n(ŵ) and BIC from the stored β = 1 draws of ``task`` (model rebuilt from seed)."""
-    from pymc_slt.analysis._mle import max_log_likelihood
-
-    model = task.build(task.simulate())
+def _posterior_numbers(model: pm.Model, n: int, post: xr.DataTree) -> dict[str, float]:
+    """d, LOO, n L_n(ŵ) (L-BFGS from the best draw) and BIC from the β = 1 draws."""
+    d = n_parameters(model)
     loo = loo_elpd(post)
-    mle = max_log_likelihood(model, best_draw(post, model))
-    min_energy = -float(mle.value)
+    min_energy = -float(max_log_likelihood(model, best_draw(post, model)).value)
     return {
+        "d": d,
         "elpd_loo": float(loo.elpd),
         "elpd_loo_se": float(loo.se),
         "min_energy": min_energy,
-        "bic": min_energy + 0.5 * model_spec.d * np.log(task.n),
+        "bic": min_energy + 0.5 * d * np.log(n),
     }
 
 
-def _spectrum(task: SweepTask, post: xr.DataTree) -> xr.DataArray:
+def _spectrum(model: pm.Model, post: xr.DataTree) -> xr.DataArray:
     """Fisher eigenvalues at up to 200 evenly thinned draws, dims ``(chain, draw, eigen)``;
     ``attrs["rtol"]`` is :func:`pymc_slt.fisher_rank`'s default tolerance."""
-    model = task.build(task.simulate())
     stacked = post["posterior"].to_dataset().stack(sample=("chain", "draw"))
     keep = np.linspace(0, stacked.sizes["sample"] - 1, _SPECTRUM_DRAWS).astype(int)
     thinned = stacked.isel(sample=np.unique(keep)).drop_vars(["chain", "draw", "sample"])
@@ -148,40 +146,46 @@ def _spectrum(task: SweepTask, post: xr.DataTree) -> xr.DataArray:
     return fisher_spectrum(model, thinned)
 
 
+def _row(spec: StudyModel, n: int, free: dict, at_one: dict, numbers: dict) -> dict[str, Any]:
+    return {
+        "model": spec.key,
+        "label": spec.label,
+        "n": n,
+        "d": numbers["d"],
+        "lambda_theory": spec.lam,
+        "log_z": free["log_z"],
+        "log_z_se": free["log_z_se"],
+        "free_energy": -free["log_z"],
+        "wbic": free["wbic"],
+        "wbic_se": free["wbic_se"],
+        "elpd_waic": at_one["elpd_waic"],
+        "elpd_waic_se": at_one["elpd_waic_se"],
+        "elpd_loo": numbers["elpd_loo"],
+        "elpd_loo_se": numbers["elpd_loo_se"],
+        "bic": numbers["bic"],
+        "min_energy": numbers["min_energy"],
+        "lambda_hat": free["lambda_hat"],
+        "lambda_se": free["lambda_se"],
+        "nu_hat": at_one["nu_hat"],
+        "fisher_rank": int(free["fisher_rank"]),
+        "max_rhat": at_one["max_rhat"],
+        "divergences": int(at_one["divergences"]),
+    }
+
+
 def _collect(plan: StudyPlan, sweep: pd.DataFrame, store: Path) -> dict[str, Any]:
+    sweep = sweep.set_index("task_id")
     rows, draws, ladders, spectra = [], {}, {}, {}
-    tasks = iter(plan.tasks())
     for spec in plan.models:
         for n in plan.ns:
-            free_task, beta_task = next(tasks), next(tasks)
-            free, at_one = _values(sweep, free_task), _values(sweep, beta_task)
-            post = _load(store, beta_task, "draws")
-            draws[f"{spec.key}_n{n}"] = post
-            row = {
-                "model": spec.key,
-                "label": spec.label,
-                "n": n,
-                "d": spec.d,
-                "lambda_theory": spec.lam,
-                "log_z": free["log_z"],
-                "log_z_se": free["log_z_se"],
-                "free_energy": -free["log_z"],
-                "wbic": free["wbic"],
-                "wbic_se": free["wbic_se"],
-                "elpd_waic": at_one["elpd_waic"],
-                "elpd_waic_se": at_one["elpd_waic_se"],
-                **_posterior_numbers(spec, beta_task, post),
-                "lambda_hat": free["lambda_hat"],
-                "lambda_se": free["lambda_se"],
-                "nu_hat": at_one["nu_hat"],
-                "fisher_rank": int(free["fisher_rank"]),
-                "max_rhat": at_one["max_rhat"],
-                "divergences": int(at_one["divergences"]),
-            }
-            rows.append(row)
+            task = plan.posterior_task(spec, n)
+            free, at_one = _values(sweep, plan.evidence_task(spec, n)), _values(sweep, task)
+            post = draws[f"{spec.key}_n{n}"] = _load(store, task, "draws")
+            model = task.build(task.simulate())  # the same data: simulated from the task seed
+            rows.append(_row(spec, n, free, at_one, _posterior_numbers(model, n, post)))
             if n == max(plan.ns):
-                spectra[spec.key] = _spectrum(beta_task, post)
-        ladder_task = next(tasks)
+                spectra[spec.key] = _spectrum(model, post)
+        ladder_task = plan.ladder_task(spec)
         _values(sweep, ladder_task)
         ladder = _load(store, ladder_task, "learning_coefficient").to_dataset()
         ladder.attrs["theory"] = spec.lam
