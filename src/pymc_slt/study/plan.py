@@ -164,7 +164,7 @@ def plan(*, quick: bool, seed: int) -> StudyPlan:
             phase_ns=(100, 250, 600, 1500, 3200),
             phase_seeds=(0,),
             langevin_steps=20_000,
-            expected_minutes=8,
+            expected_minutes=7,
         )
     return StudyPlan(
         quick=False,
@@ -175,5 +175,5 @@ def plan(*, quick: bool, seed: int) -> StudyPlan:
         phase_ns=(100, 200, 400, 800, 1600, 3200),
         phase_seeds=(0, 1, 2),
         langevin_steps=200_000,
-        expected_minutes=60,
+        expected_minutes=66,
     )
