@@ -88,10 +88,10 @@ def results_tree(results: StudyResults) -> xr.DataTree:
     return root.map_over_datasets(netcdf_safe)
 
 
-def _png(fig) -> str:
+def _png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
-    return base64.b64encode(buffer.getvalue()).decode()
+    return buffer.getvalue()
 
 
 def _html_table(table: pd.DataFrame) -> str:
@@ -117,7 +117,8 @@ code { background: #f4f4f4; padding: 0 0.2em; }
 """
 
 
-def _page(results: StudyResults, figures: dict[str, tuple[object, str]]) -> str:
+def _page(results: StudyResults, images: dict[str, tuple[bytes, str]]) -> str:
+    """The HTML of the report; ``images`` maps file stem to (PNG bytes, caption)."""
     plan = results.plan
     total = sum(results.seconds.values())
     kind = "quick" if plan.quick else "full"
@@ -147,14 +148,15 @@ def _page(results: StudyResults, figures: dict[str, tuple[object, str]]) -> str:
         "fluctuation V_n/2; Fisher rank at a prior draw.</p>",
         _html_table(summary),
     ]
-    for stem, (fig, caption) in figures.items():
-        if stem.startswith("diagnostics_") and "<h2>Diagnostics" not in "".join(parts):
+    parts.append("<h2>Figures</h2>")
+    first_diagnostics = next(k for k in images if k.startswith("diagnostics_"))
+    for stem, (png, caption) in images.items():
+        if stem == first_diagnostics:
             parts.append("<h2>Diagnostics of the runs</h2>")
-        elif stem == "free_energy":
-            parts.append("<h2>Figures</h2>")
+        data = base64.b64encode(png).decode()
         parts.append(
             f'<figure id="{stem}"><img alt="{html.escape(caption)}" '
-            f'src="data:image/png;base64,{_png(fig)}"><figcaption>{html.escape(caption)}'
+            f'src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}'
             "</figcaption></figure>"
         )
         if stem == "phase_draws":
@@ -178,12 +180,12 @@ def write_report(results: StudyResults, out: Path) -> Path:
     pathlib.Path
         The path of ``index.html``.
     """
-    figures = study_figures(results)
+    images = {stem: (_png(fig), caption) for stem, (fig, caption) in study_figures(results).items()}
     (out / "figures").mkdir(exist_ok=True)
-    for stem, (fig, _) in figures.items():
-        fig.savefig(out / "figures" / f"{stem}.png", dpi=110)
+    for stem, (png, _) in images.items():
+        (out / "figures" / f"{stem}.png").write_bytes(png)  # the same bytes as in index.html
     results.summary[list(SUMMARY_COLUMNS)].to_csv(out / "summary.csv", index=False)
     results_tree(results).to_netcdf(out / "results.nc", engine="h5netcdf")
     index = out / "index.html"
-    index.write_text(_page(results, figures), encoding="utf-8")
+    index.write_text(_page(results, images), encoding="utf-8")
     return index
