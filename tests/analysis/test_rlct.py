@@ -18,10 +18,16 @@ import numpy as np
 import pymc as pm
 import pytest
 
-from pymc_slt.analysis._local import LOCALIZATION_POTENTIAL, localize, validate_point
+from pymc_slt.analysis._local import (
+    LOCALIZATION_POTENTIAL,
+    localization_data,
+    localize,
+    validate_point,
+)
 from pymc_slt.analysis._rlct_fit import default_betas, energy_mean, weighted_slope
 from pymc_slt.analysis.exact import ConjugateLinearRegression
-from pymc_slt.analysis.rlct import LearningCoefficientResult, learning_coefficient
+from pymc_slt.analysis.rlct import LearningCoefficientResult, learning_coefficient, pilot_length
+from pymc_slt.inference import sampling
 
 FAST = {"draws": 1000, "tune": 500, "chains": 2, "progressbar": False}
 
@@ -153,6 +159,46 @@ def test_localize_adds_potential_and_leaves_model_alone():
     assert logp_local(ip) - logp(ip) == pytest.approx(-0.5 * 2.0 * 1.0)
     with pytest.raises(ValueError, match="already holds"):
         localize(local, point, 1.0)
+
+
+def test_localization_is_data_so_gamma_zero_is_the_model():
+    model = tiny_model()
+    point = validate_point(model, {"w": [0.5, -0.5], "sigma": 1.0})
+    local = localize(model, point, gamma=2.0)
+    ip = model.initial_point()
+    ip["w"] = np.array([1.5, -0.5])
+    pm.set_data(localization_data({"w": np.array([1.5, -0.5])}, 3.0), model=local)
+    assert local.compile_logp()(ip) == pytest.approx(model.compile_logp()(ip))  # centre at ip
+    pm.set_data(localization_data(point, 0.0), model=local)
+    assert local.compile_logp()(ip) == pytest.approx(model.compile_logp()(ip))  # γ = 0
+
+
+def test_localize_refuses_a_taken_data_name():
+    with pm.Model() as model:
+        pm.Data("slt_gamma", 1.0)
+        w = pm.Normal("w", 0.0, 1.0)
+        pm.Normal("y", w, 1.0, observed=np.zeros(5))
+    with pytest.raises(ValueError, match="slt_gamma"):
+        localize(model, {"w": np.array(0.0)}, 1.0)
+
+
+@pytest.mark.filterwarnings("ignore:Poor mixing:UserWarning")
+def test_local_compiles_once_for_pilot_and_run(monkeypatch):
+    calls = []
+    compile_model = sampling.nutpie.compile_pymc_model
+
+    def counting_compile(*args, **kwargs):
+        calls.append(1)
+        return compile_model(*args, **kwargs)
+
+    monkeypatch.setattr(sampling.nutpie, "compile_pymc_model", counting_compile)
+    res = learning_coefficient(
+        tiny_model(), draws=200, tune=200, chains=2, progressbar=False, random_seed=0
+    )
+    assert len(calls) == 1
+    assert np.isfinite(res.estimate)
+    assert pilot_length(1000, 1000) == {"draws": 250, "tune": 500}
+    assert pilot_length(50, 0) == {"draws": 50, "tune": 0}
 
 
 # ------------------------------------------------------------------------------------------

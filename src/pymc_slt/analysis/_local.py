@@ -28,10 +28,20 @@ from pymc.model.fgraph import clone_model
 
 from pymc_slt._loglik import energy
 
-__all__ = ["LOCALIZATION_POTENTIAL", "best_point", "localize", "point_energy", "validate_point"]
+__all__ = [
+    "LOCALIZATION_POTENTIAL",
+    "best_point",
+    "localization_data",
+    "localize",
+    "point_energy",
+    "validate_point",
+]
 
 #: Name of the Potential carrying −γ/2 ‖w − w*‖².
 LOCALIZATION_POTENTIAL = "slt_localization"
+#: Name of the ``pm.Data`` holding γ, and prefix of those holding each variable's centre w*.
+GAMMA_DATA = "slt_gamma"
+CENTER_PREFIX = "slt_center_"
 
 
 def validate_point(model: pm.Model, point: Any) -> dict[str, np.ndarray]:
@@ -73,21 +83,49 @@ def validate_point(model: pm.Model, point: Any) -> dict[str, np.ndarray]:
     return out
 
 
-def localize(model: pm.Model, point: Mapping[str, np.ndarray], gamma: float) -> pm.Model:
+def localize(
+    model: pm.Model, point: Mapping[str, np.ndarray] | None = None, gamma: float = 0.0
+) -> pm.Model:
     """Copy of ``model`` with the Potential :math:`-γ/2\\,\\lVert w - w^*\\rVert^2` added.
 
-    ``point`` must come from :func:`validate_point`. The user's model is not modified.
+    γ and :math:`w^*` are ``pm.Data`` (named by :func:`localization_data`), so a compiled copy
+    moves to another γ or centre without recompiling; γ = 0 is the model itself, which is how
+    the pilot run of the local learning coefficient shares one compilation with the localized
+    run. ``point`` must come from :func:`validate_point` (default: zeros). The user's model is
+    not modified.
     """
     if LOCALIZATION_POTENTIAL in model.named_vars:
         raise ValueError(
             f"model already holds the potential {LOCALIZATION_POTENTIAL!r}; pass the original "
             "model, not a localized copy."
         )
+    shapes = model.eval_rv_shapes()
+    names = [rv.name for rv in model.free_RVs]
+    if point is None:
+        point = {name: np.zeros(shapes[name]) for name in names}
+    values = localization_data(point, gamma)
+    taken = sorted(set(values) & set(model.named_vars))
+    if taken:
+        raise ValueError(
+            f"the model already uses the name(s) {taken}, which the localization needs for its "
+            "pm.Data; rename those variables."
+        )
     clone = clone_model(model)
     with clone:
-        sq = [pt.sum((rv - pt.as_tensor(point[rv.name])) ** 2) for rv in clone.free_RVs]
-        pm.Potential(LOCALIZATION_POTENTIAL, -0.5 * gamma * pt.add(*sq))
+        gamma_var = pm.Data(GAMMA_DATA, values[GAMMA_DATA])
+        sq = [
+            pt.sum((rv - pm.Data(CENTER_PREFIX + rv.name, values[CENTER_PREFIX + rv.name])) ** 2)
+            for rv in clone.free_RVs
+        ]
+        pm.Potential(LOCALIZATION_POTENTIAL, -0.5 * gamma_var * pt.add(*sq))
     return clone
+
+
+def localization_data(point: Mapping[str, np.ndarray], gamma: float) -> dict[str, np.ndarray]:
+    """The ``pm.Data`` values of a :func:`localize` copy for centre ``point`` and strength γ."""
+    data = {CENTER_PREFIX + name: np.asarray(v, dtype=float) for name, v in point.items()}
+    data[GAMMA_DATA] = np.asarray(gamma, dtype=float)
+    return data
 
 
 def _as_posterior(point: Mapping[str, np.ndarray]) -> xr.Dataset:
@@ -124,12 +162,14 @@ def point_energy(model: pm.Model, point: Mapping[str, np.ndarray]) -> float:
     return value
 
 
-def best_point(data: xr.DataTree, model: pm.Model) -> dict[str, np.ndarray]:
-    """The draw of ``data``'s posterior with the lowest :math:`n L_n`, keyed by free variable."""
+def best_point(data: xr.DataTree, model: pm.Model) -> tuple[dict[str, np.ndarray], float]:
+    """The draw of ``data``'s posterior with the lowest :math:`n L_n`, keyed by free variable,
+    and that :math:`n L_n`."""
     e = energy(data)
     chain, draw = np.unravel_index(int(np.argmin(e.values)), e.shape)
     post = data["posterior"].to_dataset()
-    return {
+    point = {
         rv.name: np.asarray(post[rv.name].isel(chain=chain, draw=draw).values, dtype=float)
         for rv in model.free_RVs
     }
+    return point, float(e.values[chain, draw])

@@ -43,7 +43,13 @@ from pymc_slt._validate import (
 from pymc_slt.inference.diagnostics import check_mixing
 from pymc_slt.models.tempering import tempered
 
-__all__ = ["n_observations", "sample_ladder", "sample_tempered"]
+__all__ = [
+    "CompiledTempered",
+    "check_settings",
+    "n_observations",
+    "sample_ladder",
+    "sample_tempered",
+]
 
 Sampler = Literal["nuts", "smc"]
 _SAMPLERS = ("nuts", "smc")
@@ -65,7 +71,8 @@ def _spawn_seeds(random_seed: Any, k: int) -> list[int]:
     return [int(c.generate_state(1)[0]) for c in children]
 
 
-def _check_common(draws: int, tune: int, chains: int, sampler: str) -> None:
+def check_settings(draws: int, tune: int, chains: int, sampler: str) -> None:
+    """Raise a clear error for bad ``draws``, ``tune``, ``chains`` or ``sampler``."""
     validate_positive_int(draws, "draws")
     validate_positive_int(tune, "tune", minimum=0)
     validate_positive_int(chains, "chains")
@@ -320,6 +327,104 @@ def sample_ladder(
     return root
 
 
+class CompiledTempered:
+    """A tempered copy of a model, compiled once and sampled at any β and ``pm.Data`` values.
+
+    ``sample_tempered`` and ``sample_ladder`` use it for one or several β; the local learning
+    coefficient uses it to sample its pilot and its localized run from one compilation (the
+    localization's γ and centre are ``pm.Data`` too). With ``sampler="nuts"`` the model is
+    compiled by ``nutpie.compile_pymc_model`` here and each run goes through
+    ``compiled.with_data``; with ``"smc"`` each run calls ``pm.set_data`` then
+    ``pm.sample_smc`` (which compiles per call).
+
+    Parameters
+    ----------
+    model : pymc.Model
+        The user's model (not modified).
+    sampler : {"nuts", "smc"}
+        Which sampler :meth:`sample` runs.
+    """
+
+    def __init__(self, model: pm.Model, sampler: str) -> None:
+        if sampler not in _SAMPLERS:
+            raise ValueError(f"sampler must be one of {list(_SAMPLERS)}, got {sampler!r}.")
+        tm = tempered(model, 1.0)
+        self.model = tm.model
+        self.beta_name = tm.beta_name
+        self.sampler = sampler
+        self.n = n_observations(tm.model)
+        self._name = model.name or "model"
+        self._compiled = nutpie.compile_pymc_model(tm.model) if sampler == "nuts" else None
+
+    def run(
+        self,
+        beta: float,
+        *,
+        seed: int,
+        draws: int,
+        tune: int,
+        chains: int,
+        progressbar: bool,
+        nuts: dict[str, Any] | None,
+        smc: dict[str, Any] | None,
+        data: dict[str, Any] | None = None,
+    ) -> xr.DataTree:
+        """Raw sampler output at ``beta`` with the ``pm.Data`` values ``data`` (posterior only)."""
+        values = {name: np.asarray(v, dtype=float) for name, v in (data or {}).items()}
+        values[self.beta_name] = np.asarray(beta, dtype=float)
+        # the model's own data follow every run, so constant_data shows what was sampled
+        pm.set_data(values, model=self.model)
+        if self._compiled is not None:
+            return _run_nuts(
+                self._compiled.with_data(**values),
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                seed=seed,
+                progressbar=progressbar,
+                nuts=nuts,
+            )
+        return run_smc(
+            self.model, draws=draws, chains=chains, seed=seed, progressbar=progressbar, smc=smc
+        )
+
+    def assemble(
+        self, betas: Sequence[float], raws: Sequence[xr.DataTree]
+    ) -> tuple[list[xr.DataTree], list]:
+        """One DataTree per raw run, with the untempered log-likelihood and mixing diagnostics.
+
+        Returns the DataTrees and the ``(β, MixingReport)`` pairs of the runs that mixed poorly.
+        """
+        log_liks = _log_likelihood([r["posterior"].to_dataset() for r in raws], self.model)
+        groups = _model_groups(self.model, self.beta_name)
+        children, problems = [], []
+        for beta, raw, ll in zip(betas, raws, log_liks, strict=True):
+            dt = _assemble(
+                raw,
+                ll,
+                groups,
+                beta=float(beta),
+                n=self.n,
+                sampler=self.sampler,
+                model_name=self._name,
+            )
+            report = check_mixing(dt, sampler=self.sampler)
+            dt.attrs.update(report.as_attrs())
+            if report.problems:
+                problems.append((float(beta), report))
+            children.append(dt)
+        return children, problems
+
+    def sample(self, beta: float, *, stacklevel: int = 2, **kwargs: Any) -> xr.DataTree:
+        """:meth:`run` then :meth:`assemble` one β; warns once if it mixed poorly."""
+        children, problems = self.assemble([beta], [self.run(beta, **kwargs)])
+        if problems:
+            warnings.warn(
+                _mixing_message(problems, self.sampler), UserWarning, stacklevel=stacklevel + 1
+            )
+        return children[0]
+
+
 def _sample_rungs(
     model: pm.Model,
     betas: np.ndarray,
@@ -335,9 +440,8 @@ def _sample_rungs(
     smc: dict[str, Any] | None,
 ) -> list[xr.DataTree]:
     """Sample each β of ``betas`` (validated) and return one assembled DataTree per rung."""
-    _check_common(draws, tune, chains, sampler)
-    tm = tempered(model, float(betas[0]))
-    n = n_observations(tm.model)
+    check_settings(draws, tune, chains, sampler)
+    compiled = CompiledTempered(model, sampler)
     seeds = _spawn_seeds(random_seed, len(betas))
     rungs = track(
         zip(betas, seeds, strict=True),
@@ -345,45 +449,12 @@ def _sample_rungs(
         description="β ladder",
         enabled=ladder_progress,
     )
-    if sampler == "nuts":
-        compiled = nutpie.compile_pymc_model(tm.model)
-        raws = [
-            _run_nuts(
-                compiled.with_data(**{tm.beta_name: np.asarray(beta, dtype=float)}),
-                draws=draws,
-                tune=tune,
-                chains=chains,
-                seed=seed,
-                progressbar=sampler_progress,
-                nuts=nuts,
-            )
-            for beta, seed in rungs
-        ]
-    else:
-        raws = []
-        for beta, seed in rungs:
-            pm.set_data({tm.beta_name: float(beta)}, model=tm.model)
-            raws.append(
-                run_smc(
-                    tm.model,
-                    draws=draws,
-                    chains=chains,
-                    seed=seed,
-                    progressbar=sampler_progress,
-                    smc=smc,
-                )
-            )
-    log_liks = _log_likelihood([r["posterior"].to_dataset() for r in raws], tm.model)
-    groups = _model_groups(tm.model, tm.beta_name)
-    name = model.name or "model"
-    children, problems = [], []
-    for beta, raw, ll in zip(betas, raws, log_liks, strict=True):
-        dt = _assemble(raw, ll, groups, beta=float(beta), n=n, sampler=sampler, model_name=name)
-        report = check_mixing(dt, sampler=sampler)
-        dt.attrs.update(report.as_attrs())
-        if report.problems:
-            problems.append((float(beta), report))
-        children.append(dt)
+    settings = {"draws": draws, "tune": tune, "chains": chains, "nuts": nuts, "smc": smc}
+    raws = [
+        compiled.run(beta, seed=seed, progressbar=sampler_progress, **settings)
+        for beta, seed in rungs
+    ]
+    children, problems = compiled.assemble(betas, raws)
     if problems:
         warnings.warn(_mixing_message(problems, sampler), UserWarning, stacklevel=3)
     return children
