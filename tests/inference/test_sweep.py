@@ -22,12 +22,13 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 
 from pymc_slt.commands import sweep as sweep_command
-from pymc_slt.inference._store import MARKER, TASK_COLUMNS
+from pymc_slt.inference._store import MARKER, TASK_COLUMNS, netcdf_safe
 from pymc_slt.inference._worker import _task_context
 from pymc_slt.inference.sweep import SweepTask, grid, run_sweep, run_task
 
@@ -441,3 +442,16 @@ def test_task_cores_do_not_change_the_numbers():
     one, all_cores = run_task(task, cores=1), run_task(task, cores=None)
     assert one.status == all_cores.status == "ok", one.errors
     assert one.values == all_cores.values
+
+
+def test_netcdf_safe_encodes_ragged_stats_as_json_without_warnings():
+    ragged = np.empty(3, dtype=object)
+    ragged[0], ragged[1], ragged[2] = np.array([np.nan, 2.0]), np.float64(np.nan), [1, 2]
+    ds = xr.Dataset({"stage_logz": ("chain", ragged), "ok": ("chain", np.arange(3.0))})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = netcdf_safe(ds)
+    first, second, third = (json.loads(t) for t in out["stage_logz"].values)
+    assert np.isnan(first[0]) and first[1] == 2.0
+    assert np.isnan(second) and third == [1, 2]
+    assert out["ok"].dtype == float

@@ -81,9 +81,16 @@ def netcdf_safe(ds: xr.Dataset) -> xr.Dataset:
     out = ds.copy()
     for name, var in ds.data_vars.items():
         if var.dtype == object:
-            encode = np.vectorize(lambda e: json.dumps(e, default=float), otypes=[str])
-            out[name] = var.copy(data=encode(var.values))
+            text = [_json_element(e) for e in var.values.ravel()]
+            out[name] = var.copy(data=np.array(text, dtype=str).reshape(var.shape))
     return out
+
+
+def _json_element(element: object) -> str:
+    """One object-array element as JSON (arrays as lists, NaN as JSON's ``NaN``)."""
+    if isinstance(element, np.ndarray):
+        element = element.tolist()
+    return json.dumps(element, default=float)
 
 
 class SweepStore:
