@@ -18,6 +18,7 @@ import numpy as np
 import pymc as pm
 import pytest
 
+from pymc_slt.analysis import rlct
 from pymc_slt.analysis._local import (
     LOCALIZATION_POTENTIAL,
     localization_data,
@@ -199,6 +200,18 @@ def test_local_compiles_once_for_pilot_and_run(monkeypatch):
     assert np.isfinite(res.estimate)
     assert pilot_length(1000, 1000) == {"draws": 250, "tune": 500}
     assert pilot_length(50, 0) == {"draws": 50, "tune": 0}
+
+
+@pytest.mark.filterwarnings("ignore:Poor mixing:UserWarning")
+def test_local_retries_divergent_run_unless_target_accept_given(monkeypatch):
+    monkeypatch.setattr(rlct, "RETRY_DIVERGENT_FRACTION", -1.0)  # every run counts as divergent
+    kwargs = {"draws": 200, "tune": 200, "chains": 2, "progressbar": False, "random_seed": 0}
+    res = learning_coefficient(tiny_model(), **kwargs)
+    assert res.diagnostics["retried"] is True
+    assert res.diagnostics["target_accept"] == rlct.RETRY_TARGET_ACCEPT
+    mine = learning_coefficient(tiny_model(), nuts={"target_accept": 0.85}, **kwargs)
+    assert mine.diagnostics["retried"] is False
+    assert mine.diagnostics["target_accept"] == 0.85
 
 
 # ------------------------------------------------------------------------------------------

@@ -35,8 +35,10 @@ class LearningCoefficientResult:
         ``energy_rhat`` and ``energy_ess`` (r̂ and bulk ESS of :math:`n L_n` per β),
         ``n_divergences``, ``max_rhat`` and ``min_ess_bulk`` (worst over all parameters and β),
         ``sampler``; for ``"ladder"`` also ``intercept`` (≈ :math:`n L_n(w_0)`) and ``chi2``; for
-        ``"local"`` also ``gamma``, ``point`` (:math:`w^*`) and ``point_energy``
-        (:math:`n L_n(w^*)`).
+        ``"local"`` also ``gamma``, ``point`` (:math:`w^*`), ``point_energy``
+        (:math:`n L_n(w^*)`), ``target_accept`` (of the run kept; None for SMC) and
+        ``retried`` (whether the localized run was repeated at a higher ``target_accept``
+        because of divergences).
     """
 
     estimate: float

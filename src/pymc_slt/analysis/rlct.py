@@ -68,6 +68,12 @@ DEFAULT_GAMMA = 0.01
 #: ``y = a·b²·x`` at n = 1000 it moved λ̂ by about 0.02, i.e. 8 %).
 DEFAULT_NUTS = {"target_accept": 0.9}
 
+#: ``"local"`` with NUTS: if more than this fraction of the localized run's draws diverged (and
+#: the user did not set ``target_accept``), the run is repeated once at ``RETRY_TARGET_ACCEPT``.
+#: Divergences mark regions near the singular set that NUTS failed to enter, which biases λ̂.
+RETRY_DIVERGENT_FRACTION = 0.005
+RETRY_TARGET_ACCEPT = 0.99
+
 
 def _validate_method(method: Any) -> str:
     if method not in _METHODS:
@@ -153,7 +159,8 @@ def learning_coefficient(
         Show sampling progress.
     nuts, smc : dict, optional
         Extra keyword arguments for ``nutpie.sample`` or ``pm.sample_smc``. ``nuts`` is
-        merged into ``{"target_accept": 0.9}`` (see Notes on mixing).
+        merged into ``{"target_accept": 0.9}`` (see Notes on mixing). Giving
+        ``target_accept`` yourself turns off the ``"local"`` retry at 0.99.
 
     Returns
     -------
@@ -264,9 +271,13 @@ def learning_coefficient(
     **Mixing.** NUTS explores the singular set of these small models within one chain (the
     energy's r̂ stays ≤ 1.01 although the parameters' does not), at the cost of some
     divergences near the crossing of :math:`\\{ab = 0\\}`, which is why ``target_accept``
-    defaults to 0.9 here (nutpie's 0.8 gave λ̂ about 8 % lower for ``a·b²·x``); raise it to
-    0.95 if divergences remain many. For posteriors with separated modes, ``sampler="smc"``
-    moves between them.
+    defaults to 0.9 here (nutpie's 0.8 gave λ̂ about 8 % lower for ``a·b²·x``). Divergences
+    mark regions NUTS failed to enter, so ``"local"`` repeats its localized run once at
+    ``target_accept = 0.99`` when more than 0.5 % of its draws diverged (on the same compiled
+    model, so it costs one more sampling run, seconds for small models); ``diagnostics``
+    records ``target_accept`` and ``retried``. For ``a·b²·x`` (n = 1000, seeds 1–3) this took
+    the divergences from 46–74 to 4–8 per 4000 draws and λ̂/λ from 0.90 to 0.92. For
+    posteriors with separated modes, ``sampler="smc"`` moves between them.
 
     References
     ----------
@@ -319,7 +330,8 @@ def learning_coefficient(
     if method == "local":
         gamma = _validate_gamma(gamma)
         check_settings(draws, tune, chains, sampler)
-        return _local(model, arr, point, gamma, random_seed, run, n)
+        retry = sampler == "nuts" and "target_accept" not in (nuts or {})
+        return _local(model, arr, point, gamma, random_seed, {**run, "retry": retry}, n)
     if point is not None:
         raise ValueError(f"point is only used by method='local', not method={method!r}.")
     tree = quiet_sampling(sample_ladder, model, arr, random_seed=random_seed, **run)
@@ -331,6 +343,12 @@ def learning_coefficient(
         diag.update({"intercept": fit.intercept, "chi2": fit.chi2})
     warn_mixing(arr, diag, stacklevel=3)
     return LearningCoefficientResult(fit.slope, fit.se, method, arr, stats["mean"], diag)
+
+
+def _divergent_fraction(data) -> float:
+    """Divergent transitions per kept draw of one run."""
+    post = data["posterior"]
+    return data.attrs.get("n_divergences", 0) / (post.sizes["chain"] * post.sizes["draw"])
 
 
 def pilot_length(draws: int, tune: int) -> dict[str, int]:
@@ -365,13 +383,12 @@ def _local(model, arr, point, gamma, random_seed, run, n) -> LearningCoefficient
     else:
         e_star = point_energy(model, center)
     beta = float(arr[0])
-    data = quiet_sampling(
-        compiled.sample,
-        beta,
-        seed=local_seed,
-        data=localization_data(center, gamma),
-        **settings,
-    )
+    local_data = localization_data(center, gamma)
+    data = quiet_sampling(compiled.sample, beta, seed=local_seed, data=local_data, **settings)
+    retried = run["retry"] and _divergent_fraction(data) > RETRY_DIVERGENT_FRACTION
+    if retried:
+        settings["nuts"] = {**settings["nuts"], "target_accept": RETRY_TARGET_ACCEPT}
+        data = quiet_sampling(compiled.sample, beta, seed=local_seed, data=local_data, **settings)
     stats = energy_stats([data])
     estimate = beta * (stats["mean"][0] - e_star)
     se = beta * stats["se"][0]
@@ -381,6 +398,10 @@ def _local(model, arr, point, gamma, random_seed, run, n) -> LearningCoefficient
         "gamma": gamma,
         "point": center,
         "point_energy": e_star,
+        "target_accept": settings["nuts"].get("target_accept")
+        if run["sampler"] == "nuts"
+        else None,
+        "retried": bool(retried),
     }
     warn_mixing(arr, diag, stacklevel=4)
     return LearningCoefficientResult(float(estimate), float(se), "local", arr, stats["mean"], diag)
