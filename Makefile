@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile -q --doctest-modules src/pymc_slt tests
 
 test-all: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules src/pymc_slt tests
 
 demo: $(STAMP)
 	@out="slt-report-$$(date +%Y%m%d-%H%M%S)"; \

@@ -196,10 +196,12 @@ def run_sweep(
 
     Examples
     --------
-    >>> import pymc_slt as slt  # doctest: +SKIP
+    >>> import pymc_slt as slt
     >>> tasks = slt.grid({"builder": "normal_crossing", "builder_kwargs": {"powers": [1, 2]},
     ...                   "simulator_kwargs": {"powers": [1, 2]}},
     ...                  n=[100, 1000], seeds=range(4), quantities=["energy"], betas=[0.5, 1.0])
+    >>> len(tasks)  # one task per (n, seed, β)
+    16
     >>> if __name__ == "__main__":  # needed by the spawned worker processes
     ...     df = slt.run_sweep(tasks, store="sweep-out")
     """
