@@ -125,6 +125,16 @@ def validate_random_seed(random_seed: Any) -> int | None:
     return int(random_seed)
 
 
+def spawn_seeds(random_seed: Any, k: int) -> list[int]:
+    """``k`` independent int seeds from one user seed (None → fresh entropy).
+
+    Each is ``SeedSequence(seed).spawn(k)[i].generate_state(1)[0]``, so a result depends only on
+    the user's seed and its position.
+    """
+    seed = validate_random_seed(random_seed)
+    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(k)]
+
+
 def validate_model(model: Any, name: str = "model") -> pm.Model:
     """Check that ``model`` is a PyMC model with observed data that is finite.
 

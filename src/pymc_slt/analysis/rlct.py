@@ -28,10 +28,10 @@ import numpy as np
 import pymc as pm
 
 from pymc_slt._validate import (
+    spawn_seeds,
     validate_betas,
     validate_model,
     validate_positive_real,
-    validate_random_seed,
 )
 from pymc_slt.analysis._local import (
     best_point,
@@ -331,7 +331,7 @@ def learning_coefficient(
         gamma = _validate_gamma(gamma)
         check_settings(draws, tune, chains, sampler)
         retry = sampler == "nuts" and "target_accept" not in (nuts or {})
-        return _local(model, arr, point, gamma, random_seed, {**run, "retry": retry}, n)
+        return _local(model, arr, point, gamma, random_seed, run, n, retry=retry)
     if point is not None:
         raise ValueError(f"point is only used by method='local', not method={method!r}.")
     tree = quiet_sampling(sample_ladder, model, arr, random_seed=random_seed, **run)
@@ -355,21 +355,23 @@ def pilot_length(draws: int, tune: int) -> dict[str, int]:
     """Draws and tuning steps of the β = 1 pilot that picks the default w*.
 
     The pilot only has to find one low-energy draw, so it runs a quarter of ``draws`` (at
-    least 100) after half of ``tune`` (at least 200): 37.5 % of a full run. The minimum of
+    least 100, or all of them if fewer) after half of ``tune`` (at least 200, or all of them
+    if fewer): 37.5 % of a full run. The minimum of
     :math:`n L_n` over fewer draws is higher by a fraction of a nat, which moves λ̂ by β times
     that (about 0.01 for reduced rank (4, 3, 2, 1) at n = 1000, 0.3 %).
     """
     return {"draws": max(draws // 4, min(draws, 100)), "tune": max(tune // 2, min(tune, 200))}
 
 
-def _local(model, arr, point, gamma, random_seed, run, n) -> LearningCoefficientResult:
+def _local(
+    model, arr, point, gamma, random_seed, run, n, *, retry: bool
+) -> LearningCoefficientResult:
     """λ̂(w*) = β (E_{β,γ}[n L_n] − n L_n(w*)) under the localized tempered posterior.
 
     The pilot (β = 1, γ = 0) and the localized run share one compiled model: γ and w* are
     ``pm.Data`` of the :func:`localize` copy.
     """
-    seeds = np.random.SeedSequence(validate_random_seed(random_seed)).spawn(2)
-    pilot_seed, local_seed = (int(s.generate_state(1)[0]) for s in seeds)
+    pilot_seed, local_seed = spawn_seeds(random_seed, 2)
     center = None if point is None else validate_point(model, point)
     compiled = CompiledTempered(localize(model, center), run["sampler"])
     settings = {k: run[k] for k in ("draws", "tune", "chains", "nuts", "smc")}
@@ -385,7 +387,7 @@ def _local(model, arr, point, gamma, random_seed, run, n) -> LearningCoefficient
     beta = float(arr[0])
     local_data = localization_data(center, gamma)
     data = quiet_sampling(compiled.sample, beta, seed=local_seed, data=local_data, **settings)
-    retried = run["retry"] and _divergent_fraction(data) > RETRY_DIVERGENT_FRACTION
+    retried = retry and _divergent_fraction(data) > RETRY_DIVERGENT_FRACTION
     if retried:
         settings["nuts"] = {**settings["nuts"], "target_accept": RETRY_TARGET_ACCEPT}
         data = quiet_sampling(compiled.sample, beta, seed=local_seed, data=local_data, **settings)

@@ -53,10 +53,10 @@ from pytensor.graph.traversal import ancestors
 from scipy.special import logsumexp
 
 from pymc_slt._validate import (
+    spawn_seeds,
     validate_betas,
     validate_model,
     validate_positive_int,
-    validate_random_seed,
 )
 from pymc_slt.inference._bridge import bridge_log_evidence
 from pymc_slt.inference._path import (
@@ -228,11 +228,6 @@ def _validate_ladder_args(
             f"{arr.tolist()}; β = 0 (the prior) is added from prior draws."
         )
     return arr
-
-
-def _seeds(random_seed: Any, k: int) -> list[int]:
-    seed = validate_random_seed(random_seed)
-    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(k)]
 
 
 def _unconstrained_dim(model: pm.Model) -> int:
@@ -437,7 +432,7 @@ def log_marginal_likelihood(
         )
     if data is None and method != "smc":
         _check_continuous(model, method)
-    seeds = _seeds(random_seed, 2)
+    seeds = spawn_seeds(random_seed, 2)
     common = {"draws": draws, "tune": tune, "chains": chains, "progressbar": progressbar}
     if method == "bridge":
         return _bridge(model, data, seeds, sampler_kwargs, **common)

@@ -35,10 +35,10 @@ from pymc.backends.arviz import (
 from pymc_slt._loglik import count_observations
 from pymc_slt._progress import track
 from pymc_slt._validate import (
+    spawn_seeds,
     validate_beta,
     validate_betas,
     validate_positive_int,
-    validate_random_seed,
 )
 from pymc_slt.inference.diagnostics import check_mixing
 from pymc_slt.models.tempering import tempered
@@ -64,18 +64,15 @@ def n_observations(model: pm.Model) -> int:
     return count_observations({k: np.shape(v) for k, v in find_observations(model).items()})
 
 
-def _spawn_seeds(random_seed: Any, k: int) -> list[int]:
-    """``k`` independent int seeds from one user seed (None → fresh entropy)."""
-    seed = validate_random_seed(random_seed)
-    children = np.random.SeedSequence(seed).spawn(k)
-    return [int(c.generate_state(1)[0]) for c in children]
-
-
 def check_settings(draws: int, tune: int, chains: int, sampler: str) -> None:
     """Raise a clear error for bad ``draws``, ``tune``, ``chains`` or ``sampler``."""
     validate_positive_int(draws, "draws")
     validate_positive_int(tune, "tune", minimum=0)
     validate_positive_int(chains, "chains")
+    _check_sampler(sampler)
+
+
+def _check_sampler(sampler: Any) -> None:
     if sampler not in _SAMPLERS:
         raise ValueError(f"sampler must be one of {list(_SAMPLERS)}, got {sampler!r}.")
 
@@ -346,8 +343,7 @@ class CompiledTempered:
     """
 
     def __init__(self, model: pm.Model, sampler: str) -> None:
-        if sampler not in _SAMPLERS:
-            raise ValueError(f"sampler must be one of {list(_SAMPLERS)}, got {sampler!r}.")
+        _check_sampler(sampler)
         tm = tempered(model, 1.0)
         self.model = tm.model
         self.beta_name = tm.beta_name
@@ -418,10 +414,7 @@ class CompiledTempered:
     def sample(self, beta: float, *, stacklevel: int = 2, **kwargs: Any) -> xr.DataTree:
         """:meth:`run` then :meth:`assemble` one β; warns once if it mixed poorly."""
         children, problems = self.assemble([beta], [self.run(beta, **kwargs)])
-        if problems:
-            warnings.warn(
-                _mixing_message(problems, self.sampler), UserWarning, stacklevel=stacklevel + 1
-            )
+        _warn_mixing(problems, self.sampler, stacklevel=stacklevel + 1)
         return children[0]
 
 
@@ -442,7 +435,7 @@ def _sample_rungs(
     """Sample each β of ``betas`` (validated) and return one assembled DataTree per rung."""
     check_settings(draws, tune, chains, sampler)
     compiled = CompiledTempered(model, sampler)
-    seeds = _spawn_seeds(random_seed, len(betas))
+    seeds = spawn_seeds(random_seed, len(betas))
     rungs = track(
         zip(betas, seeds, strict=True),
         total=len(seeds),
@@ -455,9 +448,14 @@ def _sample_rungs(
         for beta, seed in rungs
     ]
     children, problems = compiled.assemble(betas, raws)
-    if problems:
-        warnings.warn(_mixing_message(problems, sampler), UserWarning, stacklevel=3)
+    _warn_mixing(problems, sampler, stacklevel=3)
     return children
+
+
+def _warn_mixing(problems, sampler: str, stacklevel: int) -> None:
+    """One UserWarning naming every poorly mixed run and the remedy (nothing if none)."""
+    if problems:
+        warnings.warn(_mixing_message(problems, sampler), UserWarning, stacklevel=stacklevel + 1)
 
 
 def _mixing_message(problems, sampler: str) -> str:
