@@ -39,8 +39,8 @@ import numpy as np
 import pymc as pm
 from scipy import integrate, stats
 
-from pymc_slt.analysis.exact import ConjugateLinearRegression
-from pymc_slt.inference.evidence import log_marginal_likelihood
+from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
+from pymc_slt.exact import ConjugateLinearRegression
 
 N = 200
 PRIOR_SD = 2.0

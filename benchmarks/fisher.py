@@ -32,7 +32,7 @@ import pytensor.tensor as pt
 import xarray as xr
 from threadpoolctl import threadpool_limits
 
-import pymc_slt.analysis.fisher as fisher
+import pymc_slt.fisher.information as fisher
 
 M, N, H = 5, 5, 3
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pymc_slt.analysis import theory
-from pymc_slt.analysis.rlct import learning_coefficient
+from pymc_slt import theory
+from pymc_slt.learning_coefficient.estimate import learning_coefficient
 from pymc_slt.models import data as sim
 from pymc_slt.models.neural import reduced_rank_regression, tanh_network
 from pymc_slt.models.regular import linear_regression

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pymc_slt.inference.sweep as sw
+import pymc_slt.sweep.run as sw
 
 SAMPLER = {"draws": 500, "tune": 500, "chains": 2}
 MODELS = [
@@ -61,7 +61,7 @@ SIZES = {
 PER_TASK = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-import pymc_slt.inference.sweep as sw
+import pymc_slt.sweep.run as sw
 t1 = time.perf_counter()
 model, n = json.loads(sys.argv[1]), int(sys.argv[2])
 out = [t1 - t0]

@@ -20,8 +20,8 @@ import numpy as np
 from scipy import stats
 
 import pymc_slt as slt
-from pymc_slt.analysis.langevin import noisy_gradient_descent
-from pymc_slt.analysis.plots import plot_langevin_vs_nuts
+from pymc_slt.plots import plot_langevin_vs_nuts
+from pymc_slt.sampling.langevin import noisy_gradient_descent
 
 BETAS = (0.25, 1.0)
 #: Learning rate: well below 2/(n β max b²), the stiffest curvature on the cross's arms.

@@ -25,13 +25,13 @@ import sys
 import numpy as np
 
 import pymc_slt as slt
-from pymc_slt.analysis.phases import (
+from pymc_slt.phases import (
     PhasePrediction,
     phase_sweep,
     phase_transition,
     rrr_phase_prediction,
 )
-from pymc_slt.analysis.plots import plot_phase_transition
+from pymc_slt.plots import plot_phase_transition
 
 M, N, H = 4, 4, 2
 SINGULAR_VALUES = (1.0, 0.15)

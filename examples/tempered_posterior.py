@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 import pymc_slt as slt
-from pymc_slt.analysis.exact import ConjugateLinearRegression
+from pymc_slt.exact import ConjugateLinearRegression
 
 
 def main(draws: int = 1000, tune: int = 1000) -> None:

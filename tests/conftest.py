@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pymc_slt.analysis.exact import ConjugateLinearRegression
+from pymc_slt.exact import ConjugateLinearRegression
 
 
 def make_conjugate(n: int = 50, d: int = 2, *, seed: int = 0, prior_sd: float = 1.0):

@@ -4,20 +4,23 @@ Tempered (Gibbs) posteriors of any PyMC model, and from them the numbers singula
 asks for. See the README for a tour and the docstrings for the definitions and references.
 """
 
-from pymc_slt import models
-from pymc_slt._loglik import energy, pointwise_log_likelihood
+from pymc_slt import models, theory
 from pymc_slt._version import __version__
-from pymc_slt.analysis import theory
-from pymc_slt.analysis.compare import compare
-from pymc_slt.analysis.fisher import (
+from pymc_slt.base.loglik import energy, pointwise_log_likelihood
+from pymc_slt.compare import compare
+from pymc_slt.criteria.waic import ELPDDataWAIC, waic
+from pymc_slt.criteria.wbic import WBICResult, wbic
+from pymc_slt.evidence.marginal_likelihood import EvidenceResult, log_marginal_likelihood
+from pymc_slt.fisher import (
     FisherRank,
     fisher_information,
     fisher_parameter_names,
     fisher_rank,
     fisher_spectrum,
 )
-from pymc_slt.analysis.langevin import noisy_gradient_descent
-from pymc_slt.analysis.phases import (
+from pymc_slt.learning_coefficient.estimate import LearningCoefficientResult, learning_coefficient
+from pymc_slt.models.tempering import temper
+from pymc_slt.phases import (
     PhasePrediction,
     PhaseTransition,
     phase_sweep,
@@ -26,13 +29,9 @@ from pymc_slt.analysis.phases import (
     rrr_phase,
     rrr_singular_values,
 )
-from pymc_slt.analysis.rlct import LearningCoefficientResult, learning_coefficient
-from pymc_slt.analysis.waic import ELPDDataWAIC, waic
-from pymc_slt.analysis.wbic import WBICResult, wbic
-from pymc_slt.inference.evidence import EvidenceResult, log_marginal_likelihood
-from pymc_slt.inference.sampling import n_observations, sample_ladder, sample_tempered
-from pymc_slt.inference.sweep import SweepTask, grid, run_sweep
-from pymc_slt.models.tempering import temper
+from pymc_slt.sampling.langevin import noisy_gradient_descent
+from pymc_slt.sampling.tempered import n_observations, sample_ladder, sample_tempered
+from pymc_slt.sweep.run import SweepTask, grid, run_sweep
 
 __all__ = [
     "ELPDDataWAIC",

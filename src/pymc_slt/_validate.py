@@ -21,6 +21,7 @@ __all__ = [
     "validate_positive_int",
     "validate_positive_real",
     "validate_random_seed",
+    "validate_rtol",
 ]
 
 
@@ -192,3 +193,17 @@ def check_sequence_of_str(value: Sequence[str] | None, name: str) -> list[str] |
     if not all(isinstance(v, str) for v in out):
         raise TypeError(f"{name} must be a string or a sequence of strings, got {value!r}.")
     return out
+
+
+def validate_rtol(rtol: Any) -> float | None:
+    """``rtol`` of a numerical rank: None, or a float in [0, 1)."""
+    if rtol is None:
+        return None
+    if isinstance(rtol, bool) or not isinstance(rtol, numbers.Real):
+        raise TypeError(f"rtol must be None or a real number, got {type(rtol).__name__}.")
+    if not (np.isfinite(rtol) and 0 <= rtol < 1):
+        raise ValueError(
+            f"rtol must be finite and in [0, 1), got {rtol!r}; it is the threshold relative to "
+            "the largest eigenvalue (None uses max(d, K)·eps)."
+        )
+    return float(rtol)

@@ -7,7 +7,9 @@ import pymc as pm
 import pytest
 
 import pymc_slt as slt
-from pymc_slt.models.data import (
+from pymc_slt.models.neural import deep_linear_network, reduced_rank_regression, tanh_network
+from pymc_slt.models.regular import linear_regression, logistic_regression, polynomial_regression
+from pymc_slt.models.simulate import (
     reduced_rank_truth,
     simulate_linear,
     simulate_logistic,
@@ -16,8 +18,6 @@ from pymc_slt.models.data import (
     simulate_reduced_rank,
     simulate_tanh_network,
 )
-from pymc_slt.models.neural import deep_linear_network, reduced_rank_regression, tanh_network
-from pymc_slt.models.regular import linear_regression, logistic_regression, polynomial_regression
 from pymc_slt.models.singular import normal_crossing
 
 N_OBS = 25

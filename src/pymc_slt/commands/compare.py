@@ -59,8 +59,8 @@ def load_models(path: Path) -> dict[str, pm.Model]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code."""
-    from pymc_slt.analysis.compare import compare
-    from pymc_slt.analysis.plots import plot_criteria
+    from pymc_slt.compare import compare
+    from pymc_slt.plots import plot_criteria
 
     try:
         check_out(args.out, args.force)

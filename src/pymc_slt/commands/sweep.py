@@ -8,8 +8,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pymc_slt.inference._tasks import grid_from_config
-from pymc_slt.inference.sweep import SweepTask, run_sweep
+from pymc_slt.sweep.run import SweepTask, run_sweep
+from pymc_slt.sweep.tasks import grid_from_config
 
 __all__ = ["add_parser", "read_config", "run"]
 

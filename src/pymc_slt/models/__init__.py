@@ -6,7 +6,9 @@ Regular models (one-to-one, λ = d/2): :func:`linear_regression`, :func:`polynom
 function draws data from a known true parameter with a seed.
 """
 
-from pymc_slt.models.data import (
+from pymc_slt.models.neural import deep_linear_network, reduced_rank_regression, tanh_network
+from pymc_slt.models.regular import linear_regression, logistic_regression, polynomial_regression
+from pymc_slt.models.simulate import (
     SimulatedData,
     reduced_rank_truth,
     simulate_linear,
@@ -16,8 +18,6 @@ from pymc_slt.models.data import (
     simulate_reduced_rank,
     simulate_tanh_network,
 )
-from pymc_slt.models.neural import deep_linear_network, reduced_rank_regression, tanh_network
-from pymc_slt.models.regular import linear_regression, logistic_regression, polynomial_regression
 from pymc_slt.models.singular import normal_crossing
 from pymc_slt.models.tempering import temper
 

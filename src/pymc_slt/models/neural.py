@@ -14,7 +14,7 @@ count, ``λ < d/2``.
 Every builder returns a plain ``pm.Model`` with data ``"x"`` and observed ``"y"``
 (``pm.Normal(mu=f(x, w))``), Normal(0, ``prior_sd``²) priors on all weights (positive at the
 singular truths, as the SLT values require), and no per-observation deterministics. Combine with
-:mod:`pymc_slt.models.data`::
+:mod:`pymc_slt.models.simulate`::
 
     B, A = reduced_rank_truth(4, 4, 1, random_seed=0)
     d = simulate_reduced_rank(500, B, A, random_seed=0)
@@ -48,8 +48,8 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from pymc_slt._validate import validate_positive_int
-from pymc_slt.models.data import _as_data_vector, _as_matrix, _check_same_n, _positive_float
 from pymc_slt.models.regular import _check_bool, _check_name, _f64, _noise
+from pymc_slt.models.simulate import _as_data_vector, _as_matrix, _check_same_n, _positive_float
 
 __all__ = ["deep_linear_network", "reduced_rank_regression", "tanh_network"]
 
@@ -128,7 +128,7 @@ def reduced_rank_regression(
 
     Examples
     --------
-    >>> from pymc_slt.models.data import reduced_rank_truth, simulate_reduced_rank
+    >>> from pymc_slt.models.simulate import reduced_rank_truth, simulate_reduced_rank
     >>> B, A = reduced_rank_truth(4, 3, 1, random_seed=0)
     >>> d = simulate_reduced_rank(200, B, A, random_seed=0)
     >>> model = reduced_rank_regression(d.x, d.y, H=2)
@@ -228,7 +228,7 @@ def tanh_network(
 
     Examples
     --------
-    >>> from pymc_slt.models.data import simulate_tanh_network
+    >>> from pymc_slt.models.simulate import simulate_tanh_network
     >>> d = simulate_tanh_network(200, random_seed=0)
     >>> model = tanh_network(d.x, d.y, H=3)
     >>> [(v.name, v.type.shape) for v in model.free_RVs]
@@ -319,7 +319,7 @@ def deep_linear_network(
 
     Examples
     --------
-    >>> from pymc_slt.models.data import reduced_rank_truth, simulate_reduced_rank
+    >>> from pymc_slt.models.simulate import reduced_rank_truth, simulate_reduced_rank
     >>> B, A = reduced_rank_truth(3, 2, 1, random_seed=0)
     >>> d = simulate_reduced_rank(100, B, A, random_seed=0)
     >>> model = deep_linear_network(d.x, d.y, widths=(2, 2))

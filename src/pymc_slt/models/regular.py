@@ -13,7 +13,7 @@ so the free energy is :math:`F_n = n L_n(w_0) + (d/2) \\log n + O_p(1)` (BIC).
 Every builder returns a plain ``pm.Model`` with the inputs as ``pm.Data("x")`` and the likelihood
 as the observed variable ``"y"`` (``pm.Normal`` with ``mu=`` the regression function, or
 ``pm.Bernoulli`` with ``logit_p=``), and no per-observation deterministics. Combine with the
-simulators of :mod:`pymc_slt.models.data`::
+simulators of :mod:`pymc_slt.models.simulate`::
 
     d = simulate_linear(200, [1.0, -0.5], random_seed=0)
     model = linear_regression(d.x, d.y)
@@ -36,7 +36,7 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from pymc_slt._validate import validate_positive_int
-from pymc_slt.models.data import (
+from pymc_slt.models.simulate import (
     _as_data_vector,
     _as_matrix,
     _check_same_n,
@@ -144,7 +144,7 @@ def linear_regression(
 
     Examples
     --------
-    >>> from pymc_slt.models.data import simulate_linear
+    >>> from pymc_slt.models.simulate import simulate_linear
     >>> d = simulate_linear(100, [1.0, 0.0, -2.0], random_seed=0)
     >>> model = linear_regression(d.x, d.y)
     >>> [v.name for v in model.free_RVs]
@@ -225,7 +225,7 @@ def polynomial_regression(
 
     Examples
     --------
-    >>> from pymc_slt.models.data import simulate_polynomial
+    >>> from pymc_slt.models.simulate import simulate_polynomial
     >>> d = simulate_polynomial(100, [0.5, 0.0, 1.0], random_seed=0)
     >>> model = polynomial_regression(d.x, d.y, degree=2)
     >>> model["w"].type.shape
@@ -301,7 +301,7 @@ def logistic_regression(
 
     Examples
     --------
-    >>> from pymc_slt.models.data import simulate_logistic
+    >>> from pymc_slt.models.simulate import simulate_logistic
     >>> d = simulate_logistic(200, [2.0, -1.0], random_seed=0)
     >>> model = logistic_regression(d.x, d.y, intercept=True)
     >>> [v.name for v in model.free_RVs]

@@ -18,8 +18,8 @@ from typing import Any
 
 import pymc as pm
 
-from pymc_slt.models.data import _as_data_vector, _check_same_n, _positive_float, _powers
 from pymc_slt.models.regular import _check_name, _f64, _noise
+from pymc_slt.models.simulate import _as_data_vector, _check_same_n, _positive_float, _powers
 
 __all__ = ["normal_crossing"]
 
@@ -96,7 +96,7 @@ def normal_crossing(
 
     Examples
     --------
-    >>> from pymc_slt.models.data import simulate_normal_crossing
+    >>> from pymc_slt.models.simulate import simulate_normal_crossing
     >>> d = simulate_normal_crossing(200, (1, 2), random_seed=0)
     >>> model = normal_crossing(d.x, d.y, powers=(1, 2))
     >>> model["w"].type.shape

@@ -13,8 +13,8 @@ import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure
 
-from pymc_slt.analysis.phases import rrr_phase, rrr_singular_values
-from pymc_slt.analysis.plots import (
+from pymc_slt.phases import rrr_phase, rrr_singular_values
+from pymc_slt.plots import (
     plot_diagnostics,
     plot_energy_ladder,
     plot_fisher_spectrum,
@@ -76,7 +76,7 @@ def criteria_gap_figure(summary: pd.DataFrame) -> Figure:
 def phase_draws_figure(draws: dict[int, xr.DataTree]) -> Figure:
     """Posterior draws of the singular values (s1, s2) of B·A at each n (one data set).
 
-    Draws are coloured by :func:`~pymc_slt.analysis.phases.rrr_phase`: the rank-1 phase has s2
+    Draws are coloured by :func:`~pymc_slt.phases.sweep.rrr_phase`: the rank-1 phase has s2
     below the noise edge τ2 (dashed), the rank-2 phase above it.
     """
     ns = sorted(draws)

@@ -13,7 +13,7 @@ key                 model                                          d    λ     k
 
 (d, the number of free parameters, is read off each built model.)
 
-(λ from :mod:`pymc_slt.analysis.theory`: ``rlct_regular``, ``rlct_normal_crossing``,
+(λ from :mod:`pymc_slt.theory`: ``rlct_regular``, ``rlct_normal_crossing``,
 ``rlct_reduced_rank`` (Aoyagi & Watanabe 2005) and ``rlct_tanh_network``.) Each is run at several
 n as tasks of :func:`pymc_slt.run_sweep`, so the study uses every core, keeps finished work when it
 is interrupted, and resumes with ``--force`` into the same folder.
@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pymc_slt.analysis import theory
-from pymc_slt.inference.sweep import SweepTask
+from pymc_slt import theory
+from pymc_slt.sweep.run import SweepTask
 
 __all__ = ["MODELS", "StudyModel", "StudyPlan", "plan"]
 

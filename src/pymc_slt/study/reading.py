@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from pymc_slt.analysis.asymptotics import fit_free_energy
+from pymc_slt.learning_coefficient.free_energy_fit import fit_free_energy
 from pymc_slt.study.run import StudyResults
 
 __all__ = ["reading"]

@@ -31,10 +31,10 @@ import pandas as pd
 import xarray as xr
 
 from pymc_slt._version import __version__
-from pymc_slt.inference._store import netcdf_safe
 from pymc_slt.study.figures import study_figures
 from pymc_slt.study.reading import reading
 from pymc_slt.study.run import StudyResults
+from pymc_slt.sweep.store import netcdf_safe
 
 __all__ = ["SUMMARY_COLUMNS", "results_tree", "write_report"]
 

@@ -26,20 +26,9 @@ import pandas as pd
 import pymc as pm
 import xarray as xr
 
-from pymc_slt.analysis._mle import max_log_likelihood
-from pymc_slt.analysis.compare import best_draw, loo_elpd, n_parameters
-from pymc_slt.analysis.fisher import fisher_spectrum
-from pymc_slt.analysis.langevin import noisy_gradient_descent
-from pymc_slt.analysis.phases import (
-    PhasePrediction,
-    PhaseTransition,
-    phase_sweep,
-    phase_transition,
-    rrr_phase,
-    rrr_phase_prediction,
-)
-from pymc_slt.inference.sampling import sample_tempered
-from pymc_slt.inference.sweep import SweepTask, run_sweep
+from pymc_slt.compare import best_draw, loo_elpd, n_parameters
+from pymc_slt.criteria.bic import max_log_likelihood
+from pymc_slt.fisher import fisher_spectrum
 from pymc_slt.models import (
     normal_crossing,
     reduced_rank_regression,
@@ -47,7 +36,18 @@ from pymc_slt.models import (
     simulate_normal_crossing,
     simulate_reduced_rank,
 )
+from pymc_slt.phases import (
+    PhasePrediction,
+    PhaseTransition,
+    phase_sweep,
+    phase_transition,
+    rrr_phase,
+    rrr_phase_prediction,
+)
+from pymc_slt.sampling.langevin import noisy_gradient_descent
+from pymc_slt.sampling.tempered import sample_tempered
 from pymc_slt.study.plan import StudyModel, StudyPlan
+from pymc_slt.sweep.run import SweepTask, run_sweep
 
 __all__ = ["PHASE_SETUP", "StudyResults", "run_study"]
 

@@ -1,1 +1,0 @@
-"""Numbers from draws: WAIC, WBIC, learning coefficients, Fisher information, theory values."""

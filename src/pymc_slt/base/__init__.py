@@ -1,0 +1,36 @@
+"""Array-level mathematics shared by the estimators (NumPy, SciPy and xarray; no PyMC).
+
+Every function here works on arrays of draws laid out ``(chain, draw, ...)`` (or on DataTrees
+that hold them) and knows nothing of models or samplers, after the ``base`` layer of
+arviz-stats. The public functions of the higher folders validate their input, sample, and then
+call these.
+
+* :mod:`~pymc_slt.base.loglik`: the pointwise log-likelihood ``log p(y_i | x_i, w)``, n and
+  :math:`n L_n(w)` from a DataTree (the observation convention).
+* :mod:`~pymc_slt.base.fit`: the mean of :math:`n L_n` over draws with its Monte-Carlo error,
+  and weighted straight-line fits.
+* :mod:`~pymc_slt.base.smc`: log Z per SMC chain and their combination.
+"""
+
+from pymc_slt.base.fit import LineFit, energy_mean, weighted_slope
+from pymc_slt.base.loglik import (
+    OBS_DIM,
+    count_observations,
+    energy,
+    log_likelihood_group,
+    pointwise_log_likelihood,
+)
+from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood
+
+__all__ = [
+    "OBS_DIM",
+    "LineFit",
+    "combine_chains",
+    "count_observations",
+    "energy",
+    "energy_mean",
+    "final_log_marginal_likelihood",
+    "log_likelihood_group",
+    "pointwise_log_likelihood",
+    "weighted_slope",
+]

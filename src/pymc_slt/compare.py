@@ -1,0 +1,265 @@
+"""One table over several models: evidence, information criteria and SLT quantities side by side.
+
+:func:`compare` runs, for each model, the package's own estimators on the same data and collects
+their numbers in one ``pandas.DataFrame`` on the **free-energy scale** (lower is better for
+``free_energy``, ``wbic`` and ``bic``; ``elpd_*`` are log scores, higher is better, as in ArviZ).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import arviz_stats as azs
+import numpy as np
+import pandas as pd
+import pymc as pm
+import xarray as xr
+from pymc.backends.arviz import find_observations
+
+from pymc_slt._progress import track
+from pymc_slt._validate import validate_model, validate_random_seed
+from pymc_slt.base.loglik import energy, pointwise_log_likelihood
+from pymc_slt.criteria.bic import max_log_likelihood
+from pymc_slt.criteria.waic import waic
+from pymc_slt.criteria.wbic import wbic
+from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
+from pymc_slt.fisher import fisher_rank
+from pymc_slt.learning_coefficient.estimate import learning_coefficient
+from pymc_slt.sampling.tempered import n_observations, sample_tempered
+
+__all__ = ["COLUMNS", "best_draw", "compare", "compare_seeds", "loo_elpd", "n_parameters"]
+
+#: Columns of :func:`compare`, in order.
+COLUMNS = (
+    "n",
+    "d",
+    "log_z",
+    "log_z_se",
+    "free_energy",
+    "wbic",
+    "wbic_se",
+    "elpd_waic",
+    "elpd_waic_se",
+    "elpd_loo",
+    "elpd_loo_se",
+    "bic",
+    "lambda_hat",
+    "lambda_se",
+    "nu_hat",
+    "fisher_rank",
+)
+_STEPS = ("posterior", "evidence", "wbic", "lambda")
+
+
+def n_parameters(model: pm.Model) -> int:
+    """Number of free parameters d: the total size of the model's free variables."""
+    return int(sum(np.size(v) for v in model.initial_point().values()))
+
+
+def compare_seeds(random_seed: int | None, names: list[str]) -> dict[str, dict[str, int]]:
+    """The integer seeds :func:`compare` gives each model and step.
+
+    Model k (in the order of ``names``) gets ``SeedSequence(random_seed).spawn(K)[k]``, which is
+    spawned again into one seed per step: ``posterior`` (draws at β = 1 for WAIC, LOO, ν̂, BIC and
+    the Fisher point), ``evidence``, ``wbic`` and ``lambda``. Calling the separate functions with
+    these seeds reproduces the table.
+    """
+    root = np.random.SeedSequence(random_seed).spawn(len(names))
+    return {
+        name: {
+            step: int(s.generate_state(1)[0])
+            for step, s in zip(_STEPS, seq.spawn(len(_STEPS)), strict=True)
+        }
+        for name, seq in zip(names, root, strict=True)
+    }
+
+
+def _observed_signature(model: pm.Model) -> list[np.ndarray]:
+    return [np.asarray(v) for v in find_observations(model).values()]
+
+
+def _check_same_data(models: Mapping[str, pm.Model]) -> None:
+    names = list(models)
+    ref = _observed_signature(models[names[0]])
+    for name in names[1:]:
+        other = _observed_signature(models[name])
+        same = len(other) == len(ref) and all(
+            a.shape == b.shape and np.array_equal(a, b) for a, b in zip(ref, other, strict=True)
+        )
+        if not same:
+            raise ValueError(
+                f"models {names[0]!r} and {name!r} have different observed data; evidence, WAIC "
+                "and BIC are only comparable on the same data. Build every model on the same y."
+            )
+
+
+def best_draw(data: xr.DataTree, model: pm.Model) -> dict[str, np.ndarray]:
+    """The posterior draw with the highest log-likelihood, by free-variable name."""
+    nll = energy(data).stack(sample=("chain", "draw"))
+    best = nll.isel(sample=int(np.argmin(nll.values)))
+    post = data["posterior"]
+    return {
+        rv.name: np.asarray(post[rv.name].sel(chain=best["chain"], draw=best["draw"]).values)
+        for rv in model.free_RVs
+    }
+
+
+def loo_elpd(data: xr.DataTree) -> azs.ELPDData:
+    """PSIS-LOO on the combined pointwise log-likelihood (one term per observation)."""
+    combined = xr.DataTree.from_dict(
+        {
+            "posterior": data["posterior"].to_dataset(),
+            "log_likelihood": xr.Dataset({"obs": pointwise_log_likelihood(data)}),
+        }
+    )
+    return azs.loo(combined, var_name="obs")
+
+
+def _row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> dict[str, float]:
+    run = {k: opts[k] for k in ("draws", "tune", "chains")} | {"progressbar": False}
+    n = n_observations(model)
+    d = n_parameters(model)
+    post = sample_tempered(model, 1.0, random_seed=seeds["posterior"], **run)
+    w = waic(post)
+    loo = loo_elpd(post)
+    best = best_draw(post, model)
+    mle = max_log_likelihood(model, best)
+    evidence = opts["evidence"]
+    if evidence.get("method", "bridge") == "bridge" and "data" not in evidence:
+        evidence = {**evidence, "data": post}  # bridge sampling reuses the β = 1 draws
+    ev = log_marginal_likelihood(
+        model, random_seed=seeds["evidence"], progressbar=False, **evidence
+    )
+    wb = wbic(model, random_seed=seeds["wbic"], **run)
+    lam_opts = opts["lambda"]
+    if lam_opts.get("method", "local") == "local" and "point" not in lam_opts:
+        lam_opts = {**lam_opts, "point": best}  # w* = the best β = 1 draw, no second run
+    lam = learning_coefficient(model, random_seed=seeds["lambda"], **run, **lam_opts)
+    return {
+        "n": n,
+        "d": d,
+        "log_z": ev.log_z,
+        "log_z_se": ev.se,
+        "free_energy": ev.free_energy,
+        "wbic": wb.wbic,
+        "wbic_se": wb.se,
+        "elpd_waic": w.elpd,
+        "elpd_waic_se": w.se,
+        "elpd_loo": loo.elpd,
+        "elpd_loo_se": loo.se,
+        "bic": -mle.value + 0.5 * d * np.log(n),
+        "lambda_hat": lam.estimate,
+        "lambda_se": lam.se,
+        "nu_hat": w.singular_fluctuation,
+        "fisher_rank": int(fisher_rank(model, best)),
+    }
+
+
+def compare(
+    models: Mapping[str, pm.Model],
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    evidence: Mapping[str, Any] | None = None,
+    learning_coefficient_options: Mapping[str, Any] | None = None,
+    random_seed: int | np.random.Generator | None = None,
+    progressbar: bool = True,
+) -> pd.DataFrame:
+    """Compare models on the same data by evidence, WBIC, WAIC, LOO, BIC and SLT quantities.
+
+    Parameters
+    ----------
+    models : mapping of str to pymc.Model
+        At least one model; all must have the same observed data.
+    draws, tune, chains : int
+        Sampling effort for every run (posterior, WBIC, learning-coefficient ladder).
+    evidence : mapping, optional
+        Keyword arguments for :func:`pymc_slt.log_marginal_likelihood` (e.g. ``{"method":
+        "smc"}``); default its own defaults, except that the default bridge sampling reuses
+        the β = 1 draws that also give WAIC, LOO and ν̂ (no second run).
+    learning_coefficient_options : mapping, optional
+        Keyword arguments for :func:`pymc_slt.learning_coefficient` (e.g. ``{"method":
+        "two_temperature"}``); default its own defaults, with the local estimator's point
+        :math:`w^*` the highest-likelihood draw of the β = 1 run (as it would pick itself).
+    random_seed : int or numpy.random.Generator, optional
+        Seeds every run (see :func:`compare_seeds`); the same seed gives the same table.
+    progressbar : bool, default True
+        Show a rich progress bar over the models.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by model name, **sorted by** ``log_z`` (best first), with the columns
+        :data:`COLUMNS`:
+
+        * ``n``, ``d``: observations and free parameters;
+        * ``log_z``, ``log_z_se``, ``free_energy``: :math:`\\log Z_n`, its standard error and
+          :math:`F_n = -\\log Z_n`;
+        * ``wbic``, ``wbic_se``: :math:`E_{β^*}[n L_n]`, :math:`β^* = 1/\\log n` (≈ F_n);
+        * ``elpd_waic``, ``elpd_waic_se``, ``elpd_loo``, ``elpd_loo_se``: ArviZ-convention
+          expected log predictive densities (higher is better);
+        * ``bic``: :math:`-\\max_w \\sum_i \\log p(y_i|x_i,w) + (d/2)\\log n`, on the scale of
+          F_n and WBIC (half the textbook BIC), with the maximum found by L-BFGS from the
+          highest-likelihood posterior draw;
+        * ``lambda_hat``, ``lambda_se``: learning coefficient λ̂ (default estimator);
+        * ``nu_hat``: singular fluctuation :math:`\\hat ν = V_n/2` from WAIC at β = 1;
+        * ``fisher_rank``: rank of the output-form Fisher information at the highest-likelihood
+          posterior draw (``d`` for a regular model there, less for a singular one).
+
+    Raises
+    ------
+    TypeError
+        If ``models`` is not a mapping of names to ``pm.Model``.
+    ValueError
+        If it is empty or the models' observed data differ.
+
+    Notes
+    -----
+    Asymptotically :math:`F_n ≈ n L_n(w_0) + λ \\log n`, :math:`\\mathrm{WBIC} = F_n +
+    O_p(\\sqrt{\\log n})` and :math:`\\mathrm{BIC} = n L_n(\\hat w) + (d/2) \\log n`; for a
+    singular model BIC over-penalizes (λ < d/2) while F_n and WBIC do not (Watanabe 2013).
+
+    References
+    ----------
+    Watanabe, S. (2013). A widely applicable Bayesian information criterion. JMLR 14, 867–897.
+    https://jmlr.org/papers/v14/watanabe13a.html
+
+    Examples
+    --------
+    >>> import numpy as np, pymc as pm, pymc_slt as slt
+    >>> x = np.linspace(-1, 1, 60); y = 0.5 * x + np.random.default_rng(0).normal(size=60)
+    >>> with pm.Model() as line:
+    ...     w = pm.Normal("w", 0, 1, shape=2)
+    ...     _ = pm.Normal("y", w[0] + w[1] * x, 1.0, observed=y)
+    >>> with pm.Model() as product:
+    ...     a = pm.Normal("a", 0, 1); b = pm.Normal("b", 0, 1)
+    ...     _ = pm.Normal("y", a * b * x, 1.0, observed=y)
+    >>> table = slt.compare({"line": line, "a*b*x": product}, draws=300, tune=300, chains=2,
+    ...                     random_seed=0, progressbar=False)  # doctest: +SKIP
+    """
+    if not isinstance(models, Mapping):
+        raise TypeError(f"models must be a dict of name -> pm.Model, got {type(models).__name__}.")
+    if not models:
+        raise ValueError("models is empty; pass e.g. {'linear': model_a, 'quadratic': model_b}.")
+    for name, model in models.items():
+        if not isinstance(name, str):
+            raise TypeError(f"model names must be strings, got {name!r}.")
+        validate_model(model, name=f"models[{name!r}]")
+    _check_same_data(models)
+    seeds = compare_seeds(validate_random_seed(random_seed), list(models))
+    opts = {
+        "draws": draws,
+        "tune": tune,
+        "chains": chains,
+        "evidence": dict(evidence or {}),
+        "lambda": dict(learning_coefficient_options or {}),
+    }
+    rows = {
+        name: _row(models[name], seeds[name], opts)
+        for name in track(models, total=len(models), description="compare", enabled=progressbar)
+    }
+    table = pd.DataFrame.from_dict(rows, orient="index")[list(COLUMNS)]
+    table.index.name = "model"
+    return table.sort_values("log_z", ascending=False)

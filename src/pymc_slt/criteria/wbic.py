@@ -1,0 +1,249 @@
+"""WBIC, the widely applicable Bayesian information criterion (Watanabe 2013).
+
+:func:`wbic` averages :math:`n L_n(w)` over the tempered posterior at :math:`β^* = 1/\\log n`.
+Given a model it samples that posterior with :func:`pymc_slt.sample_tempered`; given draws it
+checks they were taken at β*. The standard error is the Monte-Carlo standard error of that mean,
+from the effective sample size of the :math:`n L_n` draws (:func:`_wbic_from_energy`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import arviz_stats as azs
+import numpy as np
+import pymc as pm
+import xarray as xr
+
+from pymc_slt._validate import validate_beta, validate_model, validate_positive_int
+from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
+from pymc_slt.sampling.tempered import n_observations, sample_tempered
+
+__all__ = ["WBICResult", "wbic"]
+
+#: Effective sample size of the n L_n draws below which :func:`wbic` warns.
+ESS_MIN = 100
+#: Relative tolerance of the check β = 1/log n on given draws.
+BETA_RTOL = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class WBICResult:
+    """WBIC with its Monte-Carlo standard error.
+
+    Attributes
+    ----------
+    wbic : float
+        :math:`\\mathrm{WBIC} = E_{β^*}[n L_n(w)]`, estimated by the mean over draws; on the
+        scale of the free energy :math:`F_n = -\\log Z_n` (lower is better).
+    se : float
+        Monte-Carlo standard error of ``wbic``: :math:`\\mathrm{sd}(n L_n) / \\sqrt{\\mathrm{ESS}}`.
+    beta : float
+        Inverse temperature of the draws, :math:`β^* = 1/\\log n`.
+    n : int
+        Number of observations.
+    ess : float
+        Effective sample size of the :math:`n L_n` draws (for the mean).
+    """
+
+    wbic: float
+    se: float
+    beta: float
+    n: int
+    ess: float
+
+    def __repr__(self) -> str:
+        return (
+            f"WBIC at β = {self.beta:.4g} (1/log n = {1 / np.log(self.n):.4g}), n = {self.n}\n\n"
+            f"      Estimate       SE\n"
+            f"wbic  {self.wbic:8.2f}  {self.se:7.2f}\n\n"
+            f"ESS of n L_n draws: {self.ess:.0f}"
+        )
+
+
+def _wbic_from_energy(energy_draws: np.ndarray) -> tuple[float, float, float]:
+    """Mean, Monte-Carlo standard error and ESS of ``energy_draws``, shape ``(chain, draw)``.
+
+    The standard error is :math:`\\mathrm{sd}/\\sqrt{\\mathrm{ESS}_{mean}}`
+    (``arviz_stats.mcse`` with ``method="mean"``), which accounts for autocorrelation, unlike
+    :math:`\\mathrm{sd}/\\sqrt N`.
+    """
+    draws = np.asarray(energy_draws, dtype=float)
+    kwargs = {"method": "mean", "chain_axis": 0, "draw_axis": 1}
+    return (
+        float(draws.mean()),
+        float(azs.mcse(draws, **kwargs)),
+        float(azs.ess(draws, **kwargs)),
+    )
+
+
+def _check_n(n: Any) -> int:
+    n = validate_positive_int(n, "n (number of observations)")
+    if n < 2:
+        raise ValueError(
+            f"WBIC needs n >= 2 observations, got n = {n}: its inverse temperature 1/log n "
+            "requires log n > 0."
+        )
+    return n
+
+
+def _from_draws(data: xr.DataTree, *, strict: bool) -> WBICResult:
+    log_lik = pointwise_log_likelihood(data)
+    if "beta" not in data.attrs:
+        raise ValueError(
+            "data.attrs has no 'beta', so it cannot be checked that the draws are from the "
+            "tempered posterior at β* = 1/log n. Sample with "
+            "pymc_slt.sample_tempered(model, beta=1/np.log(n)), or call wbic(model)."
+        )
+    beta = validate_beta(data.attrs["beta"], "data.attrs['beta']")
+    n = _check_n(int(data.attrs.get("n", log_lik.sizes[OBS_DIM])))
+    beta_star = 1.0 / np.log(n)
+    if strict and abs(beta - beta_star) > BETA_RTOL * beta_star:
+        raise ValueError(
+            f"data was sampled at beta = {beta:.6g}, not at WBIC's β* = 1/log n = "
+            f"{beta_star:.6g} (n = {n}). Sample with pymc_slt.sample_tempered(model, "
+            f"beta=1/np.log({n})), or call wbic(model); strict=False returns E_β[n L_n] at the "
+            "data's own beta instead."
+        )
+    if not np.all(np.isfinite(log_lik.values)):
+        raise ValueError(
+            "n L_n(w) is not finite for some draws (NaN or inf in the log_likelihood group); "
+            "check the model and the draws."
+        )
+    nln = -log_lik.sum(OBS_DIM)
+    if nln.sizes["draw"] < 4:
+        raise ValueError(
+            f"WBIC needs at least 4 draws per chain to estimate its standard error, got "
+            f"{nln.sizes['draw']}; sample more draws."
+        )
+    mean, se, ess = _wbic_from_energy(nln.values)
+    if not ess >= ESS_MIN:
+        warnings.warn(
+            f"The effective sample size of the n L_n draws is {ess:.0f} < {ESS_MIN}, so the "
+            "WBIC standard error is unreliable. Remedy: sample more draws or chains.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return WBICResult(wbic=mean, se=se, beta=beta, n=n, ess=ess)
+
+
+def wbic(
+    model_or_data: pm.Model | xr.DataTree,
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    random_seed: int | np.random.Generator | None = None,
+    progressbar: bool = True,
+    strict: bool = True,
+    **sampler_kwargs: Any,
+) -> WBICResult:
+    """Widely applicable Bayesian information criterion, :math:`E_{β^*}[n L_n(w)]`.
+
+    Parameters
+    ----------
+    model_or_data : pymc.Model or xarray.DataTree
+        A model, sampled here at :math:`β^* = 1/\\log n` with :func:`pymc_slt.sample_tempered`,
+        or draws from such a run: a DataTree with a ``log_likelihood`` group and
+        ``attrs["beta"]`` (and ``attrs["n"]``; without it n is counted from the
+        log-likelihood, observations along the first axis).
+    draws, tune, chains : int
+        Passed to :func:`pymc_slt.sample_tempered` (ignored for a DataTree).
+    random_seed : int or numpy.random.Generator, optional
+        Same seed, same number (ignored for a DataTree).
+    progressbar : bool, default True
+        Show the sampler's progress (ignored for a DataTree).
+    strict : bool, default True
+        For a DataTree, require ``attrs["beta"]`` to equal :math:`1/\\log n` (relative
+        tolerance 1e-9). With ``strict=False`` any β is accepted and the result is
+        :math:`E_β[n L_n]` at the data's β (reported in ``beta``), which is WBIC only at β*.
+    **sampler_kwargs
+        Other keyword arguments of :func:`pymc_slt.sample_tempered` (``sampler``, ``nuts``,
+        ``smc``); only with a model.
+
+    Returns
+    -------
+    WBICResult
+        ``wbic``, its Monte-Carlo standard error ``se``, ``beta`` (= β*), ``n`` and the
+        ``ess`` of the :math:`n L_n` draws.
+
+    Raises
+    ------
+    TypeError
+        If ``model_or_data`` is neither a ``pm.Model`` nor a DataTree, or sampler options are
+        given with a DataTree.
+    ValueError
+        If n < 2 (:math:`\\log n` must be > 0); for a DataTree, if it has no
+        ``log_likelihood`` group or ``attrs["beta"]``, was not sampled at β* (with
+        ``strict=True``), has non-finite log-likelihoods or fewer than 4 draws per chain.
+
+    Warns
+    -----
+    UserWarning
+        If the effective sample size of the :math:`n L_n` draws is below 100 (the standard
+        error is then unreliable); the sampler also warns on poor mixing.
+
+    Notes
+    -----
+    .. math::
+
+        \\mathrm{WBIC} = E_{β^*}[n L_n(w)]
+        = \\frac{\\int n L_n(w)\\, φ(w) \\exp(-β^* n L_n(w))\\, dw}
+               {\\int φ(w) \\exp(-β^* n L_n(w))\\, dw},\\qquad β^* = \\frac{1}{\\log n},
+
+    with :math:`n L_n(w) = -\\sum_i \\log p(y_i \\mid x_i, w)`. Watanabe (2013) proves
+    :math:`\\mathrm{WBIC} = F_n + O_p(\\sqrt{\\log n})` with :math:`F_n = -\\log Z_n(1)`, so WBIC
+    shares the free energy's leading terms :math:`n L_n(w_0) + λ \\log n` even for singular
+    models, where BIC's :math:`(d/2) \\log n` is wrong. The standard error is that of a Markov
+    chain mean, :math:`\\mathrm{sd}_w(n L_n)/\\sqrt{\\mathrm{ESS}}`; it measures Monte-Carlo error
+    only, not the :math:`O_p(\\sqrt{\\log n})` gap to :math:`F_n`.
+
+    References
+    ----------
+    .. [1] Watanabe, S. (2013). A widely applicable Bayesian information criterion. JMLR 14,
+       867–897. https://jmlr.org/papers/v14/watanabe13a.html, arXiv:1208.6338.
+    .. [2] Friel, N., McKeone, J. P., Oates, C. J. & Pettitt, A. N. (2017). Investigation of the
+       widely applicable Bayesian information criterion. Statistics and Computing 27, 833–844.
+       https://doi.org/10.1007/s11222-016-9657-y, arXiv:1501.05447.
+
+    Examples
+    --------
+    >>> import numpy as np, pymc as pm
+    >>> from pymc_slt.criteria.wbic import wbic
+    >>> rng = np.random.default_rng(0)
+    >>> with pm.Model() as model:
+    ...     w = pm.Normal("w", 0, 1)
+    ...     _ = pm.Normal("y", w, 1, observed=rng.normal(size=50))
+    >>> res = wbic(model, draws=500, tune=500, chains=2, random_seed=1, progressbar=False)
+    >>> res.n, round(res.beta, 4)
+    (50, 0.2556)
+    """
+    if not isinstance(strict, bool):
+        raise TypeError(f"strict must be True or False, got {strict!r}.")
+    if isinstance(model_or_data, xr.DataTree):
+        if sampler_kwargs:
+            raise TypeError(
+                f"sampler options {sorted(sampler_kwargs)} only apply when model_or_data is a "
+                "pm.Model; the DataTree already holds the draws."
+            )
+        return _from_draws(model_or_data, strict=strict)
+    if not isinstance(model_or_data, pm.Model):
+        raise TypeError(
+            "model_or_data must be a pymc.Model or an xarray.DataTree from "
+            f"pymc_slt.sample_tempered, got {type(model_or_data).__name__}."
+        )
+    model = validate_model(model_or_data, "model_or_data")
+    n = _check_n(n_observations(model))
+    data = sample_tempered(
+        model,
+        beta=1.0 / np.log(n),
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        random_seed=random_seed,
+        progressbar=progressbar,
+        **sampler_kwargs,
+    )
+    return _from_draws(data, strict=True)

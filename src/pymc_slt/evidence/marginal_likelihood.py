@@ -1,0 +1,548 @@
+"""The marginal likelihood Z and free energy F = −log Z of a PyMC model, with a standard error.
+
+.. math::
+
+    Z_n = \\int φ(w) \\exp(-n L_n(w))\\, dw,\\qquad F_n = -\\log Z_n,\\qquad
+    n L_n(w) = -\\sum_{i=1}^n \\log p(y_i \\mid x_i, w).
+
+Methods
+-------
+``"bridge"`` (default)
+    Bridge sampling (Meng & Wong 1996) from ordinary NUTS posterior draws with a Gaussian proposal
+    on the unconstrained space (Gronau et al. 2017). The most accurate and the cheapest on
+    unimodal posteriors (regular models); unreliable on multimodal ones, which it detects and
+    warns about.
+``"stepping_stone"``
+    Stepping-stone sampling (Xie et al. 2011) over a ladder of tempered posteriors from the prior
+    (β = 0) to the posterior (β = 1).
+``"thermodynamic"``
+    Thermodynamic integration :math:`\\log Z = \\int_0^1 E_β[-nL_n]\\,dβ` over the same ladder,
+    with the variance-corrected trapezoid rule (Friel et al. 2014).
+``"smc"``
+    PyMC's sequential Monte Carlo, ``pm.sample_smc``, which moves between separated modes.
+
+References
+----------
+Meng, X.-L. & Wong, W. H. (1996). Statistica Sinica 6(4), 831–860.
+https://www.jstor.org/stable/24306045
+
+Gronau, Q. F. et al. (2017). A tutorial on bridge sampling. J. Math. Psychol. 81, 80–97.
+doi:10.1016/j.jmp.2017.09.005, arXiv:1703.05984
+
+Xie, W. et al. (2011). Systematic Biology 60(2), 150–160. doi:10.1093/sysbio/syq085
+
+Friel, N., Hurn, M. & Wyse, J. (2014). Statistics and Computing 24(5), 709–723.
+doi:10.1007/s11222-013-9397-1
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+import numpy as np
+import pymc as pm
+import xarray as xr
+from pymc.distributions.continuous import FlatRV, HalfFlatRV
+from pytensor.graph.rewriting.utils import rewrite_graph
+from pytensor.graph.traversal import ancestors
+from scipy.special import logsumexp
+
+from pymc_slt._validate import (
+    spawn_seeds,
+    validate_betas,
+    validate_model,
+    validate_positive_int,
+)
+from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood
+from pymc_slt.evidence.bridge import bridge_log_evidence
+from pymc_slt.evidence.path import (
+    ladder_energies,
+    prior_energy,
+    stepping_stone,
+    thermodynamic,
+    thermodynamic_length,
+    thermodynamic_schedule,
+)
+from pymc_slt.sampling.tempered import run_smc, sample_ladder, sample_tempered
+
+__all__ = ["METHODS", "EvidenceResult", "log_marginal_likelihood"]
+
+Method = Literal["bridge", "stepping_stone", "thermodynamic", "smc"]
+#: Valid values of ``method``, the default first.
+METHODS: tuple[str, ...] = ("bridge", "stepping_stone", "thermodynamic", "smc")
+_LADDER_METHODS = ("stepping_stone", "thermodynamic")
+_DEFAULT_DRAWS = {"bridge": 1000, "stepping_stone": 1000, "thermodynamic": 1000, "smc": 2000}
+#: Bounds on the default number of rungs, which is about the thermodynamic length Λ.
+_N_BETAS_RANGE = (16, 64)
+#: A stepping stone whose weights keep less than this fraction of their draws is too long.
+_MIN_STEP_EFFICIENCY = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceResult:
+    """An estimate of the log marginal likelihood and its standard error.
+
+    Attributes
+    ----------
+    log_z : float
+        Estimate of :math:`\\log Z_n = \\log \\int φ(w) \\exp(-n L_n(w))\\,dw`.
+    se : float
+        Its standard error (Monte Carlo, plus discretisation for ``"thermodynamic"``).
+    method : str
+        The method that produced it, one of :data:`METHODS`.
+    diagnostics : Mapping
+        Method-specific numbers (read-only), e.g. per-chain estimates, β ladder, Pareto k̂.
+    free_energy : float
+        :math:`F_n = -\\log Z_n` (a property; its standard error is ``se``).
+    """
+
+    log_z: float
+    se: float
+    method: str
+    diagnostics: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "diagnostics", MappingProxyType(dict(self.diagnostics)))
+
+    @property
+    def free_energy(self) -> float:
+        """:math:`F_n = -\\log Z_n`."""
+        return -self.log_z
+
+    def __repr__(self) -> str:
+        rows = [
+            f"EvidenceResult(method={self.method!r})",
+            f"{'':<14}{'Estimate':>14}{'SE':>10}",
+            f"{'log Z':<14}{self.log_z:>14.4f}{self.se:>10.4f}",
+            f"{'free energy':<14}{self.free_energy:>14.4f}{self.se:>10.4f}",
+        ]
+        scalars = [
+            f"{key}={_short(value)}"
+            for key, value in self.diagnostics.items()
+            if _short(value) is not None
+        ]
+        if scalars:
+            rows.append("diagnostics: " + ", ".join(scalars))
+        return "\n".join(rows)
+
+
+def _short(value: Any) -> str | None:
+    """A compact string for a scalar or a short tuple, None for arrays (kept out of the repr)."""
+    if isinstance(value, numbers.Integral):
+        return str(value)
+    if isinstance(value, numbers.Real):
+        return f"{float(value):.6g}"
+    if isinstance(value, tuple) and len(value) <= 4:
+        parts = [_short(v) for v in value]
+        return "(" + ", ".join(parts) + ")" if all(p is not None for p in parts) else None
+    return None
+
+
+def _check_proper_prior(model: pm.Model) -> None:
+    """Raise if a free variable has an improper prior (``pm.Flat``, ``pm.HalfFlat`` or a constant
+    log density), for which Z is undefined."""
+    for rv in model.free_RVs:
+        value = model.rvs_to_values[rv]
+        if isinstance(rv.owner.op, FlatRV | HalfFlatRV):
+            kind = type(rv.owner.op).__name__.removesuffix("RV")
+        else:
+            logp = rewrite_graph(
+                model.logp(vars=[rv], jacobian=False, sum=True),
+                include=("canonicalize", "stabilize", "specialize"),
+            )
+            if value in set(ancestors([logp])):
+                continue
+            kind = "constant-density"
+        raise ValueError(
+            f"the prior of {rv.name!r} is improper ({kind}), so the marginal likelihood is "
+            "undefined (an improper prior fixes Z only up to an arbitrary constant); give it a "
+            "proper prior, e.g. "
+            f"pm.Normal({rv.name!r}, 0, 10) or pm.HalfNormal({rv.name!r}, 10)."
+        )
+
+
+def _check_continuous(model: pm.Model, method: str) -> None:
+    discrete = [rv.name for rv in model.free_RVs if rv.dtype.startswith(("int", "uint", "bool"))]
+    if discrete:
+        raise ValueError(
+            f"method={method!r} samples with NUTS, which needs continuous parameters, but "
+            f"{discrete} are discrete; use method='smc' or marginalize them out."
+        )
+
+
+def _validate_data(data: Any, method: str) -> xr.DataTree | None:
+    if data is None:
+        return None
+    if not isinstance(data, xr.DataTree):
+        raise TypeError(f"data must be an xarray.DataTree or None, got {type(data).__name__}.")
+    if method == "bridge" and "posterior" not in data.children:
+        raise ValueError(
+            "data has no posterior group; for method='bridge' pass posterior draws, e.g. "
+            "pymc_slt.sample_tempered(model, 1.0) or pm.sample(model=model)."
+        )
+    if method == "bridge" and not np.isclose(float(data.attrs.get("beta", 1.0)), 1.0):
+        raise ValueError(
+            f"data holds draws at beta={data.attrs['beta']}; bridge sampling of log Z needs the "
+            "ordinary posterior, beta=1.0."
+        )
+    if method == "smc" and "sample_stats" not in data.children:
+        raise ValueError(
+            "data has no sample_stats group; for method='smc' pass pm.sample_smc's result."
+        )
+    if method in _LADDER_METHODS and not any("beta" in c.attrs for c in data.children.values()):
+        raise ValueError(
+            f"data is not a ladder; for method={method!r} pass pymc_slt.sample_ladder(model, "
+            "betas) with betas ending at 1.0."
+        )
+    return data
+
+
+def _validate_ladder_args(
+    method: str, betas: Any, n_betas: Any, data: xr.DataTree | None
+) -> np.ndarray | None:
+    if method not in _LADDER_METHODS:
+        for name, value in (("betas", betas), ("n_betas", n_betas)):
+            if value is not None:
+                raise ValueError(
+                    f"{name} applies to method='stepping_stone' or 'thermodynamic', not "
+                    f"method={method!r}; drop it."
+                )
+        return None
+    if betas is not None and n_betas is not None:
+        raise ValueError("give betas or n_betas, not both.")
+    if data is not None and (betas is not None or n_betas is not None):
+        raise ValueError("the ladder's betas come from data; drop betas/n_betas.")
+    if n_betas is not None:
+        validate_positive_int(n_betas, "n_betas", minimum=2)
+    if betas is None:
+        return None
+    arr = np.sort(validate_betas(betas))
+    if arr[-1] != 1.0 or arr.size < 2:
+        raise ValueError(
+            f"betas must rise to 1.0 (the posterior) in at least two rungs in (0, 1], got "
+            f"{arr.tolist()}; β = 0 (the prior) is added from prior draws."
+        )
+    return arr
+
+
+def _unconstrained_dim(model: pm.Model) -> int:
+    return int(sum(np.size(v) for v in model.initial_point().values()))
+
+
+def _warn(problems: list[str], remedy: str) -> None:
+    if problems:
+        message = "; ".join(problems) + f". Remedy: {remedy}. The estimate is still returned."
+        warnings.warn(message, UserWarning, stacklevel=4)  # _warn, _method, public, caller
+
+
+def log_marginal_likelihood(
+    model: pm.Model,
+    *,
+    method: Method = "bridge",
+    data: xr.DataTree | None = None,
+    draws: int | None = None,
+    tune: int = 1000,
+    chains: int = 4,
+    betas: Sequence[float] | None = None,
+    n_betas: int | None = None,
+    random_seed: int | np.random.Generator | None = None,
+    progressbar: bool = True,
+    sampler_kwargs: dict[str, Any] | None = None,
+) -> EvidenceResult:
+    """Estimate :math:`\\log Z_n` (and :math:`F_n = -\\log Z_n`) of ``model`` with a standard error.
+
+    Parameters
+    ----------
+    model : pymc.Model
+        A model with observed data and a proper prior on every free variable.
+    method : {"bridge", "stepping_stone", "thermodynamic", "smc"}, default "bridge"
+        See Notes. ``"bridge"`` is the most accurate on unimodal posteriors; for multimodal
+        (singular) posteriors use ``"stepping_stone"`` or ``"smc"``.
+    data : xarray.DataTree, optional
+        Existing draws to reuse instead of sampling: posterior draws of ``model`` at β = 1
+        (``"bridge"``: from :func:`pymc_slt.sample_tempered` or ``pm.sample``), a ladder from
+        :func:`pymc_slt.sample_ladder` whose top rung is β = 1 (``"stepping_stone"``,
+        ``"thermodynamic"``), or the result of ``pm.sample_smc`` (``"smc"``). ``draws``, ``tune``
+        and ``chains`` are then ignored.
+    draws : int, optional
+        Draws per chain (per rung for a ladder), default 1000; for ``"smc"`` the number of
+        particles per chain, default 2000.
+    tune : int, default 1000
+        NUTS tuning steps per chain (and rung); unused by ``"smc"``.
+    chains : int, default 4
+        Independent chains (SMC runs); ``"smc"`` needs at least 2 for a standard error.
+    betas : sequence of float, optional
+        Ladder rungs in (0, 1] ending at 1.0, for ``"stepping_stone"``/``"thermodynamic"``;
+        β = 0 is always added from exact prior draws. Default: ``n_betas`` rungs equally spaced in
+        thermodynamic length (Notes).
+    n_betas : int, optional
+        Number of rungs of the default ladder; default about the thermodynamic length Λ, within
+        [16, 64].
+    random_seed : int or numpy.random.Generator, optional
+        Same seed, same result.
+    progressbar : bool, default True
+        Show the samplers' progress.
+    sampler_kwargs : dict, optional
+        Extra keyword arguments for ``nutpie.sample`` (bridge, ladder) or ``pm.sample_smc``
+        (e.g. ``{"kernel": pm.smc.kernels.MH}``).
+
+    Returns
+    -------
+    EvidenceResult
+        ``log_z``, ``se``, ``free_energy`` (= −log_z), ``method`` and ``diagnostics``:
+
+        * ``"bridge"``: ``log_z_halves`` and ``se_halves`` (proposal fitted to the first half of
+          each chain and iterated on the second, then the other way round), ``n_eff``,
+          ``pareto_khat`` of the posterior-to-proposal ratios, ``max_rhat``, ``n_draws``, ``dim``.
+        * ``"stepping_stone"``: ``betas`` (with 0), ``log_ratios`` and ``se_steps`` per step,
+          ``thermodynamic_length``.
+        * ``"thermodynamic"``: ``betas``, ``trapezoid`` (uncorrected rule), ``prior_segment``,
+          ``se_monte_carlo``, ``se_discretisation``, ``mean_energy``, ``var_energy`` per rung.
+        * ``"smc"``: ``log_z_chains`` and ``se_dof`` (= chains − 1).
+
+    Raises
+    ------
+    TypeError
+        For a non-model, non-DataTree ``data``, or non-integer counts.
+    ValueError
+        For an unknown ``method`` (the valid ones are listed), an improper prior (``pm.Flat``,
+        ``pm.HalfFlat`` or any constant log density), discrete parameters with a NUTS-based method,
+        ``betas`` not ending at 1.0, ``betas``/``n_betas`` with a method that has no ladder, or
+        ``data`` of the wrong kind.
+
+    Warns
+    -----
+    UserWarning
+        ``"bridge"``: if chains disagree (r̂ > 1.01: separated modes), the two halves disagree
+        (> 3 standard errors), or the Gaussian proposal fits badly (Pareto k̂ > 0.7).
+        ``"stepping_stone"``/``"thermodynamic"``: if a step of the ladder is too long or the
+        discretisation error dominates. The samplers' own mixing warnings pass through.
+
+    Notes
+    -----
+    **Bridge sampling** (Meng & Wong 1996; Gronau et al. 2017). With :math:`q(θ)` the
+    unnormalized posterior on the unconstrained space θ (prior × likelihood × Jacobian) and a
+    proposal :math:`g`,
+
+    .. math::
+
+        Z = \\frac{E_g[q(θ)\\,h(θ)]}{E_{p}[g(θ)\\,h(θ)]},\\qquad
+        h ∝ \\frac{1}{s_1 q(θ)/Z + s_2 g(θ)}.
+
+    1. Map the posterior draws to the unconstrained space; split each chain in halves A and B.
+    2. Fit :math:`g = N(m, V)` to A; draw :math:`N_2 = |B|` proposals from it.
+    3. With :math:`l = \\log q - \\log g` at B (:math:`l_1`) and at the proposals
+       (:math:`l_2`), :math:`s_1 = N_\\mathrm{eff}/(N_\\mathrm{eff} + N_2)` (ESS of the draws
+       in B), iterate :math:`\\hat Z ← \\frac{N_2^{-1}\\sum_i e^{l_{2i}}/(s_1 e^{l_{2i}} +
+       s_2\\hat Z)}{N_1^{-1}\\sum_j 1/(s_1 e^{l_{1j}} + s_2 \\hat Z)}` to its fixed point.
+    4. The relative MSE of :math:`\\hat Z` (Frühwirth-Schnatter 2004),
+       :math:`\\mathrm{RE}^2 = \\frac{V_g(f_1)}{N_2 E_g(f_1)^2} + \\frac{V_p(f_2)}{N_\\mathrm{eff}
+       E_p(f_2)^2}` with :math:`f_1 = p/(s_1 p + s_2 g)`, :math:`f_2 = g/(s_1 p + s_2 g)`,
+       gives :math:`\\mathrm{se}(\\log\\hat Z) ≈ \\mathrm{RE}`.
+    5. Swap A and B, repeat, and average the two estimates and their standard errors (the
+       average of the se's bounds the se of the mean whatever their correlation).
+
+    It needs draws that weigh every mode correctly; NUTS chains stuck in different modes of a
+    singular model do not (this is what the r̂ warning flags; if every chain sits in the same
+    mode nothing in the draws can tell).
+
+    **Ladder** (``"stepping_stone"``, ``"thermodynamic"``). Rung 0 is the prior itself, sampled
+    exactly by ``pm.sample_prior_predictive`` (``draws × chains`` independent draws, whose
+    :math:`nL_n` variance :math:`V_0` sets the schedule); rungs :math:`β_1 < … < β_K = 1` are
+    NUTS runs of :func:`pymc_slt.sample_ladder`, by default equally spaced in the thermodynamic
+    length :math:`\\int\\sqrt{\\operatorname{Var}_β[nL_n]}\\,dβ`, approximating
+    :math:`\\operatorname{Var}_β[nL_n]` by :math:`V_0` at small β and :math:`d/(2β^2)` at large β:
+
+    .. math::
+
+        β_k = β_c\\left[(1 + 1/β_c)^{k/K} - 1\\right],\\qquad β_c = \\sqrt{d/(2V_0)},
+
+    (d the number of unconstrained parameters): linear below β_c, geometric above, denser near 0
+    than a power schedule :math:`(k/K)^5` where it matters and sparser where it does not.
+
+    *Stepping stone* (Xie et al. 2011):
+
+    .. math::
+
+        \\log Z = \\sum_{k=0}^{K-1} \\log E_{β_k}\\!\\left[e^{-(β_{k+1}-β_k)\\,nL_n(w)}\\right],
+
+    each term a log-sum-exp over the draws at :math:`β_k`, with delta-method variance
+    :math:`\\operatorname{Var}(w)/(\\mathrm{ESS}_w\\,\\bar w^2)` of its weights :math:`w`.
+
+    *Thermodynamic integration*:
+
+    .. math::
+
+        \\log Z = \\int_0^1 E_β[-nL_n(w)]\\,dβ,\\qquad
+        \\frac{d}{dβ} E_β[nL_n] = -\\operatorname{Var}_β[nL_n].
+
+    1. The steepest segment :math:`[0, β_1]` is the first stepping stone,
+       :math:`\\log E_0[e^{-β_1 nL_n}]` over the prior draws (exact, no quadrature error).
+    2. On :math:`[β_1, 1]`, the corrected trapezoid rule of Friel et al. (2014),
+       :math:`\\sum_k \\frac{h_k}{2}(f_k + f_{k+1}) - \\frac{h_k^2}{12}(f'_{k+1} - f'_k)` with
+       :math:`f = -E_β[nL_n]` and :math:`f' = \\operatorname{Var}_β[nL_n]` (a cubic Hermite
+       rule; error :math:`O(h^4)`).
+    3. Monte-Carlo variance :math:`\\sum_k ω_k^2 \\operatorname{Var}_{β_k}[nL_n]/\\mathrm{ESS}_k`
+       (ω the trapezoid weights, ESS of :math:`nL_n` at each rung) plus that of step 1.
+    4. Discretisation error by Richardson: :math:`|I_K - I_{K/2}|/15`, :math:`I_{K/2}` the rule on
+       every other rung; se combines 3 and 4.
+
+    Both ladder estimators have variance about :math:`Λ^2/N` for N effective draws in all
+    (Gelman & Meng 1998), with :math:`Λ ≈ \\sqrt{d/2}\\log(1 + 1/β_c)`: honest but costly at
+    large d, while bridge sampling is nearly exact on unimodal posteriors.
+
+    **SMC**: ``pm.sample_smc`` runs ``chains`` independent populations of ``draws`` particles;
+    each chain's final log marginal likelihood is read from ``sample_stats`` (whatever its
+    layout), the chains are pooled as :math:`\\log\\frac1C\\sum_c \\hat Z_c` (each
+    :math:`\\hat Z_c` is unbiased) and se = sd/√C, so (log Ẑ − log Z)/se is roughly Student-t
+    with C − 1 degrees of freedom (``se_dof``). With C = 2 chains the sd rests on one difference:
+    the se is only an order of magnitude (95 %: the true sd lies between 0.45 and 32 times it), and
+    ±2 se covers the truth about 70 % of the time, not 95 %; prefer ≥ 4 chains. The spread across
+    chains cannot show a bias they share (e.g. a kernel that mixes poorly at some stage).
+
+    Examples
+    --------
+    >>> import numpy as np, pymc as pm, pymc_slt as slt
+    >>> from pymc_slt.exact import ConjugateLinearRegression
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 2)); y = X @ [1.0, -1.0] + rng.normal(size=50)
+    >>> exact = ConjugateLinearRegression(X, y, noise_sd=1.0, prior_sd=1.0)
+    >>> res = slt.log_marginal_likelihood(exact.model(), draws=500, random_seed=1,
+    ...                                   progressbar=False)
+    >>> bool(abs(res.log_z - exact.log_evidence()) < 4 * res.se + 0.01)
+    True
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}.")
+    validate_model(model)
+    _check_proper_prior(model)
+    data = _validate_data(data, method)
+    ladder_betas = _validate_ladder_args(method, betas, n_betas, data)
+    draws = _DEFAULT_DRAWS[method] if draws is None else validate_positive_int(draws, "draws")
+    validate_positive_int(tune, "tune", minimum=0)
+    validate_positive_int(chains, "chains", minimum=2 if method == "smc" else 1)
+    if sampler_kwargs is not None and not isinstance(sampler_kwargs, dict):
+        raise TypeError(
+            f"sampler_kwargs must be a dict or None, got {type(sampler_kwargs).__name__}."
+        )
+    if data is None and method != "smc":
+        _check_continuous(model, method)
+    seeds = spawn_seeds(random_seed, 2)
+    common = {"draws": draws, "tune": tune, "chains": chains, "progressbar": progressbar}
+    if method == "bridge":
+        return _bridge(model, data, seeds, sampler_kwargs, **common)
+    if method == "smc":
+        return _smc(model, data, seeds[0], sampler_kwargs, **common)
+    return _ladder(model, method, data, ladder_betas, n_betas, seeds, sampler_kwargs, **common)
+
+
+def _bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progressbar):
+    if data is None:
+        data = sample_tempered(
+            model,
+            1.0,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=seeds[0],
+            progressbar=progressbar,
+            nuts=sampler_kwargs,
+        )
+    posterior = data["posterior"].to_dataset()
+    log_z, se, diagnostics, problems = bridge_log_evidence(
+        model, posterior, np.random.default_rng(seeds[1])
+    )
+    if posterior.sizes["chain"] < 2:
+        problems.append("with one chain, separated modes cannot be detected")
+    _warn(
+        problems,
+        "bridge sampling needs draws that weigh every mode correctly; use "
+        "method='stepping_stone' or method='smc' for multimodal (singular) posteriors, or more "
+        "chains and draws",
+    )
+    return EvidenceResult(log_z, se, "bridge", diagnostics)
+
+
+def _smc(model, data, seed, sampler_kwargs, *, draws, tune, chains, progressbar):
+    del tune  # SMC has no tuning phase
+    if data is None:
+        data = run_smc(
+            model, draws=draws, chains=chains, seed=seed, progressbar=progressbar,
+            smc=sampler_kwargs,
+        )  # fmt: skip
+    per_chain = final_log_marginal_likelihood(data["sample_stats"])
+    if per_chain.size < 2:
+        raise ValueError(
+            "the SMC run has one chain, so there is no standard error; run chains >= 2."
+        )
+    log_z, se = combine_chains(per_chain)
+    diagnostics = {"log_z_chains": per_chain, "se_dof": per_chain.size - 1}
+    return EvidenceResult(log_z, se, "smc", diagnostics)
+
+
+def _ladder(
+    model, method, data, betas, n_betas, seeds, sampler_kwargs, *, draws, tune, chains, progressbar
+):
+    prior = prior_energy(model, draws * chains, seeds[0])
+    finite = prior[np.isfinite(prior)]
+    prior_var = float(np.var(finite)) if finite.size > 1 else 0.0
+    dim = _unconstrained_dim(model)
+    length = thermodynamic_length(dim, prior_var)
+    if data is None:
+        if betas is None:
+            low, high = _N_BETAS_RANGE
+            k = n_betas if n_betas is not None else int(np.clip(np.ceil(length), low, high))
+            betas = thermodynamic_schedule(k, dim, prior_var)
+        data = sample_ladder(
+            model,
+            betas,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=seeds[1],
+            progressbar=progressbar,
+            nuts=sampler_kwargs,
+        )
+    rung_betas, energies = ladder_energies(data)
+    if not np.isclose(rung_betas[-1], 1.0):
+        raise ValueError(
+            f"the ladder's top rung is beta={rung_betas[-1]:.4g}; it must be 1.0 (the posterior)."
+        )
+    all_betas = np.r_[0.0, rung_betas]
+    all_energies = [prior, *energies]
+    estimator = stepping_stone if method == "stepping_stone" else thermodynamic
+    log_z, se, diagnostics = estimator(all_betas, all_energies)
+    diagnostics = {"betas": all_betas, "thermodynamic_length": length, **diagnostics}
+    problems = _ladder_problems(method, all_betas, all_energies, diagnostics)
+    _warn(problems, "increase n_betas (or draws)")
+    return EvidenceResult(log_z, se, method, diagnostics)
+
+
+def _ladder_problems(method, betas, energies, diagnostics) -> list[str]:
+    """Steps too long for their weights (any method), or discretisation dominating (TI)."""
+    problems = []
+    for k, (e, step) in enumerate(zip(energies[:-1], np.diff(betas), strict=True)):
+        log_w = -step * (e - np.min(e))
+        efficiency = np.exp(2 * _logmeanexp(log_w) - _logmeanexp(2 * log_w))
+        if efficiency < _MIN_STEP_EFFICIENCY:
+            problems.append(
+                f"the step from beta={betas[k]:.3g} to {betas[k + 1]:.3g} is too long (its "
+                f"importance weights keep {efficiency:.1%} of the draws)"
+            )
+            break
+    if method == "thermodynamic":
+        mc, disc = diagnostics["se_monte_carlo"], diagnostics["se_discretisation"]
+        if np.isfinite(disc) and disc > mc:
+            problems.append(
+                f"the discretisation error ({disc:.3g}) exceeds the Monte-Carlo error ({mc:.3g})"
+            )
+    return problems
+
+
+def _logmeanexp(x: np.ndarray) -> float:
+    return float(logsumexp(x) - np.log(x.size))

@@ -1,0 +1,23 @@
+"""The learning coefficient λ (RLCT): estimators, their result, and λ from F_n over n.
+
+* :mod:`~pymc_slt.learning_coefficient.estimate`: :func:`learning_coefficient` (``"local"``,
+  ``"ladder"``, ``"two_temperature"``).
+* :mod:`~pymc_slt.learning_coefficient.local`: the localized posterior around a point w*.
+* :mod:`~pymc_slt.learning_coefficient.result`: :class:`LearningCoefficientResult`.
+* :mod:`~pymc_slt.learning_coefficient.free_energy_fit`: λ as the slope of
+  :math:`F_n - n L_n(\\hat w)` against :math:`\\log n`.
+
+Known values of λ are in :mod:`pymc_slt.theory`.
+"""
+
+from pymc_slt.learning_coefficient.estimate import learning_coefficient
+from pymc_slt.learning_coefficient.free_energy_fit import FreeEnergyFit, fit_free_energy
+from pymc_slt.learning_coefficient.result import LearningCoefficientResult, ladder_dataset
+
+__all__ = [
+    "FreeEnergyFit",
+    "LearningCoefficientResult",
+    "fit_free_energy",
+    "ladder_dataset",
+    "learning_coefficient",
+]

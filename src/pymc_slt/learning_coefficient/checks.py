@@ -1,0 +1,86 @@
+"""Statistics of n L_n over tempered runs, and the mixing checks λ̂ depends on.
+
+λ̂ depends on the draws only through :math:`n L_n(w)`, so mixing is judged on that scalar (r̂,
+bulk ESS; Vehtari et al. 2021, doi:10.1214/20-BA1221), not on every parameter: the
+non-identified parameters of a singular model never mix, and flagging them would warn on every
+singular model even when the energy is well estimated.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import arviz_stats as azs
+import numpy as np
+import xarray as xr
+
+from pymc_slt.base.fit import energy_mean
+from pymc_slt.base.loglik import energy
+
+__all__ = ["energy_stats", "quiet_sampling", "sampling_diagnostics", "warn_mixing"]
+
+#: Bounds on an energy's r̂ and bulk ESS per chain before a mixing warning (Vehtari et al. 2021).
+_RHAT_MAX = 1.01
+_ESS_PER_CHAIN_MIN = 100
+
+
+def energy_stats(children: list[xr.DataTree]) -> dict[str, np.ndarray]:
+    """Mean, Monte-Carlo se, r̂ and bulk ESS of :math:`n L_n` for each tempered run."""
+    means, ses, rhats, esss = [], [], [], []
+    for child in children:
+        e = energy(child)
+        mean, se = energy_mean(e.values)
+        means.append(mean)
+        ses.append(se)
+        rhats.append(float(azs.rhat(e)) if e.sizes["chain"] > 1 else np.nan)
+        esss.append(float(azs.ess(e, method="bulk")))
+    return {
+        k: np.array(v)
+        for k, v in zip(("mean", "se", "rhat", "ess"), (means, ses, rhats, esss), strict=True)
+    }
+
+
+def sampling_diagnostics(children: list[xr.DataTree], stats: dict, sampler: str) -> dict:
+    """The diagnostics dict of a result: energy statistics plus the samplers' own checks."""
+    chains = children[0]["posterior"].sizes["chain"]
+    return {
+        "energy_se": stats["se"],
+        "energy_rhat": stats["rhat"],
+        "energy_ess": stats["ess"],
+        "n_divergences": int(sum(c.attrs.get("n_divergences", 0) for c in children)),
+        "max_rhat": float(np.nanmax([c.attrs.get("max_rhat", np.nan) for c in children])),
+        "min_ess_bulk": float(np.nanmin([c.attrs.get("min_ess_bulk", np.nan) for c in children])),
+        "chains": chains,
+        "sampler": sampler,
+    }
+
+
+def warn_mixing(betas: np.ndarray, diag: dict, stacklevel: int) -> None:
+    """One UserWarning if the energies mixed poorly (what λ̂ depends on), naming the remedy."""
+    chains = diag["chains"]
+    problems = []
+    for b, r, k in zip(betas, diag["energy_rhat"], diag["energy_ess"], strict=True):
+        if (np.isfinite(r) and r > _RHAT_MAX) or k < _ESS_PER_CHAIN_MIN * chains:
+            problems.append(f"beta={b:.4g}: r_hat(nL_n)={r:.3f}, ESS(nL_n)={k:.0f}")
+    if diag["n_divergences"]:
+        problems.append(f"{diag['n_divergences']} divergent transition(s)")
+    if problems:
+        warnings.warn(
+            "Poor mixing of n L_n: "
+            + "; ".join(problems)
+            + ". Remedy: increase tune/draws, raise target_accept (nuts={'target_accept': 0.95}) "
+            "or use sampler='smc' for a multimodal posterior. The estimate is still returned.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+
+
+def quiet_sampling(fn, *args, **kwargs):
+    """Run a sampling function with its parameter-level mixing warning silenced.
+
+    Singular models have non-identified parameters whose r̂ is poor even when :math:`n L_n`
+    mixes well; :func:`warn_mixing` checks the energy instead.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Poor mixing", category=UserWarning)
+        return fn(*args, **kwargs)

@@ -1,0 +1,469 @@
+"""Draws from the tempered posterior p_β(w) ∝ φ(w) exp(−β n L_n(w)) of any PyMC model.
+
+:func:`sample_tempered` samples one β; :func:`sample_ladder` samples a list of β with the model
+compiled **once** (nutpie ``compile_pymc_model``, then ``with_data(beta=…)`` per rung). Both
+return an ``xarray.DataTree`` that ArviZ reads, whose ``log_likelihood`` group holds the
+**untempered** pointwise ``log p(y_i | x_i, w)`` (what WAIC, LOO, WBIC and λ estimators need).
+
+Samplers
+--------
+``"nuts"`` (default)
+    nutpie's NUTS with diagonal mass-matrix adaptation; fast, the right choice for unimodal or
+    connected posteriors.
+``"smc"``
+    ``pm.sample_smc`` on the tempered model (independent Metropolis–Hastings kernel); slower per
+    effective draw but it moves between separated modes, as singular posteriors often have.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import nutpie
+import pymc as pm
+import xarray as xr
+from pymc.backends.arviz import (
+    coords_and_dims_for_inferencedata,
+    dict_to_dataset,
+    find_constants,
+    find_observations,
+)
+
+from pymc_slt._progress import track
+from pymc_slt._validate import (
+    spawn_seeds,
+    validate_beta,
+    validate_betas,
+    validate_positive_int,
+)
+from pymc_slt.base.loglik import count_observations
+from pymc_slt.models.tempering import tempered
+from pymc_slt.sampling.diagnostics import check_mixing
+
+__all__ = [
+    "CompiledTempered",
+    "check_settings",
+    "n_observations",
+    "sample_ladder",
+    "sample_tempered",
+]
+
+Sampler = Literal["nuts", "smc"]
+_SAMPLERS = ("nuts", "smc")
+
+
+def n_observations(model: pm.Model) -> int:
+    """Number of observations n of ``model``: the first axis of its observed data.
+
+    If several observed variables share that length they are joint measurements of the same units;
+    otherwise their lengths add up. See :mod:`pymc_slt.base.loglik` for the convention.
+    """
+    return count_observations({k: np.shape(v) for k, v in find_observations(model).items()})
+
+
+def check_settings(draws: int, tune: int, chains: int, sampler: str) -> None:
+    """Raise a clear error for bad ``draws``, ``tune``, ``chains`` or ``sampler``."""
+    validate_positive_int(draws, "draws")
+    validate_positive_int(tune, "tune", minimum=0)
+    validate_positive_int(chains, "chains")
+    _check_sampler(sampler)
+
+
+def _check_sampler(sampler: Any) -> None:
+    if sampler not in _SAMPLERS:
+        raise ValueError(f"sampler must be one of {list(_SAMPLERS)}, got {sampler!r}.")
+
+
+def _model_groups(model: pm.Model, beta_name: str) -> dict[str, xr.Dataset]:
+    """observed_data and constant_data groups of ``model`` (β itself goes to attrs, not here)."""
+    coords, dims = coords_and_dims_for_inferencedata(model)
+    constants = {k: v for k, v in find_constants(model).items() if k != beta_name}
+    kwargs = {"inference_library": pm, "coords": coords, "dims": dims, "sample_dims": []}
+    groups = {"observed_data": dict_to_dataset(find_observations(model), **kwargs)}
+    if constants:
+        groups["constant_data"] = dict_to_dataset(constants, **kwargs)
+    return groups
+
+
+def _log_likelihood(posteriors: list[xr.Dataset], model: pm.Model) -> list[xr.Dataset]:
+    """Untempered pointwise log-likelihood of each posterior, with one PyTensor compilation.
+
+    The posteriors are stacked along ``chain`` so ``pm.compute_log_likelihood`` compiles its
+    function once for the whole ladder, then the result is split back.
+    """
+    n_chains = [p.sizes["chain"] for p in posteriors]
+    stacked = xr.concat(
+        [p.drop_vars("chain") for p in posteriors], dim="chain", coords="minimal", compat="override"
+    ).assign_coords(chain=np.arange(sum(n_chains)))
+    obs_names = [rv.name for rv in model.observed_RVs]
+    ll = pm.compute_log_likelihood(
+        xr.DataTree.from_dict({"posterior": stacked}),
+        var_names=obs_names,
+        model=model,
+        extend_inferencedata=False,
+        progressbar=False,
+    )
+    ll = ll["log_likelihood"].to_dataset() if isinstance(ll, xr.DataTree) else ll
+    out, start = [], 0
+    for k in n_chains:
+        part = ll.isel(chain=slice(start, start + k)).assign_coords(chain=np.arange(k))
+        out.append(part)
+        start += k
+    return out
+
+
+def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, nuts) -> xr.DataTree:
+    return nutpie.sample(
+        compiled,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
+        save_warmup=False,
+        progress_bar=progressbar,
+        **(nuts or {}),
+    )
+
+
+def run_smc(model, *, draws, chains, seed, progressbar, smc) -> xr.DataTree:
+    """``pm.sample_smc`` with one core per chain run and PyMC's 4-chain advice silenced."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="We recommend running at least 4 chains")
+        return pm.sample_smc(
+            draws=draws,
+            model=model,
+            chains=chains,
+            cores=1,
+            random_seed=seed,
+            progressbar=progressbar,
+            compute_convergence_checks=False,
+            **(smc or {}),
+        )
+
+
+def _assemble(
+    raw: xr.DataTree,
+    log_lik: xr.Dataset,
+    groups: dict[str, xr.Dataset],
+    *,
+    beta: float,
+    n: int,
+    sampler: str,
+    model_name: str,
+) -> xr.DataTree:
+    tree = {
+        "posterior": raw["posterior"].to_dataset(),
+        "sample_stats": raw["sample_stats"].to_dataset(),
+        "log_likelihood": log_lik,
+        **groups,
+    }
+    dt = xr.DataTree.from_dict(tree)
+    dt.attrs.update({"beta": beta, "n": n, "sampler": sampler, "model": model_name})
+    return dt
+
+
+def sample_tempered(
+    model: pm.Model,
+    beta: float = 1.0,
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    sampler: Sampler = "nuts",
+    random_seed: int | np.random.Generator | None = None,
+    progressbar: bool = True,
+    nuts: dict[str, Any] | None = None,
+    smc: dict[str, Any] | None = None,
+) -> xr.DataTree:
+    """Sample the tempered posterior :math:`p_β(w) ∝ φ(w) \\exp(-β n L_n(w))` of ``model``.
+
+    Parameters
+    ----------
+    model : pymc.Model
+        The user's model (not modified); it needs at least one observed variable.
+    beta : float, default 1.0
+        Inverse temperature β > 0; 1.0 is the ordinary posterior.
+    draws, tune, chains : int
+        Kept draws and tuning steps per chain, and number of chains (for ``sampler="smc"``,
+        ``draws`` is the number of particles per chain and ``tune`` is unused).
+    sampler : {"nuts", "smc"}
+        ``"nuts"`` runs nutpie; ``"smc"`` runs ``pm.sample_smc`` (for multimodal posteriors).
+    random_seed : int or numpy.random.Generator, optional
+        Same seed, same draws.
+    progressbar : bool, default True
+        Show the sampler's progress bar.
+    nuts, smc : dict, optional
+        Extra keyword arguments for ``nutpie.sample`` (e.g. ``{"target_accept": 0.95}``) or
+        ``pm.sample_smc`` (e.g. ``{"kernel": pm.smc.kernels.MH}``).
+
+    Returns
+    -------
+    xarray.DataTree
+        Groups ``posterior``, ``sample_stats``, ``log_likelihood`` (untempered, elementwise
+        ``log p(y_i | x_i, w)`` per observed variable), ``observed_data`` and, if the model has
+        ``pm.Data``, ``constant_data``. Attributes ``beta``, ``n`` (number of observations, the
+        first axis of the observed data), ``sampler``, ``model`` and the mixing diagnostics
+        ``n_divergences``, ``max_rhat``, ``min_ess_bulk``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad ``model``, ``beta``, ``draws``, ``tune``, ``chains``, ``sampler`` or seed.
+
+    Warns
+    -----
+    UserWarning
+        Once, if there were divergences, r̂ > 1.01 or a bulk ESS below 100 per chain; the draws
+        are returned all the same, with the diagnostics in ``attrs``.
+
+    Notes
+    -----
+    .. math::
+
+        p_β(w \\mid D_n) ∝ φ(w) \\exp(-β\\, n L_n(w)),\\qquad
+        n L_n(w) = -\\sum_{i=1}^n \\log p(y_i \\mid x_i, w).
+
+    Examples
+    --------
+    >>> import numpy as np, pymc as pm, pymc_slt as slt
+    >>> with pm.Model() as model:
+    ...     w = pm.Normal("w", 0, 1)
+    ...     _ = pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
+    >>> dt = slt.sample_tempered(model, beta=0.5, draws=200, tune=200, chains=2,
+    ...                          random_seed=1, progressbar=False)
+    >>> dt.attrs["beta"], dt.attrs["n"]
+    (0.5, 3)
+    """
+    children = _sample_rungs(
+        model,
+        np.array([validate_beta(beta)]),
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        sampler=sampler,
+        random_seed=random_seed,
+        sampler_progress=progressbar,
+        ladder_progress=False,
+        nuts=nuts,
+        smc=smc,
+    )
+    return children[0]
+
+
+def sample_ladder(
+    model: pm.Model,
+    betas: Sequence[float],
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    sampler: Sampler = "nuts",
+    random_seed: int | np.random.Generator | None = None,
+    progressbar: bool = True,
+    nuts: dict[str, Any] | None = None,
+    smc: dict[str, Any] | None = None,
+) -> xr.DataTree:
+    """Sample the tempered posterior at each β of a ladder, compiling the model once.
+
+    Parameters
+    ----------
+    model : pymc.Model
+        The user's model (not modified).
+    betas : sequence of float
+        Distinct inverse temperatures, each finite and > 0. Rungs are stored in ascending β.
+    draws, tune, chains, sampler, random_seed, progressbar, nuts, smc
+        As in :func:`sample_tempered`; each rung gets its own seed, spawned from ``random_seed``.
+
+    Returns
+    -------
+    xarray.DataTree
+        One child per rung, ``rung_0``, ``rung_1``, … in ascending β, each a DataTree as
+        returned by :func:`sample_tempered` (attrs ``beta``, ``n``, diagnostics). The root's attrs
+        hold ``betas`` and ``n``.
+
+    Notes
+    -----
+    With ``sampler="nuts"`` the tempered model is compiled by ``nutpie.compile_pymc_model`` once
+    and each rung reuses it through ``compiled.with_data(beta=β)``; the untempered log-likelihood
+    of all rungs is computed by one compiled PyTensor function. ``sampler="smc"`` calls
+    ``pm.sample_smc`` per rung (after ``pm.set_data``), which compiles per call.
+
+    Examples
+    --------
+    >>> import numpy as np, pymc as pm, pymc_slt as slt
+    >>> with pm.Model() as model:
+    ...     w = pm.Normal("w", 0, 1)
+    ...     _ = pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
+    >>> dt = slt.sample_ladder(model, [0.25, 1.0], draws=200, tune=200, chains=2,
+    ...                        random_seed=1, progressbar=False)
+    >>> [float(child.attrs["beta"]) for child in dt.children.values()]
+    [0.25, 1.0]
+    """
+    betas_arr = np.sort(validate_betas(betas))
+    children = _sample_rungs(
+        model,
+        betas_arr,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        sampler=sampler,
+        random_seed=random_seed,
+        sampler_progress=progressbar and sampler == "smc",
+        ladder_progress=progressbar and sampler == "nuts",
+        nuts=nuts,
+        smc=smc,
+    )
+    root = xr.DataTree(children={f"rung_{k}": child for k, child in enumerate(children)})
+    first = children[0].attrs
+    root.attrs.update(
+        {"betas": betas_arr, "n": first["n"], "sampler": sampler, "model": first["model"]}
+    )
+    return root
+
+
+class CompiledTempered:
+    """A tempered copy of a model, compiled once and sampled at any β and ``pm.Data`` values.
+
+    ``sample_tempered`` and ``sample_ladder`` use it for one or several β; the local learning
+    coefficient uses it to sample its pilot and its localized run from one compilation (the
+    localization's γ and centre are ``pm.Data`` too). With ``sampler="nuts"`` the model is
+    compiled by ``nutpie.compile_pymc_model`` here and each run goes through
+    ``compiled.with_data``; with ``"smc"`` each run calls ``pm.set_data`` then
+    ``pm.sample_smc`` (which compiles per call).
+
+    Parameters
+    ----------
+    model : pymc.Model
+        The user's model (not modified).
+    sampler : {"nuts", "smc"}
+        Which sampler :meth:`sample` runs.
+    """
+
+    def __init__(self, model: pm.Model, sampler: str) -> None:
+        _check_sampler(sampler)
+        tm = tempered(model, 1.0)
+        self.model = tm.model
+        self.beta_name = tm.beta_name
+        self.sampler = sampler
+        self.n = n_observations(tm.model)
+        self._name = model.name or "model"
+        self._compiled = nutpie.compile_pymc_model(tm.model) if sampler == "nuts" else None
+
+    def run(
+        self,
+        beta: float,
+        *,
+        seed: int,
+        draws: int,
+        tune: int,
+        chains: int,
+        progressbar: bool,
+        nuts: dict[str, Any] | None,
+        smc: dict[str, Any] | None,
+        data: dict[str, Any] | None = None,
+    ) -> xr.DataTree:
+        """Raw sampler output at ``beta`` with the ``pm.Data`` values ``data`` (posterior only)."""
+        values = {name: np.asarray(v, dtype=float) for name, v in (data or {}).items()}
+        values[self.beta_name] = np.asarray(beta, dtype=float)
+        # the model's own data follow every run, so constant_data shows what was sampled
+        pm.set_data(values, model=self.model)
+        if self._compiled is not None:
+            return _run_nuts(
+                self._compiled.with_data(**values),
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                seed=seed,
+                progressbar=progressbar,
+                nuts=nuts,
+            )
+        return run_smc(
+            self.model, draws=draws, chains=chains, seed=seed, progressbar=progressbar, smc=smc
+        )
+
+    def assemble(
+        self, betas: Sequence[float], raws: Sequence[xr.DataTree]
+    ) -> tuple[list[xr.DataTree], list]:
+        """One DataTree per raw run, with the untempered log-likelihood and mixing diagnostics.
+
+        Returns the DataTrees and the ``(β, MixingReport)`` pairs of the runs that mixed poorly.
+        """
+        log_liks = _log_likelihood([r["posterior"].to_dataset() for r in raws], self.model)
+        groups = _model_groups(self.model, self.beta_name)
+        children, problems = [], []
+        for beta, raw, ll in zip(betas, raws, log_liks, strict=True):
+            dt = _assemble(
+                raw,
+                ll,
+                groups,
+                beta=float(beta),
+                n=self.n,
+                sampler=self.sampler,
+                model_name=self._name,
+            )
+            report = check_mixing(dt, sampler=self.sampler)
+            dt.attrs.update(report.as_attrs())
+            if report.problems:
+                problems.append((float(beta), report))
+            children.append(dt)
+        return children, problems
+
+    def sample(self, beta: float, *, stacklevel: int = 2, **kwargs: Any) -> xr.DataTree:
+        """:meth:`run` then :meth:`assemble` one β; warns once if it mixed poorly."""
+        children, problems = self.assemble([beta], [self.run(beta, **kwargs)])
+        _warn_mixing(problems, self.sampler, stacklevel=stacklevel + 1)
+        return children[0]
+
+
+def _sample_rungs(
+    model: pm.Model,
+    betas: np.ndarray,
+    *,
+    draws: int,
+    tune: int,
+    chains: int,
+    sampler: str,
+    random_seed: Any,
+    sampler_progress: bool,
+    ladder_progress: bool,
+    nuts: dict[str, Any] | None,
+    smc: dict[str, Any] | None,
+) -> list[xr.DataTree]:
+    """Sample each β of ``betas`` (validated) and return one assembled DataTree per rung."""
+    check_settings(draws, tune, chains, sampler)
+    compiled = CompiledTempered(model, sampler)
+    seeds = spawn_seeds(random_seed, len(betas))
+    rungs = track(
+        zip(betas, seeds, strict=True),
+        total=len(seeds),
+        description="β ladder",
+        enabled=ladder_progress,
+    )
+    settings = {"draws": draws, "tune": tune, "chains": chains, "nuts": nuts, "smc": smc}
+    raws = [
+        compiled.run(beta, seed=seed, progressbar=sampler_progress, **settings)
+        for beta, seed in rungs
+    ]
+    children, problems = compiled.assemble(betas, raws)
+    _warn_mixing(problems, sampler, stacklevel=3)
+    return children
+
+
+def _warn_mixing(problems, sampler: str, stacklevel: int) -> None:
+    """One UserWarning naming every poorly mixed run and the remedy (nothing if none)."""
+    if problems:
+        warnings.warn(_mixing_message(problems, sampler), UserWarning, stacklevel=stacklevel + 1)
+
+
+def _mixing_message(problems, sampler: str) -> str:
+    lines = [f"at beta={beta:.4g}: {'; '.join(report.problems)}" for beta, report in problems]
+    remedy = (
+        "increase tune/draws, raise target_accept (nuts={'target_accept': 0.95}), reparameterize, "
+        "or use sampler='smc' for a multimodal (singular) posterior"
+        if sampler == "nuts"
+        else "increase draws (particles) or chains"
+    )
+    return "Poor mixing " + " | ".join(lines) + f". Remedy: {remedy}. Numbers are still returned."

@@ -1,0 +1,195 @@
+"""sample_tempered / sample_ladder against the exact tempered posterior of conjugate regression."""
+
+import arviz_stats as azs
+import numpy as np
+import pymc as pm
+import pytest
+from scipy import stats
+
+import pymc_slt as slt
+import pymc_slt.sampling.tempered as sampling
+from tests.conftest import make_conjugate
+
+BETAS = [0.1, 0.5, 1.0, 2.0]
+FAST = {"draws": 500, "tune": 500, "chains": 2, "progressbar": False}
+
+
+@pytest.fixture(scope="module")
+def exact():
+    return make_conjugate(n=40, d=2, seed=3, prior_sd=2.0)
+
+
+@pytest.fixture(scope="module")
+def ladder(exact):
+    return slt.sample_ladder(exact.model(), BETAS, random_seed=11, **{**FAST, "draws": 1000})
+
+
+def test_ladder_matches_exact_tempered_posterior(exact, ladder):
+    assert list(ladder.children) == [f"rung_{k}" for k in range(len(BETAS))]
+    for child, beta in zip(ladder.children.values(), BETAS, strict=True):
+        assert child.attrs["beta"] == beta
+        mean, cov = exact.posterior(beta)
+        w = child["posterior"]["w"]
+        mcse = azs.mcse(child, var_names=["w"])["w"].values
+        est = w.mean(("chain", "draw")).values
+        assert np.all(np.abs(est - mean) < 4 * mcse), (beta, est, mean, mcse)
+        # relative sd of a variance estimate is about sqrt(2 / ESS); allow 4 of them (<= 15%)
+        ess = azs.ess(child, var_names=["w"], method="bulk")["w"].values
+        rtol = 4 * np.sqrt(2 / ess)
+        assert np.all(rtol <= 0.15)
+        var = w.var(("chain", "draw")).values
+        assert np.all(np.abs(var / np.diag(cov) - 1) < rtol), (beta, var, np.diag(cov), rtol)
+
+
+def test_log_likelihood_is_untempered_normal_density(exact, ladder):
+    for child in ladder.children.values():
+        w = child["posterior"]["w"].values  # (chain, draw, d)
+        expected = stats.norm(w @ exact.X.T, 1.0).logpdf(exact.y)
+        got = child["log_likelihood"]["y"].transpose("chain", "draw", ...).values
+        np.testing.assert_allclose(got, expected, atol=1e-6)
+        assert child.attrs["n"] == exact.n
+        np.testing.assert_array_equal(child["observed_data"]["y"].values, exact.y)
+
+
+@pytest.mark.filterwarnings("ignore:Poor mixing")
+def test_ladder_compiles_once(monkeypatch, exact):
+    calls = {"nutpie": 0, "loglik": 0}
+    compile_model = sampling.nutpie.compile_pymc_model
+    compute_loglik = sampling.pm.compute_log_likelihood
+
+    def counting_compile(*args, **kwargs):
+        calls["nutpie"] += 1
+        return compile_model(*args, **kwargs)
+
+    def counting_loglik(*args, **kwargs):
+        calls["loglik"] += 1
+        return compute_loglik(*args, **kwargs)
+
+    monkeypatch.setattr(sampling.nutpie, "compile_pymc_model", counting_compile)
+    monkeypatch.setattr(sampling.pm, "compute_log_likelihood", counting_loglik)
+    betas = np.geomspace(0.05, 1.0, 8)
+    dt = slt.sample_ladder(
+        exact.model(), betas, draws=50, tune=50, chains=1, progressbar=False, random_seed=0
+    )
+    assert len(dt.children) == 8
+    assert calls == {"nutpie": 1, "loglik": 1}
+
+
+@pytest.mark.filterwarnings("ignore:Poor mixing")
+def test_same_seed_same_draws(exact):
+    model = exact.model()
+    a = slt.sample_tempered(
+        model, 0.5, random_seed=5, draws=100, tune=100, chains=2, progressbar=False
+    )
+    b = slt.sample_tempered(
+        model, 0.5, random_seed=5, draws=100, tune=100, chains=2, progressbar=False
+    )
+    c = slt.sample_tempered(
+        model, 0.5, random_seed=6, draws=100, tune=100, chains=2, progressbar=False
+    )
+    np.testing.assert_array_equal(a["posterior"]["w"].values, b["posterior"]["w"].values)
+    assert not np.array_equal(a["posterior"]["w"].values, c["posterior"]["w"].values)
+
+
+@pytest.mark.filterwarnings("ignore:Poor mixing")
+def test_generator_seed_is_accepted(exact):
+    dt = slt.sample_tempered(
+        exact.model(),
+        1.0,
+        random_seed=np.random.default_rng(0),
+        draws=50,
+        tune=50,
+        chains=1,
+        progressbar=False,
+    )
+    assert dt["posterior"].sizes["draw"] == 50
+
+
+def test_smc_sampler_matches_exact(exact):
+    beta = 0.5
+    dt = slt.sample_tempered(
+        exact.model(), beta, sampler="smc", draws=1000, chains=2, random_seed=2, progressbar=False
+    )
+    mean, cov = exact.posterior(beta)
+    w = dt["posterior"]["w"]
+    n_draws = w.sizes["chain"] * w.sizes["draw"]
+    se = np.sqrt(np.diag(cov) / n_draws) * 2  # SMC particles are correlated: allow ESS = N/4
+    np.testing.assert_array_less(np.abs(w.mean(("chain", "draw")).values - mean), 4 * se)
+    assert dt.attrs["sampler"] == "smc"
+    assert "log_likelihood" in dt.children
+
+
+def test_multi_output_counts_rows_as_observations():
+    rng = np.random.default_rng(0)
+    Y = rng.normal(size=(25, 3))
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0, 1, shape=3)
+        pm.Normal("y", mu, 1, observed=Y)
+    assert slt.n_observations(model) == 25
+
+
+def test_poor_mixing_warns_with_remedy():
+    with pm.Model() as funnel:
+        v = pm.Normal("v", 0, 3)
+        x = pm.Normal("x", 0, pm.math.exp(v / 2), shape=5)
+        pm.Normal("y", x.sum(), 10.0, observed=np.array([0.0]))
+    with pytest.warns(UserWarning, match="Remedy"):
+        dt = slt.sample_tempered(
+            funnel, 1.0, draws=100, tune=30, chains=2, random_seed=1, progressbar=False
+        )
+    assert "max_rhat" in dt.attrs
+
+
+@pytest.mark.parametrize(
+    ("betas", "error", "match"),
+    [
+        ([0.5, 0.0], ValueError, r"betas\[1\]"),
+        ([0.5, np.nan], ValueError, "finite values > 0"),
+        ([np.inf], ValueError, "finite values > 0"),
+        ([-1.0, 1.0], ValueError, "finite values > 0"),
+        (0.5, TypeError, "1-D sequence"),
+        ("0.5", TypeError, "1-D sequence"),
+        ([[0.5, 1.0]], ValueError, "1-D"),
+        ([], ValueError, "empty"),
+        ([0.5, 0.5], ValueError, "repeated"),
+        (["a", "b"], TypeError, "real numbers"),
+    ],
+)
+def test_bad_betas(exact, betas, error, match):
+    with pytest.raises(error, match=match):
+        slt.sample_ladder(exact.model(), betas, progressbar=False)
+
+
+@pytest.mark.parametrize("beta", [0, -0.5, np.nan, np.inf])
+def test_bad_beta(exact, beta):
+    with pytest.raises(ValueError, match="beta must be finite and > 0"):
+        slt.sample_tempered(exact.model(), beta, progressbar=False)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"draws": 0}, ValueError, "draws"),
+        ({"chains": 1.5}, TypeError, "chains"),
+        ({"sampler": "hmc"}, ValueError, "sampler must be one of"),
+        ({"random_seed": "x"}, TypeError, "random_seed"),
+    ],
+)
+def test_bad_options(exact, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        slt.sample_tempered(exact.model(), 1.0, progressbar=False, **kwargs)
+
+
+def test_model_without_observed_rejected():
+    with pm.Model() as model:
+        pm.Normal("w", 0, 1)
+    with pytest.raises(ValueError, match="no observed variable"):
+        slt.sample_tempered(model, progressbar=False)
+
+
+def test_observed_inf_rejected():
+    with pm.Model() as model:
+        w = pm.Normal("w", 0, 1)
+        pm.Normal("y", w, 1, observed=np.array([0.0, np.inf]))
+    with pytest.raises(ValueError, match="NaN/inf"):
+        slt.sample_ladder(model, [0.5, 1.0], progressbar=False)

@@ -1,0 +1,177 @@
+"""The package's import structure: layers that import only downward, no cycles, no private leaks.
+
+The layers, lowest first (a folder may import from its own folder and from lower layers only)::
+
+    0  _validate, _progress, _version, base, theory, datasets
+    1  models
+    2  sampling
+    3  evidence, criteria, learning_coefficient, fisher, phases, exact
+    4  compare, plots, sweep
+    5  study
+    6  commands, cli
+
+The package root ``pymc_slt/__init__.py`` re-exports the public names and may import anything.
+A name or module starting with ``_`` may be imported only inside its own folder; the root's
+private modules (``_validate``, ``_progress``, ``_version``) are the package's shared internals
+and open to every folder. Every import counts, including those inside functions and under
+``TYPE_CHECKING``, so the graph is the one a reader sees.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import pymc_slt
+
+PACKAGE = Path(pymc_slt.__file__).parent
+LAYERS = (
+    {"_validate", "_progress", "_version", "base", "theory", "datasets"},
+    {"models"},
+    {"sampling"},
+    {"evidence", "criteria", "learning_coefficient", "fisher", "phases", "exact"},
+    {"compare", "plots", "sweep"},
+    {"study"},
+    {"commands", "cli"},
+)
+SHARED_PRIVATE = {"_validate", "_progress", "_version"}
+
+
+def _module_name(path: Path) -> str:
+    parts = ["pymc_slt", *path.relative_to(PACKAGE).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> list[tuple[str, list[str], int]]:
+    """(module imported, names imported from it, line) for every pymc_slt import in ``path``.
+
+    ``from pymc_slt import models`` counts as an import of ``pymc_slt.models``.
+    """
+    tree = ast.parse(path.read_text(), filename=str(path))
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [
+                (a.name, [], node.lineno) for a in node.names if a.name.startswith("pymc_slt")
+            ]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0]
+                module = f"{base}.{module}" if module else base
+            if module == "pymc_slt":
+                found += [(f"pymc_slt.{a.name}", [], node.lineno) for a in node.names]
+            elif module.startswith("pymc_slt."):
+                found.append((module, [a.name for a in node.names], node.lineno))
+    return found
+
+
+def _top(module: str) -> str:
+    """The first-level folder (or root module) of a dotted pymc_slt name; '' for the root."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _layer(top: str) -> int:
+    for k, layer in enumerate(LAYERS):
+        if top in layer:
+            return k
+    raise AssertionError(f"pymc_slt.{top} is in no layer; add it to LAYERS in {__file__}")
+
+
+def _graph() -> dict[str, list[tuple[str, list[str], int]]]:
+    return {_module_name(p): _imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _resolve(module: str, names: list[str], modules: set[str]) -> list[str]:
+    """The package modules an import statement loads (``from pkg import sub`` loads pkg.sub)."""
+    out = [module] if module in modules else []
+    out += [f"{module}.{n}" for n in names if f"{module}.{n}" in modules]
+    return out
+
+
+def test_every_folder_has_a_layer():
+    tops = {_top(m) for m in _graph()} - {""}
+    for top in tops:
+        _layer(top)
+
+
+def test_imports_only_run_downward():
+    bad = []
+    for module, imports in _graph().items():
+        src = _top(module)
+        if not src:  # the root __init__ re-exports everything
+            continue
+        for target, _, line in imports:
+            dst = _top(target)
+            if not dst:
+                bad.append(f"{module}:{line} imports the package root {target}")
+            elif dst != src and _layer(dst) >= _layer(src):
+                bad.append(
+                    f"{module}:{line} (layer {_layer(src)}) imports {target} (layer {_layer(dst)})"
+                )
+    assert not bad, "imports that do not run downward:\n" + "\n".join(bad)
+
+
+def test_no_private_name_crosses_a_folder():
+    bad = []
+    for module, imports in _graph().items():
+        src = _top(module)
+        for target, names, line in imports:
+            dst = _top(target)
+            if dst == src or dst in SHARED_PRIVATE:
+                continue
+            private_parts = [p for p in target.split(".")[1:] if p.startswith("_")]
+            private_names = [n for n in names if n.startswith("_")]
+            if private_parts or private_names:
+                bad.append(f"{module}:{line} imports {target} {private_names or ''}".rstrip())
+    assert not bad, "private names imported from another folder:\n" + "\n".join(bad)
+
+
+def test_no_import_cycles():
+    graph = _graph()
+    modules = set(graph)
+    edges = {
+        m: sorted({t for target, names, _ in imps for t in _resolve(target, names, modules)} - {m})
+        for m, imps in graph.items()
+    }
+    # a package's __init__ importing its own submodules is how re-exports work, not a cycle
+    for m in edges:
+        edges[m] = [t for t in edges[m] if not (t.startswith(m + ".") and m in _packages(modules))]
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in edges[node]:
+            if state.get(nxt) == 1:
+                cycle = [*stack[stack.index(nxt) :], nxt]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+
+
+def _packages(modules: set[str]) -> set[str]:
+    return {m for m in modules if any(o.startswith(m + ".") for o in modules)}
+
+
+def test_module_sizes():
+    """Modules stay readable: under 500 lines, except the ones named here with the reason."""
+    allowed = {}
+    long = {
+        _module_name(p): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > 500 and _module_name(p) not in allowed
+    }
+    assert not long, f"modules over 500 lines: {long}"

@@ -1,0 +1,97 @@
+"""compare(): one table over models, consistent with the separate functions."""
+
+import warnings
+
+import numpy as np
+import pymc as pm
+import pytest
+
+import pymc_slt as slt
+from pymc_slt.compare import COLUMNS, compare_seeds
+
+RUN = {"draws": 300, "tune": 300, "chains": 2}
+
+
+def _data(n=80, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2, 2, size=n)
+    return x, 0.3 + 0.6 * x + rng.normal(size=n)
+
+
+def _line(x, y):
+    with pm.Model() as model:
+        w = pm.Normal("w", 0, 2, shape=2)
+        pm.Normal("y", w[0] + w[1] * x, 1.0, observed=y)
+    return model
+
+
+def _product(x, y):
+    with pm.Model() as model:
+        a = pm.Normal("a", 0, 2)
+        b = pm.Normal("b", 0, 2)
+        pm.Normal("y", a * b * x, 1.0, observed=y)
+    return model
+
+
+@pytest.fixture(scope="module")
+def table():
+    x, y = _data()
+    models = {"line": _line(x, y), "a*b*x": _product(x, y)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return compare(models)
+
+
+def compare(models, **kwargs):
+    return slt.compare(models, random_seed=7, progressbar=False, **RUN, **kwargs)
+
+
+def test_columns_order_and_basic_values(table):
+    assert tuple(table.columns) == COLUMNS
+    assert list(table.index) == sorted(table.index, key=lambda k: -table.loc[k, "log_z"])
+    assert set(table.index) == {"line", "a*b*x"}
+    assert (table["n"] == 80).all()
+    assert table.loc["line", "d"] == 2 and table.loc["a*b*x", "d"] == 2
+    np.testing.assert_allclose(table["free_energy"], -table["log_z"])
+    assert table.loc["line", "fisher_rank"] == 2
+    assert table.loc["a*b*x", "fisher_rank"] == 1
+    # the line (with an intercept) fits the data better: evidence prefers it
+    assert table.index[0] == "line"
+
+
+def test_values_match_the_separate_functions(table):
+    x, y = _data()
+    model = _product(x, y)
+    seeds = compare_seeds(7, ["line", "a*b*x"])["a*b*x"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        post = slt.sample_tempered(
+            model, 1.0, random_seed=seeds["posterior"], progressbar=False, **RUN
+        )
+        wb = slt.wbic(model, random_seed=seeds["wbic"], progressbar=False, **RUN)
+    w = slt.waic(post)
+    row = table.loc["a*b*x"]
+    assert row["elpd_waic"] == pytest.approx(w.elpd, rel=1e-12)
+    assert row["nu_hat"] == pytest.approx(w.singular_fluctuation, rel=1e-12)
+    assert row["wbic"] == pytest.approx(wb.wbic, rel=1e-12)
+
+
+def test_bic_sits_on_the_free_energy_scale(table):
+    # BIC = -max loglik + (d/2) log n is within a few nats of F for these small models
+    assert np.all(np.abs(table["bic"] - table["free_energy"]) < 5)
+
+
+def test_different_data_rejected():
+    x, y = _data()
+    x2, y2 = _data(seed=1)
+    with pytest.raises(ValueError, match="different observed data"):
+        compare({"a": _line(x, y), "b": _line(x2, y2)})
+
+
+def test_bad_models_argument():
+    with pytest.raises(TypeError, match="models must be a dict"):
+        compare([_line(*_data())])
+    with pytest.raises(ValueError, match="models is empty"):
+        compare({})
+    with pytest.raises(TypeError, match="model names must be strings"):
+        compare({1: _line(*_data())})
