@@ -168,10 +168,15 @@ def _packages(modules: set[str]) -> set[str]:
 
 def test_module_sizes():
     """Modules stay readable: under 500 lines, except the ones named here with the reason."""
-    allowed = {}
+    allowed = {
+        # 625 lines of which 412 are the formulas, their conditions, the published checks
+        # and the references in the docstrings of six functions; splitting them apart would
+        # separate each λ from the derivation a reader checks it against.
+        "pymc_slt.theory": 650,
+    }
     long = {
         _module_name(p): n
         for p in PACKAGE.rglob("*.py")
-        if (n := len(p.read_text().splitlines())) > 500 and _module_name(p) not in allowed
+        if (n := len(p.read_text().splitlines())) > allowed.get(_module_name(p), 500)
     }
     assert not long, f"modules over 500 lines: {long}"

@@ -65,8 +65,8 @@ def test_regular_rejects_negative(fn):
 @pytest.mark.parametrize(
     ("powers", "lam", "m"),
     [
-        ((1, 1), Fraction(1, 2), 2),  # a·b·x (DESIGN.md)
-        ((1, 2), Fraction(1, 4), 1),  # a·b²·x (DESIGN.md)
+        ((1, 1), Fraction(1, 2), 2),  # a·b·x (docs/theory.md)
+        ((1, 2), Fraction(1, 4), 1),  # a·b²·x (docs/theory.md)
         ((1,), Fraction(1, 2), 1),  # y = a·x: regular, d/2
         ((3,), Fraction(1, 6), 1),
         ((2, 2, 1), Fraction(1, 4), 2),
@@ -124,7 +124,7 @@ def test_normal_crossing_rejects_bad_types(bad, match):
 # reduced-rank regression (Aoyagi & Watanabe 2005)
 # --------------------------------------------------------------------------------------------
 
-# Published checks listed in DESIGN.md.
+# Published checks listed in docs/theory.md.
 PUBLISHED = [
     ((4, 3, 2, 1), 4.0),
     ((6, 6, 3, 3), 13.5),

@@ -10,25 +10,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import arviz_stats as azs
 import numpy as np
 import pandas as pd
 import pymc as pm
-import xarray as xr
 from pymc.backends.arviz import find_observations
 
 from pymc_slt._progress import track
 from pymc_slt._validate import validate_model, validate_random_seed
-from pymc_slt.base.loglik import energy, pointwise_log_likelihood
 from pymc_slt.criteria.bic import max_log_likelihood
+from pymc_slt.criteria.loo import loo_elpd
 from pymc_slt.criteria.waic import waic
 from pymc_slt.criteria.wbic import wbic
 from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
 from pymc_slt.fisher import fisher_rank
 from pymc_slt.learning_coefficient.estimate import learning_coefficient
-from pymc_slt.sampling.tempered import n_observations, sample_tempered
+from pymc_slt.sampling.points import best_draw
+from pymc_slt.sampling.tempered import n_observations, n_parameters, sample_tempered
 
-__all__ = ["COLUMNS", "best_draw", "compare", "compare_seeds", "loo_elpd", "n_parameters"]
+__all__ = ["COLUMNS", "compare", "compare_seeds"]
 
 #: Columns of :func:`compare`, in order.
 COLUMNS = (
@@ -50,11 +49,6 @@ COLUMNS = (
     "fisher_rank",
 )
 _STEPS = ("posterior", "evidence", "wbic", "lambda")
-
-
-def n_parameters(model: pm.Model) -> int:
-    """Number of free parameters d: the total size of the model's free variables."""
-    return int(sum(np.size(v) for v in model.initial_point().values()))
 
 
 def compare_seeds(random_seed: int | None, names: list[str]) -> dict[str, dict[str, int]]:
@@ -94,28 +88,6 @@ def _check_same_data(models: Mapping[str, pm.Model]) -> None:
             )
 
 
-def best_draw(data: xr.DataTree, model: pm.Model) -> dict[str, np.ndarray]:
-    """The posterior draw with the highest log-likelihood, by free-variable name."""
-    nll = energy(data).stack(sample=("chain", "draw"))
-    best = nll.isel(sample=int(np.argmin(nll.values)))
-    post = data["posterior"]
-    return {
-        rv.name: np.asarray(post[rv.name].sel(chain=best["chain"], draw=best["draw"]).values)
-        for rv in model.free_RVs
-    }
-
-
-def loo_elpd(data: xr.DataTree) -> azs.ELPDData:
-    """PSIS-LOO on the combined pointwise log-likelihood (one term per observation)."""
-    combined = xr.DataTree.from_dict(
-        {
-            "posterior": data["posterior"].to_dataset(),
-            "log_likelihood": xr.Dataset({"obs": pointwise_log_likelihood(data)}),
-        }
-    )
-    return azs.loo(combined, var_name="obs")
-
-
 def _row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> dict[str, float]:
     run = {k: opts[k] for k in ("draws", "tune", "chains")} | {"progressbar": False}
     n = n_observations(model)
@@ -123,7 +95,7 @@ def _row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> dict[s
     post = sample_tempered(model, 1.0, random_seed=seeds["posterior"], **run)
     w = waic(post)
     loo = loo_elpd(post)
-    best = best_draw(post, model)
+    best, _ = best_draw(post, model)
     mle = max_log_likelihood(model, best)
     evidence = opts["evidence"]
     if evidence.get("method", "bridge") == "bridge" and "data" not in evidence:

@@ -20,13 +20,10 @@ import pytest
 
 from pymc_slt.base.fit import default_betas, energy_mean, weighted_slope
 from pymc_slt.exact import ConjugateLinearRegression
-from pymc_slt.learning_coefficient import estimate as rlct
-from pymc_slt.learning_coefficient.estimate import (
-    LearningCoefficientResult,
-    learning_coefficient,
-    pilot_length,
-)
-from pymc_slt.learning_coefficient.local import (
+from pymc_slt.learning_coefficient import LearningCoefficientResult, learning_coefficient
+from pymc_slt.learning_coefficient import local as rlct
+from pymc_slt.learning_coefficient.local import pilot_length
+from pymc_slt.models.localization import (
     LOCALIZATION_POTENTIAL,
     localization_data,
     localize,

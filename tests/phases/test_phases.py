@@ -85,7 +85,7 @@ def test_predicted_transition_solves_the_balance():
     s2 = 0.15
     n_star = predicted_transition_n(s2**2 / 2, (5.0, 6.0))
     assert n_star == pytest.approx(np.log(n_star) / (s2**2 / 2), rel=1e-9)
-    assert 540 < n_star < 580  # DESIGN.md: "s2 = 0.15 → n ≈ 550"
+    assert 540 < n_star < 580  # docs/theory.md: for s2 = 0.15, n ≈ 550
     with_m = predicted_transition_n(s2**2 / 2, (5.0, 6.0), (2, 1))
     assert with_m * s2**2 / 2 == pytest.approx(np.log(with_m) + np.log(np.log(with_m)))
     pred = PhasePrediction(s2**2 / 2, (5, 6), (2, 1))
@@ -252,7 +252,7 @@ def test_classifier_output_is_checked():
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Poor mixing")
 def test_reduced_rank_posterior_moves_to_rank_two():
-    """DESIGN.md's example: mostly rank 1 well below n ≈ 560–760, rank 2 well above."""
+    """The example of docs/theory.md: mostly rank 1 well below n ≈ 560–760, rank 2 well above."""
     B, A = slt.models.reduced_rank_truth(4, 4, 2, singular_values=[1.0, 0.15], random_seed=0)
 
     def make_model(n, seed):

@@ -7,6 +7,7 @@
 """
 
 from pymc_slt.criteria.bic import MaxLogLikelihood, max_log_likelihood
+from pymc_slt.criteria.loo import loo_elpd
 from pymc_slt.criteria.waic import ELPDDataWAIC, waic
 from pymc_slt.criteria.wbic import WBICResult, wbic
 
@@ -14,6 +15,7 @@ __all__ = [
     "ELPDDataWAIC",
     "MaxLogLikelihood",
     "WBICResult",
+    "loo_elpd",
     "max_log_likelihood",
     "waic",
     "wbic",

@@ -194,7 +194,7 @@ def waic(
 
     reported as ArviZ does: :math:`\\mathrm{elpd}_{WAIC} = -n W_n`, :math:`p_{WAIC} = β V_n`,
     :math:`\\mathrm{se} = \\sqrt{n \\operatorname{var}_i(\\mathrm{elpd}_i)}`. At β = 1 (the
-    ordinary posterior, and the only case legacy ArviZ knew) this is DESIGN.md's
+    ordinary posterior, and the only case legacy ArviZ knew) this is docs/theory.md's
     :math:`W_n = T_n + V_n/n`; for β ≠ 1 it is Watanabe's WAIC of the tempered posterior.
     Since :math:`E[V_n] \\to 2ν/β`, the singular fluctuation is estimated by
     :math:`\\hat ν = β V_n / 2`; regular models have :math:`ν = d/2`, singular ones

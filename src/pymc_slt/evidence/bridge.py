@@ -31,9 +31,11 @@ import xarray as xr
 from pytensor.graph.replace import graph_replace
 from scipy.special import logsumexp
 
+from pymc_slt.evidence.result import EvidenceResult, warn_problems
 from pymc_slt.sampling.diagnostics import RHAT_MAX
+from pymc_slt.sampling.tempered import sample_tempered
 
-__all__ = ["bridge_log_evidence", "unconstrained_draws"]
+__all__ = ["bridge_log_evidence", "run_bridge", "unconstrained_draws"]
 
 #: Pareto k̂ above which the Gaussian proposal misses part of the posterior (Vehtari et al. 2024).
 KHAT_MAX = 0.7
@@ -264,3 +266,31 @@ def bridge_log_evidence(
         "dim": theta.shape[-1],
     }
     return log_z, se, diagnostics, problems
+
+
+def run_bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progressbar):
+    """:class:`EvidenceResult` of ``method="bridge"``: sample (or reuse ``data``), then bridge."""
+    if data is None:
+        data = sample_tempered(
+            model,
+            1.0,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=seeds[0],
+            progressbar=progressbar,
+            nuts=sampler_kwargs,
+        )
+    posterior = data["posterior"].to_dataset()
+    log_z, se, diagnostics, problems = bridge_log_evidence(
+        model, posterior, np.random.default_rng(seeds[1])
+    )
+    if posterior.sizes["chain"] < 2:
+        problems.append("with one chain, separated modes cannot be detected")
+    warn_problems(
+        problems,
+        "bridge sampling needs draws that weigh every mode correctly; use "
+        "method='stepping_stone' or method='smc' for multimodal (singular) posteriors, or more "
+        "chains and draws",
+    )
+    return EvidenceResult(log_z, se, "bridge", diagnostics)

@@ -37,11 +37,7 @@ doi:10.1007/s11222-013-9397-1
 
 from __future__ import annotations
 
-import numbers
-import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -50,7 +46,6 @@ import xarray as xr
 from pymc.distributions.continuous import FlatRV, HalfFlatRV
 from pytensor.graph.rewriting.utils import rewrite_graph
 from pytensor.graph.traversal import ancestors
-from scipy.special import logsumexp
 
 from pymc_slt._validate import (
     spawn_seeds,
@@ -58,17 +53,10 @@ from pymc_slt._validate import (
     validate_model,
     validate_positive_int,
 )
-from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood
-from pymc_slt.evidence.bridge import bridge_log_evidence
-from pymc_slt.evidence.path import (
-    ladder_energies,
-    prior_energy,
-    stepping_stone,
-    thermodynamic,
-    thermodynamic_length,
-    thermodynamic_schedule,
-)
-from pymc_slt.sampling.tempered import run_smc, sample_ladder, sample_tempered
+from pymc_slt.evidence.bridge import run_bridge
+from pymc_slt.evidence.path import run_ladder
+from pymc_slt.evidence.result import EvidenceResult
+from pymc_slt.evidence.smc import run_smc_evidence
 
 __all__ = ["METHODS", "EvidenceResult", "log_marginal_likelihood"]
 
@@ -77,70 +65,6 @@ Method = Literal["bridge", "stepping_stone", "thermodynamic", "smc"]
 METHODS: tuple[str, ...] = ("bridge", "stepping_stone", "thermodynamic", "smc")
 _LADDER_METHODS = ("stepping_stone", "thermodynamic")
 _DEFAULT_DRAWS = {"bridge": 1000, "stepping_stone": 1000, "thermodynamic": 1000, "smc": 2000}
-#: Bounds on the default number of rungs, which is about the thermodynamic length Λ.
-_N_BETAS_RANGE = (16, 64)
-#: A stepping stone whose weights keep less than this fraction of their draws is too long.
-_MIN_STEP_EFFICIENCY = 0.1
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceResult:
-    """An estimate of the log marginal likelihood and its standard error.
-
-    Attributes
-    ----------
-    log_z : float
-        Estimate of :math:`\\log Z_n = \\log \\int φ(w) \\exp(-n L_n(w))\\,dw`.
-    se : float
-        Its standard error (Monte Carlo, plus discretisation for ``"thermodynamic"``).
-    method : str
-        The method that produced it, one of :data:`METHODS`.
-    diagnostics : Mapping
-        Method-specific numbers (read-only), e.g. per-chain estimates, β ladder, Pareto k̂.
-    free_energy : float
-        :math:`F_n = -\\log Z_n` (a property; its standard error is ``se``).
-    """
-
-    log_z: float
-    se: float
-    method: str
-    diagnostics: Mapping[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "diagnostics", MappingProxyType(dict(self.diagnostics)))
-
-    @property
-    def free_energy(self) -> float:
-        """:math:`F_n = -\\log Z_n`."""
-        return -self.log_z
-
-    def __repr__(self) -> str:
-        rows = [
-            f"EvidenceResult(method={self.method!r})",
-            f"{'':<14}{'Estimate':>14}{'SE':>10}",
-            f"{'log Z':<14}{self.log_z:>14.4f}{self.se:>10.4f}",
-            f"{'free energy':<14}{self.free_energy:>14.4f}{self.se:>10.4f}",
-        ]
-        scalars = [
-            f"{key}={_short(value)}"
-            for key, value in self.diagnostics.items()
-            if _short(value) is not None
-        ]
-        if scalars:
-            rows.append("diagnostics: " + ", ".join(scalars))
-        return "\n".join(rows)
-
-
-def _short(value: Any) -> str | None:
-    """A compact string for a scalar or a short tuple, None for arrays (kept out of the repr)."""
-    if isinstance(value, numbers.Integral):
-        return str(value)
-    if isinstance(value, numbers.Real):
-        return f"{float(value):.6g}"
-    if isinstance(value, tuple) and len(value) <= 4:
-        parts = [_short(v) for v in value]
-        return "(" + ", ".join(parts) + ")" if all(p is not None for p in parts) else None
-    return None
 
 
 def _check_proper_prior(model: pm.Model) -> None:
@@ -228,16 +152,6 @@ def _validate_ladder_args(
             f"{arr.tolist()}; β = 0 (the prior) is added from prior draws."
         )
     return arr
-
-
-def _unconstrained_dim(model: pm.Model) -> int:
-    return int(sum(np.size(v) for v in model.initial_point().values()))
-
-
-def _warn(problems: list[str], remedy: str) -> None:
-    if problems:
-        message = "; ".join(problems) + f". Remedy: {remedy}. The estimate is still returned."
-        warnings.warn(message, UserWarning, stacklevel=4)  # _warn, _method, public, caller
 
 
 def log_marginal_likelihood(
@@ -435,114 +349,7 @@ def log_marginal_likelihood(
     seeds = spawn_seeds(random_seed, 2)
     common = {"draws": draws, "tune": tune, "chains": chains, "progressbar": progressbar}
     if method == "bridge":
-        return _bridge(model, data, seeds, sampler_kwargs, **common)
+        return run_bridge(model, data, seeds, sampler_kwargs, **common)
     if method == "smc":
-        return _smc(model, data, seeds[0], sampler_kwargs, **common)
-    return _ladder(model, method, data, ladder_betas, n_betas, seeds, sampler_kwargs, **common)
-
-
-def _bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progressbar):
-    if data is None:
-        data = sample_tempered(
-            model,
-            1.0,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            random_seed=seeds[0],
-            progressbar=progressbar,
-            nuts=sampler_kwargs,
-        )
-    posterior = data["posterior"].to_dataset()
-    log_z, se, diagnostics, problems = bridge_log_evidence(
-        model, posterior, np.random.default_rng(seeds[1])
-    )
-    if posterior.sizes["chain"] < 2:
-        problems.append("with one chain, separated modes cannot be detected")
-    _warn(
-        problems,
-        "bridge sampling needs draws that weigh every mode correctly; use "
-        "method='stepping_stone' or method='smc' for multimodal (singular) posteriors, or more "
-        "chains and draws",
-    )
-    return EvidenceResult(log_z, se, "bridge", diagnostics)
-
-
-def _smc(model, data, seed, sampler_kwargs, *, draws, tune, chains, progressbar):
-    del tune  # SMC has no tuning phase
-    if data is None:
-        data = run_smc(
-            model, draws=draws, chains=chains, seed=seed, progressbar=progressbar,
-            smc=sampler_kwargs,
-        )  # fmt: skip
-    per_chain = final_log_marginal_likelihood(data["sample_stats"])
-    if per_chain.size < 2:
-        raise ValueError(
-            "the SMC run has one chain, so there is no standard error; run chains >= 2."
-        )
-    log_z, se = combine_chains(per_chain)
-    diagnostics = {"log_z_chains": per_chain, "se_dof": per_chain.size - 1}
-    return EvidenceResult(log_z, se, "smc", diagnostics)
-
-
-def _ladder(
-    model, method, data, betas, n_betas, seeds, sampler_kwargs, *, draws, tune, chains, progressbar
-):
-    prior = prior_energy(model, draws * chains, seeds[0])
-    finite = prior[np.isfinite(prior)]
-    prior_var = float(np.var(finite)) if finite.size > 1 else 0.0
-    dim = _unconstrained_dim(model)
-    length = thermodynamic_length(dim, prior_var)
-    if data is None:
-        if betas is None:
-            low, high = _N_BETAS_RANGE
-            k = n_betas if n_betas is not None else int(np.clip(np.ceil(length), low, high))
-            betas = thermodynamic_schedule(k, dim, prior_var)
-        data = sample_ladder(
-            model,
-            betas,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            random_seed=seeds[1],
-            progressbar=progressbar,
-            nuts=sampler_kwargs,
-        )
-    rung_betas, energies = ladder_energies(data)
-    if not np.isclose(rung_betas[-1], 1.0):
-        raise ValueError(
-            f"the ladder's top rung is beta={rung_betas[-1]:.4g}; it must be 1.0 (the posterior)."
-        )
-    all_betas = np.r_[0.0, rung_betas]
-    all_energies = [prior, *energies]
-    estimator = stepping_stone if method == "stepping_stone" else thermodynamic
-    log_z, se, diagnostics = estimator(all_betas, all_energies)
-    diagnostics = {"betas": all_betas, "thermodynamic_length": length, **diagnostics}
-    problems = _ladder_problems(method, all_betas, all_energies, diagnostics)
-    _warn(problems, "increase n_betas (or draws)")
-    return EvidenceResult(log_z, se, method, diagnostics)
-
-
-def _ladder_problems(method, betas, energies, diagnostics) -> list[str]:
-    """Steps too long for their weights (any method), or discretisation dominating (TI)."""
-    problems = []
-    for k, (e, step) in enumerate(zip(energies[:-1], np.diff(betas), strict=True)):
-        log_w = -step * (e - np.min(e))
-        efficiency = np.exp(2 * _logmeanexp(log_w) - _logmeanexp(2 * log_w))
-        if efficiency < _MIN_STEP_EFFICIENCY:
-            problems.append(
-                f"the step from beta={betas[k]:.3g} to {betas[k + 1]:.3g} is too long (its "
-                f"importance weights keep {efficiency:.1%} of the draws)"
-            )
-            break
-    if method == "thermodynamic":
-        mc, disc = diagnostics["se_monte_carlo"], diagnostics["se_discretisation"]
-        if np.isfinite(disc) and disc > mc:
-            problems.append(
-                f"the discretisation error ({disc:.3g}) exceeds the Monte-Carlo error ({mc:.3g})"
-            )
-    return problems
-
-
-def _logmeanexp(x: np.ndarray) -> float:
-    return float(logsumexp(x) - np.log(x.size))
+        return run_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
+    return run_ladder(model, method, data, ladder_betas, n_betas, seeds, sampler_kwargs, **common)

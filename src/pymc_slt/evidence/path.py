@@ -30,10 +30,13 @@ import xarray as xr
 from scipy.special import logsumexp
 
 from pymc_slt.base.loglik import energy
+from pymc_slt.evidence.result import EvidenceResult, warn_problems
+from pymc_slt.sampling.tempered import n_parameters, sample_ladder
 
 __all__ = [
     "ladder_energies",
     "prior_energy",
+    "run_ladder",
     "stepping_stone",
     "thermodynamic",
     "thermodynamic_length",
@@ -214,3 +217,73 @@ def thermodynamic(
         "var_energy": variances,
     }
     return log_z, se, diagnostics
+
+
+#: Bounds on the default number of rungs, which is about the thermodynamic length Λ.
+_N_BETAS_RANGE = (16, 64)
+#: A stepping stone whose weights keep less than this fraction of their draws is too long.
+_MIN_STEP_EFFICIENCY = 0.1
+
+
+def run_ladder(
+    model, method, data, betas, n_betas, seeds, sampler_kwargs, *, draws, tune, chains, progressbar
+):
+    """:class:`EvidenceResult` of a ladder method: prior draws, the β ladder, the estimator."""
+    prior = prior_energy(model, draws * chains, seeds[0])
+    finite = prior[np.isfinite(prior)]
+    prior_var = float(np.var(finite)) if finite.size > 1 else 0.0
+    dim = n_parameters(model)
+    length = thermodynamic_length(dim, prior_var)
+    if data is None:
+        if betas is None:
+            low, high = _N_BETAS_RANGE
+            k = n_betas if n_betas is not None else int(np.clip(np.ceil(length), low, high))
+            betas = thermodynamic_schedule(k, dim, prior_var)
+        data = sample_ladder(
+            model,
+            betas,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=seeds[1],
+            progressbar=progressbar,
+            nuts=sampler_kwargs,
+        )
+    rung_betas, energies = ladder_energies(data)
+    if not np.isclose(rung_betas[-1], 1.0):
+        raise ValueError(
+            f"the ladder's top rung is beta={rung_betas[-1]:.4g}; it must be 1.0 (the posterior)."
+        )
+    all_betas = np.r_[0.0, rung_betas]
+    all_energies = [prior, *energies]
+    estimator = stepping_stone if method == "stepping_stone" else thermodynamic
+    log_z, se, diagnostics = estimator(all_betas, all_energies)
+    diagnostics = {"betas": all_betas, "thermodynamic_length": length, **diagnostics}
+    problems = _ladder_problems(method, all_betas, all_energies, diagnostics)
+    warn_problems(problems, "increase n_betas (or draws)")
+    return EvidenceResult(log_z, se, method, diagnostics)
+
+
+def _ladder_problems(method, betas, energies, diagnostics) -> list[str]:
+    """Steps too long for their weights (any method), or discretisation dominating (TI)."""
+    problems = []
+    for k, (e, step) in enumerate(zip(energies[:-1], np.diff(betas), strict=True)):
+        log_w = -step * (e - np.min(e))
+        efficiency = np.exp(2 * _logmeanexp(log_w) - _logmeanexp(2 * log_w))
+        if efficiency < _MIN_STEP_EFFICIENCY:
+            problems.append(
+                f"the step from beta={betas[k]:.3g} to {betas[k + 1]:.3g} is too long (its "
+                f"importance weights keep {efficiency:.1%} of the draws)"
+            )
+            break
+    if method == "thermodynamic":
+        mc, disc = diagnostics["se_monte_carlo"], diagnostics["se_discretisation"]
+        if np.isfinite(disc) and disc > mc:
+            problems.append(
+                f"the discretisation error ({disc:.3g}) exceeds the Monte-Carlo error ({mc:.3g})"
+            )
+    return problems
+
+
+def _logmeanexp(x: np.ndarray) -> float:
+    return float(logsumexp(x) - np.log(x.size))

@@ -16,12 +16,14 @@ import xarray as xr
 
 from pymc_slt.base.fit import energy_mean
 from pymc_slt.base.loglik import energy
+from pymc_slt.sampling.diagnostics import (
+    ESS_PER_CHAIN_MIN,
+    RHAT_MAX,
+    PoorMixingWarning,
+    warn_poor_mixing,
+)
 
 __all__ = ["energy_stats", "quiet_sampling", "sampling_diagnostics", "warn_mixing"]
-
-#: Bounds on an energy's r̂ and bulk ESS per chain before a mixing warning (Vehtari et al. 2021).
-_RHAT_MAX = 1.01
-_ESS_PER_CHAIN_MIN = 100
 
 
 def energy_stats(children: list[xr.DataTree]) -> dict[str, np.ndarray]:
@@ -56,23 +58,21 @@ def sampling_diagnostics(children: list[xr.DataTree], stats: dict, sampler: str)
 
 
 def warn_mixing(betas: np.ndarray, diag: dict, stacklevel: int) -> None:
-    """One UserWarning if the energies mixed poorly (what λ̂ depends on), naming the remedy."""
+    """One PoorMixingWarning if the energies mixed poorly (what λ̂ depends on), with the remedy."""
     chains = diag["chains"]
     problems = []
     for b, r, k in zip(betas, diag["energy_rhat"], diag["energy_ess"], strict=True):
-        if (np.isfinite(r) and r > _RHAT_MAX) or k < _ESS_PER_CHAIN_MIN * chains:
-            problems.append(f"beta={b:.4g}: r_hat(nL_n)={r:.3f}, ESS(nL_n)={k:.0f}")
+        if (np.isfinite(r) and r > RHAT_MAX) or k < ESS_PER_CHAIN_MIN * chains:
+            problems.append(f"of n L_n at beta={b:.4g}: r_hat={r:.3f}, ESS={k:.0f}")
     if diag["n_divergences"]:
         problems.append(f"{diag['n_divergences']} divergent transition(s)")
-    if problems:
-        warnings.warn(
-            "Poor mixing of n L_n: "
-            + "; ".join(problems)
-            + ". Remedy: increase tune/draws, raise target_accept (nuts={'target_accept': 0.95}) "
-            "or use sampler='smc' for a multimodal posterior. The estimate is still returned.",
-            UserWarning,
-            stacklevel=stacklevel,
-        )
+    warn_poor_mixing(
+        problems,
+        "increase tune/draws, raise target_accept (sampler_kwargs={'target_accept': 0.95}) "
+        "or use sampler='smc' for a multimodal posterior",
+        what="The estimate and its diagnostics",
+        stacklevel=stacklevel,
+    )
 
 
 def quiet_sampling(fn, *args, **kwargs):
@@ -82,5 +82,5 @@ def quiet_sampling(fn, *args, **kwargs):
     mixes well; :func:`warn_mixing` checks the energy instead.
     """
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Poor mixing", category=UserWarning)
+        warnings.simplefilter("ignore", PoorMixingWarning)
         return fn(*args, **kwargs)

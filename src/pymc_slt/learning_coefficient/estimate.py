@@ -1,7 +1,7 @@
 """The learning coefficient λ (real log canonical threshold) of a PyMC model, from tempered draws.
 
 Three estimators, all built on the tempered posterior :math:`p_β(w) ∝ φ(w)\\exp(-β n L_n(w))`
-and the expansion (Watanabe 2013, DESIGN.md)
+and the expansion (Watanabe 2013; theory page of the documentation, docs/theory.md)
 
 .. math::
 
@@ -28,7 +28,6 @@ import numpy as np
 import pymc as pm
 
 from pymc_slt._validate import (
-    spawn_seeds,
     validate_betas,
     validate_model,
     validate_positive_real,
@@ -40,16 +39,9 @@ from pymc_slt.learning_coefficient.checks import (
     sampling_diagnostics,
     warn_mixing,
 )
-from pymc_slt.learning_coefficient.local import (
-    best_point,
-    localization_data,
-    localize,
-    point_energy,
-    validate_point,
-)
+from pymc_slt.learning_coefficient.local import local_estimate
 from pymc_slt.learning_coefficient.result import LearningCoefficientResult, ladder_dataset
 from pymc_slt.sampling.tempered import (
-    CompiledTempered,
     check_settings,
     n_observations,
     sample_ladder,
@@ -67,12 +59,6 @@ DEFAULT_GAMMA = 0.01
 #: 0.8 cuts the divergences near singularities, where the curvature changes fast (for
 #: ``y = a·b²·x`` at n = 1000 it moved λ̂ by about 0.02, i.e. 8 %).
 DEFAULT_NUTS = {"target_accept": 0.9}
-
-#: ``"local"`` with NUTS: if more than this fraction of the localized run's draws diverged (and
-#: the user did not set ``target_accept``), the run is repeated once at ``RETRY_TARGET_ACCEPT``.
-#: Divergences mark regions near the singular set that NUTS failed to enter, which biases λ̂.
-RETRY_DIVERGENT_FRACTION = 0.005
-RETRY_TARGET_ACCEPT = 0.99
 
 
 def _validate_method(method: Any) -> str:
@@ -191,7 +177,7 @@ def learning_coefficient(
     Notes
     -----
     **Estimators.** With :math:`n L_n(w) = -\\sum_i \\log p(y_i \\mid x_i, w)` and
-    :math:`E_β` the tempered posterior mean (DESIGN.md),
+    :math:`E_β` the tempered posterior mean (docs/theory.md),
 
     .. math::
 
@@ -331,7 +317,7 @@ def learning_coefficient(
         gamma = _validate_gamma(gamma)
         check_settings(draws, tune, chains, sampler)
         retry = sampler == "nuts" and "target_accept" not in (nuts or {})
-        return _local(model, arr, point, gamma, random_seed, run, n, retry=retry)
+        return local_estimate(model, arr, point, gamma, random_seed, run, n, retry=retry)
     if point is not None:
         raise ValueError(f"point is only used by method='local', not method={method!r}.")
     tree = quiet_sampling(sample_ladder, model, arr, random_seed=random_seed, **run)
@@ -343,67 +329,3 @@ def learning_coefficient(
         diag.update({"intercept": fit.intercept, "chi2": fit.chi2})
     warn_mixing(arr, diag, stacklevel=3)
     return LearningCoefficientResult(fit.slope, fit.se, method, arr, stats["mean"], diag)
-
-
-def _divergent_fraction(data) -> float:
-    """Divergent transitions per kept draw of one run."""
-    post = data["posterior"]
-    return data.attrs.get("n_divergences", 0) / (post.sizes["chain"] * post.sizes["draw"])
-
-
-def pilot_length(draws: int, tune: int) -> dict[str, int]:
-    """Draws and tuning steps of the β = 1 pilot that picks the default w*.
-
-    The pilot only has to find one low-energy draw, so it runs a quarter of ``draws`` (at
-    least 100, or all of them if fewer) after half of ``tune`` (at least 200, or all of them
-    if fewer): 37.5 % of a full run. The minimum of
-    :math:`n L_n` over fewer draws is higher by a fraction of a nat, which moves λ̂ by β times
-    that (about 0.01 for reduced rank (4, 3, 2, 1) at n = 1000, 0.3 %).
-    """
-    return {"draws": max(draws // 4, min(draws, 100)), "tune": max(tune // 2, min(tune, 200))}
-
-
-def _local(
-    model, arr, point, gamma, random_seed, run, n, *, retry: bool
-) -> LearningCoefficientResult:
-    """λ̂(w*) = β (E_{β,γ}[n L_n] − n L_n(w*)) under the localized tempered posterior.
-
-    The pilot (β = 1, γ = 0) and the localized run share one compiled model: γ and w* are
-    ``pm.Data`` of the :func:`localize` copy.
-    """
-    pilot_seed, local_seed = spawn_seeds(random_seed, 2)
-    center = None if point is None else validate_point(model, point)
-    compiled = CompiledTempered(localize(model, center), run["sampler"])
-    settings = {k: run[k] for k in ("draws", "tune", "chains", "nuts", "smc")}
-    settings["progressbar"] = run["progressbar"]
-    if center is None:
-        short = {**settings, **pilot_length(run["draws"], run["tune"])}
-        pilot = quiet_sampling(
-            compiled.sample, 1.0, seed=pilot_seed, data=localization_data({}, 0.0), **short
-        )
-        center, e_star = best_point(pilot, model)
-    else:
-        e_star = point_energy(model, center)
-    beta = float(arr[0])
-    local_data = localization_data(center, gamma)
-    data = quiet_sampling(compiled.sample, beta, seed=local_seed, data=local_data, **settings)
-    retried = retry and _divergent_fraction(data) > RETRY_DIVERGENT_FRACTION
-    if retried:
-        settings["nuts"] = {**settings["nuts"], "target_accept": RETRY_TARGET_ACCEPT}
-        data = quiet_sampling(compiled.sample, beta, seed=local_seed, data=local_data, **settings)
-    stats = energy_stats([data])
-    estimate = beta * (stats["mean"][0] - e_star)
-    se = beta * stats["se"][0]
-    diag = {
-        "n": n,
-        **sampling_diagnostics([data], stats, run["sampler"]),
-        "gamma": gamma,
-        "point": center,
-        "point_energy": e_star,
-        "target_accept": settings["nuts"].get("target_accept")
-        if run["sampler"] == "nuts"
-        else None,
-        "retried": bool(retried),
-    }
-    warn_mixing(arr, diag, stacklevel=4)
-    return LearningCoefficientResult(float(estimate), float(se), "local", arr, stats["mean"], diag)

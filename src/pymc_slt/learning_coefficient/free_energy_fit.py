@@ -1,6 +1,6 @@
 """The learning coefficient λ from the growth of the free energy with n.
 
-Watanabe's asymptotic expansion of the free energy :math:`F_n = -\\log Z_n` (DESIGN.md),
+Watanabe's asymptotic expansion of the free energy :math:`F_n = -\\log Z_n` (docs/theory.md),
 
 .. math::
 
@@ -98,7 +98,7 @@ def fit_free_energy(n: Any, free_energy: Any, min_energy: Any, se: Any = None) -
 
     Notes
     -----
-    With :math:`x_k = \\log n_k` and :math:`y_k = F_{n_k} - n_k L_{n_k}(\\hat w_k)` (DESIGN.md:
+    With :math:`x_k = \\log n_k` and :math:`y_k = F_{n_k} - n_k L_{n_k}(\\hat w_k)` (docs/theory.md:
     :math:`F_n = n L_n(w_0) + λ \\log n - (m-1)\\log\\log n + O_p(1)`, and
     :math:`n L_n(\\hat w) = n L_n(w_0) + O_p(1)`),
 

@@ -48,8 +48,16 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from pymc_slt._validate import validate_positive_int
-from pymc_slt.models.regular import _check_bool, _check_name, _f64, _noise
-from pymc_slt.models.simulate import _as_data_vector, _as_matrix, _check_same_n, _positive_float
+from pymc_slt.models._arrays import (
+    _as_data_vector,
+    _as_matrix,
+    _check_bool,
+    _check_name,
+    _check_same_n,
+    _f64,
+    _noise,
+    _positive_float,
+)
 
 __all__ = ["deep_linear_network", "reduced_rank_regression", "tanh_network"]
 

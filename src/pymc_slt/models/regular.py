@@ -36,50 +36,19 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from pymc_slt._validate import validate_positive_int
-from pymc_slt.models.simulate import (
+from pymc_slt.models._arrays import (
     _as_data_vector,
     _as_matrix,
+    _check_bool,
+    _check_name,
     _check_same_n,
+    _f64,
+    _noise,
     _positive_float,
     _real_array,
 )
 
 __all__ = ["linear_regression", "logistic_regression", "polynomial_regression"]
-
-#: Scale of the HalfNormal prior put on the noise standard deviation when ``noise_sd=None``.
-SIGMA_PRIOR_SD = 1.0
-
-
-def _f64(value: float) -> np.float64:
-    """``value`` as a NumPy float64 scalar.
-
-    PyTensor turns a Python float that is exact in float32 (``3.0``, ``0.5``) into a *float32*
-    constant, so ``log(sigma)`` in a Normal logp would be computed in single precision (errors
-    ~1e-8 per term, summed over observations). A float64 scalar keeps the graph in double.
-    """
-    return np.float64(value)
-
-
-def _noise(noise_sd: float | None) -> Any:
-    """The likelihood's sigma: the known constant, or a ``HalfNormal("sigma")`` free variable.
-
-    Must be called inside a model context.
-    """
-    if noise_sd is None:
-        return pm.HalfNormal("sigma", sigma=_f64(SIGMA_PRIOR_SD))
-    return _f64(noise_sd)
-
-
-def _check_name(name: Any) -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {type(name).__name__} {name!r}.")
-    return name
-
-
-def _check_bool(value: Any, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}.")
-    return bool(value)
 
 
 def linear_regression(

@@ -18,8 +18,15 @@ from typing import Any
 
 import pymc as pm
 
-from pymc_slt.models.regular import _check_name, _f64, _noise
-from pymc_slt.models.simulate import _as_data_vector, _check_same_n, _positive_float, _powers
+from pymc_slt.models._arrays import (
+    _as_data_vector,
+    _check_name,
+    _check_same_n,
+    _f64,
+    _noise,
+    _positive_float,
+    _powers,
+)
 
 __all__ = ["normal_crossing"]
 

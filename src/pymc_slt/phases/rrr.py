@@ -111,7 +111,7 @@ def rrr_phase(
     draw has left the rank-:math:`(j - 1)` singularity. A fixed threshold would not work across
     n: at small n the posterior of the lower phase spreads over :math:`O(1/\\sqrt n)`, which
     exceeds a small true singular value, so draws of the low phase would count as the high one.
-    A two-component mixture on :math:`\\log s_j` is no better here: in the DESIGN.md example
+    A two-component mixture on :math:`\\log s_j` is no better here: in the docs/theory.md example
     (M = N = 4, H = 2, :math:`s_2 = 0.15`) the posterior of :math:`s_2` is unimodal at every n
     we sampled (100 to 3200); the phases are two ends of one connected posterior, and the
     threshold decides where one ends. That choice moves each :math:`F_k` by O(1), the same order

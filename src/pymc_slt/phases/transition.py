@@ -269,7 +269,7 @@ def predicted_transition_n(
 
     Examples
     --------
-    DESIGN.md's example: M = N = 4, H = 2, rank-2 truth with :math:`s_2 = 0.15`; the rank-1
+    The docs/theory.md example: M = N = 4, H = 2, rank-2 truth with :math:`s_2 = 0.15`; the rank-1
     phase has :math:`ΔL = s_2^2/2`, :math:`(λ, m) = (5, 2)`, the rank-2 phase :math:`(6, 1)`
     (``slt.theory.rlct_reduced_rank(4, 4, 2, r, with_multiplicity=True)`` for r = 1, 2).
 

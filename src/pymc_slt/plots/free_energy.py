@@ -170,7 +170,7 @@ def plot_free_energy(
 
     Notes
     -----
-    :math:`F_n = n L_n(w_0) + λ \\log n - (m-1)\\log\\log n + O_p(1)` (DESIGN.md), so
+    :math:`F_n = n L_n(w_0) + λ \\log n - (m-1)\\log\\log n + O_p(1)` (docs/theory.md), so
     :math:`F_n - n L_n(\\hat w) = λ \\log n + c`, fitted by
     :func:`~pymc_slt.learning_coefficient.free_energy_fit.fit_free_energy`.
 
@@ -276,7 +276,7 @@ def plot_energy_ladder(ladders: Mapping[str, xr.Dataset], *, fig: Figure | None 
 
     Notes
     -----
-    :math:`E_β[n L_n(w)] = n L_n(w_0) + λ/β + O_p(\\sqrt{λ/β})` (Watanabe 2013; DESIGN.md), so
+    :math:`E_β[n L_n(w)] = n L_n(w_0) + λ/β + O_p(\\sqrt{λ/β})` (Watanabe 2013; docs/theory.md), so
     over a ladder of β the energies lie on a line in :math:`1/β` of slope λ and intercept
     :math:`≈ n L_n(w_0)`.
 

@@ -1,22 +1,68 @@
-"""Mixing diagnostics for a tempered run: divergences, r̂ and bulk ESS (via arviz-stats).
+"""Mixing diagnostics of a run and the one warning pymc-slt raises when draws mixed poorly.
 
 Thresholds follow Vehtari et al. (2021), "Rank-normalization, folding, and localization: an
 improved R̂ for assessing convergence of MCMC", Bayesian Analysis 16(2), doi:10.1214/20-BA1221:
-r̂ ≤ 1.01 and a bulk ESS of at least 100 per chain.
+r̂ ≤ :data:`RHAT_MAX` = 1.01 and an ESS of at least :data:`ESS_PER_CHAIN_MIN` = 100 per chain.
+Every function of the package that judges mixing (of the parameters, or of :math:`n L_n` alone
+where that is all an estimate depends on) uses these two numbers and raises
+:class:`PoorMixingWarning` through :func:`warn_poor_mixing`, so a user silences all of them with
+``warnings.simplefilter("ignore", slt.PoorMixingWarning)``.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import arviz_stats as azs
 import numpy as np
 import xarray as xr
 
-__all__ = ["MixingReport", "check_mixing"]
+__all__ = [
+    "ESS_PER_CHAIN_MIN",
+    "RHAT_MAX",
+    "MixingReport",
+    "PoorMixingWarning",
+    "check_mixing",
+    "warn_poor_mixing",
+]
 
+#: Largest acceptable rank-normalized split r̂.
 RHAT_MAX = 1.01
+#: Smallest acceptable effective sample size per chain.
 ESS_PER_CHAIN_MIN = 100
+
+
+class PoorMixingWarning(UserWarning):
+    """Draws mixed poorly (divergences, r̂ > 1.01, or ESS < 100 per chain).
+
+    The numbers are returned all the same, with their diagnostics; the message names what went
+    wrong and the remedy.
+    """
+
+
+def warn_poor_mixing(problems: Sequence[str], remedy: str, *, what: str, stacklevel: int) -> None:
+    """Raise one :class:`PoorMixingWarning` listing ``problems`` (nothing if there are none).
+
+    Parameters
+    ----------
+    problems : sequence of str
+        What went wrong, one entry per run or check.
+    remedy : str
+        What the user can do about it.
+    what : str
+        What the numbers returned are ("Numbers", "The estimate").
+    stacklevel : int
+        Passed to ``warnings.warn``, counted from the caller of this function.
+    """
+    if problems:
+        message = (
+            "Poor mixing "
+            + " | ".join(problems)
+            + f". Remedy: {remedy}. {what} are still returned."
+        )
+        warnings.warn(message, PoorMixingWarning, stacklevel=stacklevel + 1)
 
 
 @dataclass(frozen=True, slots=True)

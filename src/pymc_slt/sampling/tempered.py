@@ -41,12 +41,13 @@ from pymc_slt._validate import (
 )
 from pymc_slt.base.loglik import count_observations
 from pymc_slt.models.tempering import tempered
-from pymc_slt.sampling.diagnostics import check_mixing
+from pymc_slt.sampling.diagnostics import check_mixing, warn_poor_mixing
 
 __all__ = [
     "CompiledTempered",
     "check_settings",
     "n_observations",
+    "n_parameters",
     "sample_ladder",
     "sample_tempered",
 ]
@@ -62,6 +63,14 @@ def n_observations(model: pm.Model) -> int:
     otherwise their lengths add up. See :mod:`pymc_slt.base.loglik` for the convention.
     """
     return count_observations({k: np.shape(v) for k, v in find_observations(model).items()})
+
+
+def n_parameters(model: pm.Model) -> int:
+    """Number of free parameters d: the total size of the model's free (value) variables.
+
+    Counted on the unconstrained space, where the samplers work, so a K-simplex counts K − 1.
+    """
+    return int(sum(np.size(v) for v in model.initial_point().values()))
 
 
 def check_settings(draws: int, tune: int, chains: int, sampler: str) -> None:
@@ -453,17 +462,13 @@ def _sample_rungs(
 
 
 def _warn_mixing(problems, sampler: str, stacklevel: int) -> None:
-    """One UserWarning naming every poorly mixed run and the remedy (nothing if none)."""
-    if problems:
-        warnings.warn(_mixing_message(problems, sampler), UserWarning, stacklevel=stacklevel + 1)
-
-
-def _mixing_message(problems, sampler: str) -> str:
+    """One PoorMixingWarning naming every poorly mixed run and the remedy (nothing if none)."""
     lines = [f"at beta={beta:.4g}: {'; '.join(report.problems)}" for beta, report in problems]
     remedy = (
-        "increase tune/draws, raise target_accept (nuts={'target_accept': 0.95}), reparameterize, "
-        "or use sampler='smc' for a multimodal (singular) posterior"
+        "increase tune/draws, raise target_accept "
+        "(sampler_kwargs={'target_accept': 0.95}), reparameterize, or use sampler='smc' for a "
+        "multimodal (singular) posterior"
         if sampler == "nuts"
         else "increase draws (particles) or chains"
     )
-    return "Poor mixing " + " | ".join(lines) + f". Remedy: {remedy}. Numbers are still returned."
+    warn_poor_mixing(lines, remedy, what="Numbers", stacklevel=stacklevel + 1)

@@ -1,6 +1,6 @@
 """The plain-words reading of a study: one sentence per finding, computed from its numbers.
 
-Each sentence compares an estimate with what singular learning theory predicts (DESIGN.md):
+Each sentence compares an estimate with what singular learning theory predicts (docs/theory.md):
 λ̂ against the known λ and against d/2 (regular models have λ = d/2), the Fisher rank against d,
 the growth of F_n − n L_n(ŵ) against λ log n, WBIC and BIC against F_n, ν̂ against d/2, and the
 phase transition's crossing against its prediction. "Agrees" means within 2 standard errors or

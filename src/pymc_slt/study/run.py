@@ -26,8 +26,8 @@ import pandas as pd
 import pymc as pm
 import xarray as xr
 
-from pymc_slt.compare import best_draw, loo_elpd, n_parameters
 from pymc_slt.criteria.bic import max_log_likelihood
+from pymc_slt.criteria.loo import loo_elpd
 from pymc_slt.fisher import fisher_spectrum
 from pymc_slt.models import (
     normal_crossing,
@@ -45,13 +45,14 @@ from pymc_slt.phases import (
     rrr_phase_prediction,
 )
 from pymc_slt.sampling.langevin import noisy_gradient_descent
-from pymc_slt.sampling.tempered import sample_tempered
+from pymc_slt.sampling.points import best_draw
+from pymc_slt.sampling.tempered import n_parameters, sample_tempered
 from pymc_slt.study.plan import StudyModel, StudyPlan
 from pymc_slt.sweep.run import SweepTask, run_sweep
 
 __all__ = ["PHASE_SETUP", "StudyResults", "run_study"]
 
-#: The phase-transition example of DESIGN.md: M = N = 4, H = 2, truth singular values (1, 0.15).
+#: The docs/theory.md phase-transition example: M = N = 4, H = 2, truth singular values (1, 0.15).
 PHASE_SETUP = {"M": 4, "N": 4, "H": 2, "singular_values": (1.0, 0.15)}
 #: Posterior draws used for the Fisher spectrum (thinned evenly from the β = 1 run).
 _SPECTRUM_DRAWS = 200
@@ -126,7 +127,7 @@ def _posterior_numbers(model: pm.Model, n: int, post: xr.DataTree) -> dict[str, 
     """d, LOO, n L_n(ŵ) (L-BFGS from the best draw) and BIC from the β = 1 draws."""
     d = n_parameters(model)
     loo = loo_elpd(post)
-    min_energy = -float(max_log_likelihood(model, best_draw(post, model)).value)
+    min_energy = -float(max_log_likelihood(model, best_draw(post, model)[0]).value)
     return {
         "d": d,
         "elpd_loo": float(loo.elpd),

@@ -1,0 +1,78 @@
+"""The result of every evidence method: :class:`EvidenceResult`, and its warning helper."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["EvidenceResult", "warn_problems"]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceResult:
+    """An estimate of the log marginal likelihood and its standard error.
+
+    Attributes
+    ----------
+    log_z : float
+        Estimate of :math:`\\log Z_n = \\log \\int φ(w) \\exp(-n L_n(w))\\,dw`.
+    se : float
+        Its standard error (Monte Carlo, plus discretisation for ``"thermodynamic"``).
+    method : str
+        The method that produced it, one of :data:`METHODS`.
+    diagnostics : Mapping
+        Method-specific numbers (read-only), e.g. per-chain estimates, β ladder, Pareto k̂.
+    free_energy : float
+        :math:`F_n = -\\log Z_n` (a property; its standard error is ``se``).
+    """
+
+    log_z: float
+    se: float
+    method: str
+    diagnostics: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "diagnostics", MappingProxyType(dict(self.diagnostics)))
+
+    @property
+    def free_energy(self) -> float:
+        """:math:`F_n = -\\log Z_n`."""
+        return -self.log_z
+
+    def __repr__(self) -> str:
+        rows = [
+            f"EvidenceResult(method={self.method!r})",
+            f"{'':<14}{'Estimate':>14}{'SE':>10}",
+            f"{'log Z':<14}{self.log_z:>14.4f}{self.se:>10.4f}",
+            f"{'free energy':<14}{self.free_energy:>14.4f}{self.se:>10.4f}",
+        ]
+        scalars = [
+            f"{key}={_short(value)}"
+            for key, value in self.diagnostics.items()
+            if _short(value) is not None
+        ]
+        if scalars:
+            rows.append("diagnostics: " + ", ".join(scalars))
+        return "\n".join(rows)
+
+
+def _short(value: Any) -> str | None:
+    """A compact string for a scalar or a short tuple, None for arrays (kept out of the repr)."""
+    if isinstance(value, numbers.Integral):
+        return str(value)
+    if isinstance(value, numbers.Real):
+        return f"{float(value):.6g}"
+    if isinstance(value, tuple) and len(value) <= 4:
+        parts = [_short(v) for v in value]
+        return "(" + ", ".join(parts) + ")" if all(p is not None for p in parts) else None
+    return None
+
+
+def warn_problems(problems: list[str], remedy: str) -> None:
+    if problems:
+        message = "; ".join(problems) + f". Remedy: {remedy}. The estimate is still returned."
+        warnings.warn(message, UserWarning, stacklevel=4)  # here, the method's run, public, caller

@@ -1,0 +1,64 @@
+"""Single points of the parameter space: the best draw of a run, and n L_n at a point."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pymc as pm
+import xarray as xr
+
+from pymc_slt.base.loglik import energy
+
+__all__ = ["best_draw", "point_energy"]
+
+
+def _as_posterior(point: Mapping[str, np.ndarray]) -> xr.Dataset:
+    """A one-draw ``posterior`` Dataset (chain = draw = 1) holding ``point``."""
+    data = {
+        name: (("chain", "draw", *(f"{name}_dim_{i}" for i in range(np.ndim(v)))), v[None, None])
+        for name, v in point.items()
+    }
+    return xr.Dataset(data, coords={"chain": [0], "draw": [0]})
+
+
+def point_energy(model: pm.Model, point: Mapping[str, np.ndarray]) -> float:
+    """:math:`n L_n(w^*)` of ``model`` at ``point`` (same convention as :func:`energy`).
+
+    Raises
+    ------
+    ValueError
+        If the log-likelihood is not finite there (the point is outside the support).
+    """
+    ll = pm.compute_log_likelihood(
+        xr.DataTree.from_dict({"posterior": _as_posterior(point)}),
+        var_names=[rv.name for rv in model.observed_RVs],
+        model=model,
+        extend_inferencedata=False,
+        progressbar=False,
+    )
+    ll = ll["log_likelihood"].to_dataset() if isinstance(ll, xr.DataTree) else ll
+    value = float(energy(ll).values.ravel()[0])
+    if not np.isfinite(value):
+        raise ValueError(
+            f"n L_n(point) = {value}: the log-likelihood is not finite at point (outside the "
+            "support of a parameter?); give a point inside it."
+        )
+    return value
+
+
+def best_draw(data: xr.DataTree, model: pm.Model) -> tuple[dict[str, np.ndarray], float]:
+    """The draw of ``data``'s posterior with the lowest :math:`n L_n` and that :math:`n L_n`.
+
+    The draw is keyed by free-variable name (constrained scale, float arrays): the start of the
+    maximum-likelihood search behind BIC, the default centre w* of the local λ and the point of
+    :func:`pymc_slt.compare`'s Fisher rank.
+    """
+    e = energy(data)
+    chain, draw = np.unravel_index(int(np.argmin(e.values)), e.shape)
+    post = data["posterior"].to_dataset()
+    point = {
+        rv.name: np.asarray(post[rv.name].isel(chain=chain, draw=draw).values, dtype=float)
+        for rv in model.free_RVs
+    }
+    return point, float(e.values[chain, draw])
