@@ -49,7 +49,7 @@ def main(draws: int = 1000, tune: int = 1000, figure: str | None = None) -> None
         chains=4,
         random_seed=1,
         progressbar=False,
-        nuts={"target_accept": 0.95},
+        sampler_kwargs={"target_accept": 0.95},
     )
     print(
         f"{'beta':>5} {'quantity':>8} {'sampler':>8} {'q10':>7} {'q50':>7} {'q90':>7} "

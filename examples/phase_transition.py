@@ -58,7 +58,7 @@ def main(draws: int = 1000, tune: int = 1000, figure: str | None = None) -> None
         draws=draws,
         tune=tune,
         chains=4 if full else 2,
-        nuts={"target_accept": 0.95},
+        sampler_kwargs={"target_accept": 0.95},
         random_seed=1,
         progressbar=full,
     )

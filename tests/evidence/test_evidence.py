@@ -275,9 +275,13 @@ def test_result_is_frozen_with_a_table_repr():
     assert "log Z" in text and "free energy" in text and "pareto_khat=0.2" in text
     assert "betas" not in text
     with pytest.raises(dataclasses.FrozenInstanceError):
-        result.log_z = 0.0
+        result.estimate = 0.0
     with pytest.raises(TypeError):
         result.diagnostics["x"] = 1
+    assert result.log_z == result.estimate == -10.0
+    ds = result.to_dataset()
+    assert float(ds["estimate"]) == -10.0 and ds.attrs["method"] == "bridge"
+    assert float(ds["pareto_khat"]) == 0.2 and ds["betas"].shape == (3,)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,8 @@ import numpy as np
 import pymc as pm
 import pytest
 
-from pymc_slt.base.fit import default_betas, energy_mean, weighted_slope
+from pymc_slt.base.energy import energy_mean
+from pymc_slt.base.fit import default_betas, weighted_slope
 from pymc_slt.exact import ConjugateLinearRegression
 from pymc_slt.learning_coefficient import LearningCoefficientResult, learning_coefficient
 from pymc_slt.learning_coefficient import local as rlct
@@ -93,7 +94,7 @@ def test_weighted_slope_inflates_se_when_points_scatter():
 
 def test_energy_mean_se_matches_iid_error():
     draws = np.random.default_rng(1).normal(3.0, 2.0, size=(4, 2000))
-    mean, se = energy_mean(draws)
+    mean, se, _ = energy_mean(draws)
     assert mean == pytest.approx(draws.mean())
     assert se == pytest.approx(2.0 / np.sqrt(8000), rel=0.1)
 
@@ -210,7 +211,7 @@ def test_local_retries_divergent_run_unless_target_accept_given(monkeypatch):
     res = learning_coefficient(tiny_model(), **kwargs)
     assert res.diagnostics["retried"] is True
     assert res.diagnostics["target_accept"] == rlct.RETRY_TARGET_ACCEPT
-    mine = learning_coefficient(tiny_model(), nuts={"target_accept": 0.85}, **kwargs)
+    mine = learning_coefficient(tiny_model(), sampler_kwargs={"target_accept": 0.85}, **kwargs)
     assert mine.diagnostics["retried"] is False
     assert mine.diagnostics["target_accept"] == 0.85
 
@@ -260,7 +261,7 @@ def test_local_matches_exact_localized_posterior(regular):
 def test_crossing_matches_finite_n_prediction(method):
     model, s = crossing_model()
     res = learning_coefficient(
-        model, method=method, random_seed=7, nuts={"target_accept": 0.9}, **FAST
+        model, method=method, random_seed=7, sampler_kwargs={"target_accept": 0.9}, **FAST
     )
     beta_mid = float(np.exp(np.mean(np.log(res.betas))))
     expected = crossing_bias_lambda(1000, beta_mid, s, slope=method != "local")

@@ -266,7 +266,7 @@ def test_reduced_rank_posterior_moves_to_rank_two():
         phases=(1, 2),
         draws=500,
         tune=1000,
-        nuts={"target_accept": 0.95},
+        sampler_kwargs={"target_accept": 0.95},
         random_seed=0,
         progressbar=False,
     )

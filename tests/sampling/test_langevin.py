@@ -69,7 +69,7 @@ def test_singular_product_matches_nuts():
         chains=4,
         random_seed=1,
         progressbar=False,
-        nuts={"target_accept": 0.95},
+        sampler_kwargs={"target_accept": 0.95},
     )
     wl = lang["posterior"]["w"].values
     wn = nuts["posterior"]["w"].values

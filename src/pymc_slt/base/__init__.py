@@ -7,12 +7,14 @@ call these.
 
 * :mod:`~pymc_slt.base.loglik`: the pointwise log-likelihood ``log p(y_i | x_i, w)``, n and
   :math:`n L_n(w)` from a DataTree (the observation convention).
-* :mod:`~pymc_slt.base.fit`: the mean of :math:`n L_n` over draws with its Monte-Carlo error,
-  and weighted straight-line fits.
+* :mod:`~pymc_slt.base.energy`: the mean of :math:`n L_n` over draws with its Monte-Carlo error.
+* :mod:`~pymc_slt.base.fit`: weighted straight-line fits, and the default β of each λ estimator.
+* :mod:`~pymc_slt.base.rank`: numerical rank from eigenvalues.
 * :mod:`~pymc_slt.base.smc`: log Z per SMC chain and their combination.
 """
 
-from pymc_slt.base.fit import LineFit, energy_mean, weighted_slope
+from pymc_slt.base.energy import EnergyMean, energy_mean
+from pymc_slt.base.fit import LineFit, weighted_slope
 from pymc_slt.base.loglik import (
     OBS_DIM,
     count_observations,
@@ -24,6 +26,7 @@ from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood
 
 __all__ = [
     "OBS_DIM",
+    "EnergyMean",
     "LineFit",
     "combine_chains",
     "count_observations",

@@ -1,7 +1,5 @@
 """Array arithmetic behind the learning-coefficient estimators (no sampling, no PyMC).
 
-* :func:`energy_mean` — posterior mean of :math:`n L_n(w)` over ``(chain, draw)`` and its
-  Monte-Carlo standard error from the effective sample size (arviz-stats ``mcse``, method "mean");
 * :func:`weighted_slope` — weighted least-squares line of :math:`E_β[n L_n]` against
   :math:`1/β`, weights :math:`1/\\mathrm{se}_k^2`, with the standard error of the slope;
 * :func:`default_betas` — the inverse temperatures each method uses when the user gives none.
@@ -12,23 +10,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from arviz_stats.base import array_stats
 
-__all__ = ["LineFit", "default_betas", "energy_mean", "weighted_slope"]
-
-
-def energy_mean(energy: np.ndarray) -> tuple[float, float]:
-    """Mean of ``energy`` (shape ``(chain, draw)``) and its Monte-Carlo standard error.
-
-    The standard error is :math:`\\sqrt{\\operatorname{Var}[n L_n] / \\mathrm{ESS}}` with the
-    ESS of the mean (Vehtari et al. 2021), so autocorrelated draws are not counted as independent.
-    """
-    arr = np.asarray(energy, dtype=float)
-    mean = float(arr.mean())
-    if arr.size < 8 or arr.shape[-1] < 4:
-        return mean, float("nan")
-    se = float(array_stats.mcse(arr, chain_axis=0, draw_axis=1, method="mean"))
-    return mean, se
+__all__ = ["LineFit", "default_betas", "weighted_slope"]
 
 
 class LineFit(NamedTuple):

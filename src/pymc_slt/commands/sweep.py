@@ -21,7 +21,7 @@ example CONFIG.toml (every key but models, n, seeds and quantities is optional):
   quantities = ["energy", "wbic", "learning_coefficient"]
   betas = [0.5, 1.0]                   # for energy / draws / waic (default 1.0)
 
-  [sampler]                            # draws, tune, chains, sampler ("nuts"/"smc"), nuts, smc
+  [sampler]                            # draws, tune, chains, sampler ("nuts"/"smc"), sampler_kwargs
   draws = 500
   chains = 2
 

@@ -3,28 +3,29 @@
 :func:`wbic` averages :math:`n L_n(w)` over the tempered posterior at :math:`β^* = 1/\\log n`.
 Given a model it samples that posterior with :func:`pymc_slt.sample_tempered`; given draws it
 checks they were taken at β*. The standard error is the Monte-Carlo standard error of that mean,
-from the effective sample size of the :math:`n L_n` draws (:func:`_wbic_from_energy`).
+from the effective sample size of the :math:`n L_n` draws (:func:`pymc_slt.base.energy_mean`).
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
 
-import arviz_stats as azs
 import numpy as np
 import pymc as pm
 import xarray as xr
 
 from pymc_slt._validate import validate_beta, validate_model, validate_positive_int
+from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
+from pymc_slt.base.result import result_dataset
+from pymc_slt.sampling.diagnostics import ESS_PER_CHAIN_MIN, warn_poor_mixing
 from pymc_slt.sampling.tempered import n_observations, sample_tempered
 
 __all__ = ["WBICResult", "wbic"]
 
-#: Effective sample size of the n L_n draws below which :func:`wbic` warns.
-ESS_MIN = 100
 #: Relative tolerance of the check β = 1/log n on given draws.
 BETA_RTOL = 1e-9
 
@@ -35,24 +36,46 @@ class WBICResult:
 
     Attributes
     ----------
-    wbic : float
+    estimate : float
         :math:`\\mathrm{WBIC} = E_{β^*}[n L_n(w)]`, estimated by the mean over draws; on the
         scale of the free energy :math:`F_n = -\\log Z_n` (lower is better).
     se : float
-        Monte-Carlo standard error of ``wbic``: :math:`\\mathrm{sd}(n L_n) / \\sqrt{\\mathrm{ESS}}`.
+        Monte-Carlo standard error of ``estimate``,
+        :math:`\\mathrm{sd}(n L_n) / \\sqrt{\\mathrm{ESS}}`.
     beta : float
         Inverse temperature of the draws, :math:`β^* = 1/\\log n`.
     n : int
         Number of observations.
     ess : float
         Effective sample size of the :math:`n L_n` draws (for the mean).
+    method : str
+        ``"wbic"``.
+    diagnostics : Mapping
+        Read-only: ``beta``, ``n`` and ``ess`` again, as every result carries them.
+    wbic : float
+        ``estimate`` (a property).
     """
 
-    wbic: float
+    estimate: float
     se: float
     beta: float
     n: int
     ess: float
+    method: str = "wbic"
+    diagnostics: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        diag = {"beta": self.beta, "n": self.n, "ess": self.ess, **self.diagnostics}
+        object.__setattr__(self, "diagnostics", MappingProxyType(diag))
+
+    @property
+    def wbic(self) -> float:
+        """``estimate``: WBIC on the free-energy scale."""
+        return self.estimate
+
+    def to_dataset(self) -> xr.Dataset:
+        """The result as an ``xarray.Dataset`` (``estimate``, ``se`` and the diagnostics)."""
+        return result_dataset(self.estimate, self.se, self.method, self.diagnostics)
 
     def __repr__(self) -> str:
         return (
@@ -61,22 +84,6 @@ class WBICResult:
             f"wbic  {self.wbic:8.2f}  {self.se:7.2f}\n\n"
             f"ESS of n L_n draws: {self.ess:.0f}"
         )
-
-
-def _wbic_from_energy(energy_draws: np.ndarray) -> tuple[float, float, float]:
-    """Mean, Monte-Carlo standard error and ESS of ``energy_draws``, shape ``(chain, draw)``.
-
-    The standard error is :math:`\\mathrm{sd}/\\sqrt{\\mathrm{ESS}_{mean}}`
-    (``arviz_stats.mcse`` with ``method="mean"``), which accounts for autocorrelation, unlike
-    :math:`\\mathrm{sd}/\\sqrt N`.
-    """
-    draws = np.asarray(energy_draws, dtype=float)
-    kwargs = {"method": "mean", "chain_axis": 0, "draw_axis": 1}
-    return (
-        float(draws.mean()),
-        float(azs.mcse(draws, **kwargs)),
-        float(azs.ess(draws, **kwargs)),
-    )
 
 
 def _check_n(n: Any) -> int:
@@ -118,39 +125,52 @@ def _from_draws(data: xr.DataTree, *, strict: bool) -> WBICResult:
             f"WBIC needs at least 4 draws per chain to estimate its standard error, got "
             f"{nln.sizes['draw']}; sample more draws."
         )
-    mean, se, ess = _wbic_from_energy(nln.values)
-    if not ess >= ESS_MIN:
-        warnings.warn(
-            f"The effective sample size of the n L_n draws is {ess:.0f} < {ESS_MIN}, so the "
-            "WBIC standard error is unreliable. Remedy: sample more draws or chains.",
-            UserWarning,
+    mean, se, ess = energy_mean(nln.values)
+    need = ESS_PER_CHAIN_MIN * nln.sizes["chain"]
+    if not ess >= need:
+        warn_poor_mixing(
+            [
+                f"of n L_n: its effective sample size is {ess:.0f} < {need} "
+                f"({ESS_PER_CHAIN_MIN} per chain), so the WBIC standard error is unreliable"
+            ],
+            "sample more draws or chains",
+            what="WBIC and its se",
             stacklevel=3,
         )
-    return WBICResult(wbic=mean, se=se, beta=beta, n=n, ess=ess)
+    return WBICResult(estimate=mean, se=se, beta=beta, n=n, ess=ess)
 
 
 def wbic(
-    model_or_data: pm.Model | xr.DataTree,
+    model: pm.Model | None = None,
     *,
+    data: xr.DataTree | None = None,
     draws: int = 1000,
     tune: int = 1000,
     chains: int = 4,
+    sampler: Literal["nuts", "smc"] = "nuts",
+    sampler_kwargs: dict[str, Any] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
     strict: bool = True,
-    **sampler_kwargs: Any,
 ) -> WBICResult:
     """Widely applicable Bayesian information criterion, :math:`E_{β^*}[n L_n(w)]`.
 
     Parameters
     ----------
-    model_or_data : pymc.Model or xarray.DataTree
-        A model, sampled here at :math:`β^* = 1/\\log n` with :func:`pymc_slt.sample_tempered`,
-        or draws from such a run: a DataTree with a ``log_likelihood`` group and
+    model : pymc.Model, optional
+        The model, sampled here at :math:`β^* = 1/\\log n` with
+        :func:`pymc_slt.sample_tempered`. Give ``model`` or ``data``.
+    data : xarray.DataTree, optional
+        Draws to reuse instead of sampling: a DataTree with a ``log_likelihood`` group and
         ``attrs["beta"]`` (and ``attrs["n"]``; without it n is counted from the
-        log-likelihood, observations along the first axis).
+        log-likelihood, observations along the first axis), e.g.
+        ``slt.sample_tempered(model, beta=1 / np.log(n))``. Takes precedence over ``model``.
     draws, tune, chains : int
-        Passed to :func:`pymc_slt.sample_tempered` (ignored for a DataTree).
+        Passed to :func:`pymc_slt.sample_tempered` (ignored with ``data``).
+    sampler : {"nuts", "smc"}, default "nuts"
+        Passed to :func:`pymc_slt.sample_tempered` (ignored with ``data``).
+    sampler_kwargs : dict, optional
+        Extra keyword arguments of the sampler (ignored with ``data``).
     random_seed : int or numpy.random.Generator, optional
         Same seed, same number (ignored for a DataTree).
     progressbar : bool, default True
@@ -159,21 +179,17 @@ def wbic(
         For a DataTree, require ``attrs["beta"]`` to equal :math:`1/\\log n` (relative
         tolerance 1e-9). With ``strict=False`` any β is accepted and the result is
         :math:`E_β[n L_n]` at the data's β (reported in ``beta``), which is WBIC only at β*.
-    **sampler_kwargs
-        Other keyword arguments of :func:`pymc_slt.sample_tempered` (``sampler``, ``nuts``,
-        ``smc``); only with a model.
 
     Returns
     -------
     WBICResult
-        ``wbic``, its Monte-Carlo standard error ``se``, ``beta`` (= β*), ``n`` and the
-        ``ess`` of the :math:`n L_n` draws.
+        ``estimate`` (also ``wbic``), its Monte-Carlo standard error ``se``, ``beta``
+        (= β*), ``n`` and the ``ess`` of the :math:`n L_n` draws.
 
     Raises
     ------
     TypeError
-        If ``model_or_data`` is neither a ``pm.Model`` nor a DataTree, or sampler options are
-        given with a DataTree.
+        If ``model`` is not a ``pm.Model`` or ``data`` not a DataTree, or neither is given.
     ValueError
         If n < 2 (:math:`\\log n` must be > 0); for a DataTree, if it has no
         ``log_likelihood`` group or ``attrs["beta"]``, was not sampled at β* (with
@@ -181,9 +197,9 @@ def wbic(
 
     Warns
     -----
-    UserWarning
-        If the effective sample size of the :math:`n L_n` draws is below 100 (the standard
-        error is then unreliable); the sampler also warns on poor mixing.
+    PoorMixingWarning
+        If the effective sample size of the :math:`n L_n` draws is below 100 per chain (the
+        standard error is then unreliable); the sampler also warns on poor mixing.
 
     Notes
     -----
@@ -222,28 +238,33 @@ def wbic(
     """
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, got {strict!r}.")
-    if isinstance(model_or_data, xr.DataTree):
-        if sampler_kwargs:
+    if data is not None:
+        if not isinstance(data, xr.DataTree):
             raise TypeError(
-                f"sampler options {sorted(sampler_kwargs)} only apply when model_or_data is a "
-                "pm.Model; the DataTree already holds the draws."
+                "data must be an xarray.DataTree from pymc_slt.sample_tempered, got "
+                f"{type(data).__name__}."
             )
-        return _from_draws(model_or_data, strict=strict)
-    if not isinstance(model_or_data, pm.Model):
+        return _from_draws(data, strict=strict)
+    if isinstance(model, xr.DataTree):
         raise TypeError(
-            "model_or_data must be a pymc.Model or an xarray.DataTree from "
-            f"pymc_slt.sample_tempered, got {type(model_or_data).__name__}."
+            "model is an xarray.DataTree; pass draws as data=..., e.g. wbic(data=draws), "
+            "or a pm.Model to sample at β* = 1/log n."
         )
-    model = validate_model(model_or_data, "model_or_data")
+    if model is None:
+        raise TypeError(
+            "give model (sampled here at β* = 1/log n) or data (draws already taken at β*)."
+        )
+    model = validate_model(model)
     n = _check_n(n_observations(model))
-    data = sample_tempered(
+    draws_tree = sample_tempered(
         model,
         beta=1.0 / np.log(n),
         draws=draws,
         tune=tune,
         chains=chains,
+        sampler=sampler,
+        sampler_kwargs=sampler_kwargs,
         random_seed=random_seed,
         progressbar=progressbar,
-        **sampler_kwargs,
     )
-    return _from_draws(data, strict=True)
+    return _from_draws(draws_tree, strict=True)

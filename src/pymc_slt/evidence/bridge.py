@@ -279,7 +279,7 @@ def run_bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progr
             chains=chains,
             random_seed=seeds[0],
             progressbar=progressbar,
-            nuts=sampler_kwargs,
+            sampler_kwargs=sampler_kwargs,
         )
     posterior = data["posterior"].to_dataset()
     log_z, se, diagnostics, problems = bridge_log_evidence(

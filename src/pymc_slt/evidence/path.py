@@ -247,7 +247,7 @@ def run_ladder(
             chains=chains,
             random_seed=seeds[1],
             progressbar=progressbar,
-            nuts=sampler_kwargs,
+            sampler_kwargs=sampler_kwargs,
         )
     rung_betas, energies = ladder_energies(data)
     if not np.isclose(rung_betas[-1], 1.0):

@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import xarray as xr
+
+from pymc_slt.base.result import result_dataset
+
 __all__ = ["EvidenceResult", "warn_problems"]
 
 
@@ -18,7 +22,7 @@ class EvidenceResult:
 
     Attributes
     ----------
-    log_z : float
+    estimate : float
         Estimate of :math:`\\log Z_n = \\log \\int φ(w) \\exp(-n L_n(w))\\,dw`.
     se : float
         Its standard error (Monte Carlo, plus discretisation for ``"thermodynamic"``).
@@ -26,11 +30,13 @@ class EvidenceResult:
         The method that produced it, one of :data:`METHODS`.
     diagnostics : Mapping
         Method-specific numbers (read-only), e.g. per-chain estimates, β ladder, Pareto k̂.
+    log_z : float
+        ``estimate`` (a property).
     free_energy : float
         :math:`F_n = -\\log Z_n` (a property; its standard error is ``se``).
     """
 
-    log_z: float
+    estimate: float
     se: float
     method: str
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
@@ -39,9 +45,18 @@ class EvidenceResult:
         object.__setattr__(self, "diagnostics", MappingProxyType(dict(self.diagnostics)))
 
     @property
+    def log_z(self) -> float:
+        """``estimate``: :math:`\\log Z_n`."""
+        return self.estimate
+
+    @property
     def free_energy(self) -> float:
         """:math:`F_n = -\\log Z_n`."""
-        return -self.log_z
+        return -self.estimate
+
+    def to_dataset(self) -> xr.Dataset:
+        """The result as an ``xarray.Dataset`` (``estimate``, ``se`` and the diagnostics)."""
+        return result_dataset(self.estimate, self.se, self.method, self.diagnostics)
 
     def __repr__(self) -> str:
         rows = [

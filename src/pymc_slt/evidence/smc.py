@@ -19,7 +19,7 @@ def run_smc_evidence(model, data, seed, sampler_kwargs, *, draws, tune, chains, 
     if data is None:
         data = run_smc(
             model, draws=draws, chains=chains, seed=seed, progressbar=progressbar,
-            smc=sampler_kwargs,
+            sampler_kwargs=sampler_kwargs,
         )  # fmt: skip
     per_chain = final_log_marginal_likelihood(data["sample_stats"])
     if per_chain.size < 2:

@@ -14,7 +14,7 @@ import arviz_stats as azs
 import numpy as np
 import xarray as xr
 
-from pymc_slt.base.fit import energy_mean
+from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import energy
 from pymc_slt.sampling.diagnostics import (
     ESS_PER_CHAIN_MIN,
@@ -31,7 +31,7 @@ def energy_stats(children: list[xr.DataTree]) -> dict[str, np.ndarray]:
     means, ses, rhats, esss = [], [], [], []
     for child in children:
         e = energy(child)
-        mean, se = energy_mean(e.values)
+        mean, se, _ = energy_mean(e.values)
         means.append(mean)
         ses.append(se)
         rhats.append(float(azs.rhat(e)) if e.sizes["chain"] > 1 else np.nan)

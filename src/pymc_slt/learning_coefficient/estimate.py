@@ -55,8 +55,8 @@ _METHODS = ("local", "ladder", "two_temperature")
 #: Default strength γ of the localization −γ/2 ‖w − w*‖² of ``method="local"``.
 DEFAULT_GAMMA = 0.01
 
-#: NUTS settings used unless ``nuts`` overrides them: a higher target acceptance than nutpie's
-#: 0.8 cuts the divergences near singularities, where the curvature changes fast (for
+#: NUTS settings used unless ``sampler_kwargs`` overrides them: a higher target acceptance
+#: than nutpie's 0.8 cuts the divergences near singularities, where the curvature changes fast (for
 #: ``y = a·b²·x`` at n = 1000 it moved λ̂ by about 0.02, i.e. 8 %).
 DEFAULT_NUTS = {"target_accept": 0.9}
 
@@ -107,8 +107,7 @@ def learning_coefficient(
     sampler: Literal["nuts", "smc"] = "nuts",
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
-    nuts: dict[str, Any] | None = None,
-    smc: dict[str, Any] | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
 ) -> LearningCoefficientResult:
     """Estimate the learning coefficient λ (RLCT) of ``model`` from tempered posterior draws.
 
@@ -143,9 +142,9 @@ def learning_coefficient(
         Same seed, same estimate.
     progressbar : bool, default True
         Show sampling progress.
-    nuts, smc : dict, optional
-        Extra keyword arguments for ``nutpie.sample`` or ``pm.sample_smc``. ``nuts`` is
-        merged into ``{"target_accept": 0.9}`` (see Notes on mixing). Giving
+    sampler_kwargs : dict, optional
+        Extra keyword arguments for ``nutpie.sample`` or ``pm.sample_smc``. For NUTS they are
+        merged into ``{"target_accept": 0.9}`` (see Notes on mixing); giving
         ``target_accept`` yourself turns off the ``"local"`` retry at 0.99.
 
     Returns
@@ -310,13 +309,14 @@ def learning_coefficient(
         "chains": chains,
         "sampler": sampler,
         "progressbar": progressbar,
-        "nuts": {**DEFAULT_NUTS, **(nuts or {})},
-        "smc": smc,
+        "sampler_kwargs": (
+            {**DEFAULT_NUTS, **(sampler_kwargs or {})} if sampler == "nuts" else sampler_kwargs
+        ),
     }
     if method == "local":
         gamma = _validate_gamma(gamma)
         check_settings(draws, tune, chains, sampler)
-        retry = sampler == "nuts" and "target_accept" not in (nuts or {})
+        retry = sampler == "nuts" and "target_accept" not in (sampler_kwargs or {})
         return local_estimate(model, arr, point, gamma, random_seed, run, n, retry=retry)
     if point is not None:
         raise ValueError(f"point is only used by method='local', not method={method!r}.")

@@ -13,12 +13,16 @@ the arithmetic is the weighted least squares of :mod:`pymc_slt.base.fit`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+import xarray as xr
 
 from pymc_slt.base.fit import weighted_slope
+from pymc_slt.base.result import result_dataset
 
 __all__ = ["FreeEnergyFit", "fit_free_energy"]
 
@@ -29,17 +33,42 @@ class FreeEnergyFit:
 
     Attributes
     ----------
-    lam : float
-        :math:`\\hat λ`, the slope against :math:`\\log n`.
-    lam_se : float
-        Its standard error from the regression covariance (NaN with fewer than 3 points).
+    estimate : float
+        :math:`\\hat λ`, the slope against :math:`\\log n` (also ``lam``).
+    se : float
+        Its standard error from the regression covariance (NaN with fewer than 3 points; also
+        ``lam_se``).
     intercept : float
         :math:`\\hat c`, the O(1) part of the free energy.
+    method : str
+        ``"free_energy_fit"``.
+    diagnostics : Mapping
+        Read-only; ``intercept`` again.
     """
 
-    lam: float
-    lam_se: float
+    estimate: float
+    se: float
     intercept: float
+    method: str = "free_energy_fit"
+    diagnostics: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        diag = {"intercept": self.intercept, **self.diagnostics}
+        object.__setattr__(self, "diagnostics", MappingProxyType(diag))
+
+    @property
+    def lam(self) -> float:
+        """``estimate``: :math:`\\hat λ`."""
+        return self.estimate
+
+    @property
+    def lam_se(self) -> float:
+        """``se``: the standard error of :math:`\\hat λ`."""
+        return self.se
+
+    def to_dataset(self) -> xr.Dataset:
+        """The result as an ``xarray.Dataset`` (``estimate``, ``se``, ``intercept``)."""
+        return result_dataset(self.estimate, self.se, self.method, self.diagnostics)
 
     def excess(self, n: Any) -> np.ndarray:
         """Fitted :math:`F_n - n L_n(\\hat w) = \\hat λ \\log n + \\hat c` at ``n``."""
@@ -86,7 +115,7 @@ def fit_free_energy(n: Any, free_energy: Any, min_energy: Any, se: Any = None) -
     Returns
     -------
     FreeEnergyFit
-        ``lam`` (:math:`\\hat λ`), ``lam_se`` and ``intercept`` (:math:`\\hat c`).
+        ``estimate`` (:math:`\\hat λ`, also ``lam``), ``se`` and ``intercept`` (:math:`\\hat c`).
 
     Raises
     ------

@@ -66,7 +66,7 @@ def local_estimate(
     pilot_seed, local_seed = spawn_seeds(random_seed, 2)
     center = None if point is None else validate_point(model, point)
     compiled = CompiledTempered(localize(model, center), run["sampler"])
-    settings = {k: run[k] for k in ("draws", "tune", "chains", "nuts", "smc")}
+    settings = {k: run[k] for k in ("draws", "tune", "chains", "sampler_kwargs")}
     settings["progressbar"] = run["progressbar"]
     if center is None:
         short = {**settings, **pilot_length(run["draws"], run["tune"])}
@@ -81,7 +81,10 @@ def local_estimate(
     data = quiet_sampling(compiled.sample, beta, seed=local_seed, data=local_data, **settings)
     retried = retry and _divergent_fraction(data) > RETRY_DIVERGENT_FRACTION
     if retried:
-        settings["nuts"] = {**settings["nuts"], "target_accept": RETRY_TARGET_ACCEPT}
+        settings["sampler_kwargs"] = {
+            **settings["sampler_kwargs"],
+            "target_accept": RETRY_TARGET_ACCEPT,
+        }
         data = quiet_sampling(compiled.sample, beta, seed=local_seed, data=local_data, **settings)
     stats = energy_stats([data])
     estimate = beta * (stats["mean"][0] - e_star)
@@ -92,7 +95,7 @@ def local_estimate(
         "gamma": gamma,
         "point": center,
         "point_energy": e_star,
-        "target_accept": settings["nuts"].get("target_accept")
+        "target_accept": settings["sampler_kwargs"].get("target_accept")
         if run["sampler"] == "nuts"
         else None,
         "retried": bool(retried),

@@ -79,8 +79,7 @@ def phase_sweep(
     tune: int = 1000,
     chains: int = 4,
     sampler: Literal["nuts", "smc"] = "nuts",
-    nuts: dict[str, Any] | None = None,
-    smc: dict[str, Any] | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
     evidence: Callable[[pm.Model, xr.DataTree], Any] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
@@ -103,10 +102,11 @@ def phase_sweep(
         Phases to report; default every label that occurs in any run.
     beta : float, default 1.0
         Inverse temperature of the posterior.
-    draws, tune, chains, sampler, nuts, smc
+    draws, tune, chains, sampler, sampler_kwargs
         Passed to :func:`pymc_slt.sample_tempered`. Phases are often separated by regions of low
-        posterior density, so check the ``rhat`` column; ``nuts={"target_accept": 0.95}`` avoids
-        the divergences of funnel-shaped singular posteriors.
+        posterior density, so check the ``rhat`` column;
+        ``sampler_kwargs={"target_accept": 0.95}`` avoids the divergences of funnel-shaped
+        singular posteriors.
     evidence : callable ``(model, draws) -> EvidenceResult``, optional
         Free energy of each run, e.g. ``lambda m, dt: slt.log_marginal_likelihood(m,
         method="smc", progressbar=False)``; it needs ``.free_energy`` and ``.se``. Adds the
@@ -202,8 +202,7 @@ def phase_sweep(
             sampler=sampler,
             random_seed=int(stream.generate_state(1)[0]),
             progressbar=False,
-            nuts=nuts,
-            smc=smc,
+            sampler_kwargs=sampler_kwargs,
         )
         free = evidence(model, dt) if evidence is not None else None
         results.append((n, seed, _labels(classify, dt), dt.attrs, free))

@@ -124,7 +124,7 @@ def _log_likelihood(posteriors: list[xr.Dataset], model: pm.Model) -> list[xr.Da
     return out
 
 
-def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, nuts) -> xr.DataTree:
+def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, sampler_kwargs) -> xr.DataTree:
     return nutpie.sample(
         compiled,
         draws=draws,
@@ -133,11 +133,11 @@ def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, nuts) -> xr.D
         seed=seed,
         save_warmup=False,
         progress_bar=progressbar,
-        **(nuts or {}),
+        **(sampler_kwargs or {}),
     )
 
 
-def run_smc(model, *, draws, chains, seed, progressbar, smc) -> xr.DataTree:
+def run_smc(model, *, draws, chains, seed, progressbar, sampler_kwargs) -> xr.DataTree:
     """``pm.sample_smc`` with one core per chain run and PyMC's 4-chain advice silenced."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="We recommend running at least 4 chains")
@@ -149,7 +149,7 @@ def run_smc(model, *, draws, chains, seed, progressbar, smc) -> xr.DataTree:
             random_seed=seed,
             progressbar=progressbar,
             compute_convergence_checks=False,
-            **(smc or {}),
+            **(sampler_kwargs or {}),
         )
 
 
@@ -184,8 +184,7 @@ def sample_tempered(
     sampler: Sampler = "nuts",
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
-    nuts: dict[str, Any] | None = None,
-    smc: dict[str, Any] | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
 ) -> xr.DataTree:
     """Sample the tempered posterior :math:`p_β(w) ∝ φ(w) \\exp(-β n L_n(w))` of ``model``.
 
@@ -204,9 +203,10 @@ def sample_tempered(
         Same seed, same draws.
     progressbar : bool, default True
         Show the sampler's progress bar.
-    nuts, smc : dict, optional
-        Extra keyword arguments for ``nutpie.sample`` (e.g. ``{"target_accept": 0.95}``) or
-        ``pm.sample_smc`` (e.g. ``{"kernel": pm.smc.kernels.MH}``).
+    sampler_kwargs : dict, optional
+        Extra keyword arguments for the sampler: ``nutpie.sample`` (e.g.
+        ``{"target_accept": 0.95}``) or ``pm.sample_smc`` (e.g.
+        ``{"kernel": pm.smc.kernels.MH}``), as PyMC's ``nuts_sampler_kwargs``.
 
     Returns
     -------
@@ -256,8 +256,7 @@ def sample_tempered(
         random_seed=random_seed,
         sampler_progress=progressbar,
         ladder_progress=False,
-        nuts=nuts,
-        smc=smc,
+        sampler_kwargs=sampler_kwargs,
     )
     return children[0]
 
@@ -272,8 +271,7 @@ def sample_ladder(
     sampler: Sampler = "nuts",
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
-    nuts: dict[str, Any] | None = None,
-    smc: dict[str, Any] | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
 ) -> xr.DataTree:
     """Sample the tempered posterior at each β of a ladder, compiling the model once.
 
@@ -283,7 +281,7 @@ def sample_ladder(
         The user's model (not modified).
     betas : sequence of float
         Distinct inverse temperatures, each finite and > 0. Rungs are stored in ascending β.
-    draws, tune, chains, sampler, random_seed, progressbar, nuts, smc
+    draws, tune, chains, sampler, random_seed, progressbar, sampler_kwargs
         As in :func:`sample_tempered`; each rung gets its own seed, spawned from ``random_seed``.
 
     Returns
@@ -322,8 +320,7 @@ def sample_ladder(
         random_seed=random_seed,
         sampler_progress=progressbar and sampler == "smc",
         ladder_progress=progressbar and sampler == "nuts",
-        nuts=nuts,
-        smc=smc,
+        sampler_kwargs=sampler_kwargs,
     )
     root = xr.DataTree(children={f"rung_{k}": child for k, child in enumerate(children)})
     first = children[0].attrs
@@ -370,8 +367,7 @@ class CompiledTempered:
         tune: int,
         chains: int,
         progressbar: bool,
-        nuts: dict[str, Any] | None,
-        smc: dict[str, Any] | None,
+        sampler_kwargs: dict[str, Any] | None,
         data: dict[str, Any] | None = None,
     ) -> xr.DataTree:
         """Raw sampler output at ``beta`` with the ``pm.Data`` values ``data`` (posterior only)."""
@@ -387,10 +383,15 @@ class CompiledTempered:
                 chains=chains,
                 seed=seed,
                 progressbar=progressbar,
-                nuts=nuts,
+                sampler_kwargs=sampler_kwargs,
             )
         return run_smc(
-            self.model, draws=draws, chains=chains, seed=seed, progressbar=progressbar, smc=smc
+            self.model,
+            draws=draws,
+            chains=chains,
+            seed=seed,
+            progressbar=progressbar,
+            sampler_kwargs=sampler_kwargs,
         )
 
     def assemble(
@@ -438,8 +439,7 @@ def _sample_rungs(
     random_seed: Any,
     sampler_progress: bool,
     ladder_progress: bool,
-    nuts: dict[str, Any] | None,
-    smc: dict[str, Any] | None,
+    sampler_kwargs: dict[str, Any] | None,
 ) -> list[xr.DataTree]:
     """Sample each β of ``betas`` (validated) and return one assembled DataTree per rung."""
     check_settings(draws, tune, chains, sampler)
@@ -451,7 +451,7 @@ def _sample_rungs(
         description="β ladder",
         enabled=ladder_progress,
     )
-    settings = {"draws": draws, "tune": tune, "chains": chains, "nuts": nuts, "smc": smc}
+    settings = {"draws": draws, "tune": tune, "chains": chains, "sampler_kwargs": sampler_kwargs}
     raws = [
         compiled.run(beta, seed=seed, progressbar=sampler_progress, **settings)
         for beta, seed in rungs

@@ -225,7 +225,7 @@ def _phases(
         draws=plan.sampler["draws"],
         tune=plan.sampler["tune"],
         chains=plan.sampler["chains"],
-        nuts={"target_accept": 0.95},
+        sampler_kwargs={"target_accept": 0.95},
         random_seed=plan.seed,
         progressbar=progressbar,
     )
@@ -244,7 +244,7 @@ def _langevin(plan: StudyPlan) -> tuple[xr.DataTree, xr.DataTree]:
         chains=plan.sampler["chains"],
         random_seed=plan.seed,
         progressbar=False,
-        nuts={"target_accept": 0.95},
+        sampler_kwargs={"target_accept": 0.95},
     )
     noisy = noisy_gradient_descent(
         model,

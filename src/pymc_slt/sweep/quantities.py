@@ -32,6 +32,7 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
+from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import energy as _energy
 from pymc_slt.sampling.tempered import sample_tempered
 
@@ -65,11 +66,11 @@ TASK_CORES: contextvars.ContextVar[int | None] = contextvars.ContextVar("TASK_CO
 
 
 def _sampler_kwargs(task: TaskLike) -> dict[str, Any]:
-    """draws/tune/chains/sampler/nuts/smc of ``task`` for the pymc-slt sampling functions."""
+    """draws/tune/chains/sampler/sampler_kwargs of ``task`` for the sampling functions."""
     opts = dict(task.sampler)
     cores = TASK_CORES.get()
-    if cores is not None:
-        opts["nuts"] = {"cores": cores, **opts.get("nuts", {})}
+    if cores is not None and opts.get("sampler", "nuts") == "nuts":
+        opts["sampler_kwargs"] = {"cores": cores, **(opts.get("sampler_kwargs") or {})}
     return opts
 
 
@@ -95,14 +96,11 @@ def _tempered(model: pm.Model, task: TaskLike) -> xr.DataTree:
 
 
 def _energy_values(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResult:
-    from arviz_stats import ess
-
     dt = _tempered(model, task)
-    e = _energy(dt)
-    se = float(e.std()) / np.sqrt(float(ess(e)))
+    stats = energy_mean(_energy(dt).values)
     values = {
-        "energy": float(e.mean()),
-        "energy_se": se,
+        "energy": stats.mean,
+        "energy_se": stats.se,
         "divergences": int(dt.attrs["n_divergences"]),
         "max_rhat": float(dt.attrs["max_rhat"]),
     }
@@ -155,7 +153,8 @@ def _log_z(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResu
         "draws": opts["draws"],
         "tune": opts["tune"],
         "chains": opts["chains"],
-        "sampler_kwargs": opts.get(engine),
+        # the task's sampler options are for its own sampler, not for the other engine
+        "sampler_kwargs": opts.get("sampler_kwargs") if engine == opts["sampler"] else None,
         **options,
     }
     result = log_marginal_likelihood(

@@ -35,7 +35,7 @@ TASK_SCHEMA = 1
 
 #: Sampler options of a task and their defaults (those of :func:`pymc_slt.sample_tempered`).
 SAMPLER_DEFAULTS: Mapping[str, Any] = {"draws": 1000, "tune": 1000, "chains": 4, "sampler": "nuts"}
-_SAMPLER_KEYS = (*SAMPLER_DEFAULTS, "nuts", "smc")
+_SAMPLER_KEYS = (*SAMPLER_DEFAULTS, "sampler_kwargs")
 
 
 def _canonical(value: Any, where: str) -> Any:
@@ -146,7 +146,7 @@ class SweepTask:
         ``"waic"``); default 1.0 when one is requested. Must be left unset otherwise.
     sampler : mapping, optional
         ``draws``, ``tune``, ``chains`` (defaults 1000, 1000, 4), ``sampler`` (``"nuts"`` or
-        ``"smc"``) and the ``nuts`` / ``smc`` keyword tables of :func:`pymc_slt.sample_tempered`.
+        ``"smc"``) and the ``sampler_kwargs`` table of :func:`pymc_slt.sample_tempered`.
     options : mapping, optional
         Extra keyword arguments per quantity, e.g. ``{"learning_coefficient": {"method":
         "two_temperature"}, "log_z": {"method": "smc"}}``.
