@@ -14,7 +14,7 @@ def _python_blocks(text: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_readme_examples_run():
     blocks = _python_blocks((ROOT / "README.md").read_text())
     assert blocks, "README has no python example"
@@ -22,7 +22,7 @@ def test_readme_examples_run():
         exec(compile(block, "README.md", "exec"), {})
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_runs(path, capsys):
     spec = importlib.util.spec_from_file_location(path.stem, path)

@@ -1,16 +1,17 @@
 """pymc-slt: Singular Learning Theory for PyMC models.
 
 Tempered (Gibbs) posteriors of any PyMC model, and from them the numbers singular learning theory
-asks for. See the README for a tour and the docstrings for the definitions and references.
+asks for. Every public name of the concept folders (:mod:`pymc_slt.sampling`,
+:mod:`pymc_slt.evidence`, :mod:`pymc_slt.criteria`, ...) is re-exported here; see the README for
+a tour, the docs for the theory, and the docstrings for the definitions and references.
 """
 
 from pymc_slt import models, theory
 from pymc_slt._version import __version__
-from pymc_slt.base.loglik import energy, pointwise_log_likelihood
+from pymc_slt.base import energy, pointwise_log_likelihood
 from pymc_slt.compare import compare
-from pymc_slt.criteria.waic import ELPDDataWAIC, waic
-from pymc_slt.criteria.wbic import WBICResult, wbic
-from pymc_slt.evidence.marginal_likelihood import EvidenceResult, log_marginal_likelihood
+from pymc_slt.criteria import ELPDDataWAIC, WBICResult, waic, wbic
+from pymc_slt.evidence import EvidenceResult, log_marginal_likelihood
 from pymc_slt.fisher import (
     FisherRank,
     fisher_information,
@@ -18,8 +19,8 @@ from pymc_slt.fisher import (
     fisher_rank,
     fisher_spectrum,
 )
-from pymc_slt.learning_coefficient.estimate import LearningCoefficientResult, learning_coefficient
-from pymc_slt.models.tempering import temper
+from pymc_slt.learning_coefficient import LearningCoefficientResult, learning_coefficient
+from pymc_slt.models import temper
 from pymc_slt.phases import (
     PhasePrediction,
     PhaseTransition,
@@ -29,9 +30,14 @@ from pymc_slt.phases import (
     rrr_phase,
     rrr_singular_values,
 )
-from pymc_slt.sampling.langevin import noisy_gradient_descent
-from pymc_slt.sampling.tempered import n_observations, sample_ladder, sample_tempered
-from pymc_slt.sweep.run import SweepTask, grid, run_sweep
+from pymc_slt.sampling import (
+    PoorMixingWarning,
+    n_observations,
+    noisy_gradient_descent,
+    sample_ladder,
+    sample_tempered,
+)
+from pymc_slt.sweep import SweepTask, grid, run_sweep
 
 __all__ = [
     "ELPDDataWAIC",
@@ -40,6 +46,7 @@ __all__ = [
     "LearningCoefficientResult",
     "PhasePrediction",
     "PhaseTransition",
+    "PoorMixingWarning",
     "SweepTask",
     "WBICResult",
     "__version__",

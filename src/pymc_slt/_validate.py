@@ -8,6 +8,7 @@ compilation or sampling, so bad input never surfaces as an error from deep insid
 from __future__ import annotations
 
 import numbers
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -126,14 +127,31 @@ def validate_random_seed(random_seed: Any) -> int | None:
     return int(random_seed)
 
 
+def spawn_sequences(random_seed: Any, k: int) -> list[np.random.SeedSequence]:
+    """``k`` independent ``SeedSequence`` children of one user seed (None → fresh entropy).
+
+    ``random_seed`` may also be a ``SeedSequence`` (to spawn a tree of seeds). This is the one
+    place the package splits a seed; :func:`spawn_seeds` and :func:`named_seed` build on it.
+    """
+    if isinstance(random_seed, np.random.SeedSequence):
+        return random_seed.spawn(k)
+    return np.random.SeedSequence(validate_random_seed(random_seed)).spawn(k)
+
+
 def spawn_seeds(random_seed: Any, k: int) -> list[int]:
     """``k`` independent int seeds from one user seed (None → fresh entropy).
 
     Each is ``SeedSequence(seed).spawn(k)[i].generate_state(1)[0]``, so a result depends only on
     the user's seed and its position.
     """
-    seed = validate_random_seed(random_seed)
-    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(k)]
+    return [int(c.generate_state(1)[0]) for c in spawn_sequences(random_seed, k)]
+
+
+def named_seed(seed: int, name: str) -> int:
+    """An int seed for the purpose ``name`` derived from ``seed``: ``SeedSequence([seed,
+    crc32(name)])``, independent of every other name, so adding a purpose changes no other."""
+    sequence = np.random.SeedSequence([int(seed), zlib.crc32(name.encode())])
+    return int(sequence.generate_state(1)[0])
 
 
 def validate_model(model: Any, name: str = "model") -> pm.Model:

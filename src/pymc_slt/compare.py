@@ -16,7 +16,21 @@ import pymc as pm
 from pymc.backends.arviz import find_observations
 
 from pymc_slt._progress import track
-from pymc_slt._validate import validate_model, validate_random_seed
+from pymc_slt._validate import (
+    spawn_seeds,
+    spawn_sequences,
+    validate_model,
+    validate_random_seed,
+)
+from pymc_slt.base.columns import (
+    bic_columns,
+    evidence_columns,
+    fisher_columns,
+    lambda_columns,
+    loo_columns,
+    waic_columns,
+    wbic_columns,
+)
 from pymc_slt.criteria.bic import max_log_likelihood
 from pymc_slt.criteria.loo import loo_elpd
 from pymc_slt.criteria.waic import waic
@@ -38,10 +52,13 @@ COLUMNS = (
     "free_energy",
     "wbic",
     "wbic_se",
+    "wbic_beta",
     "elpd_waic",
     "elpd_waic_se",
+    "p_waic",
     "elpd_loo",
     "elpd_loo_se",
+    "min_energy",
     "bic",
     "lambda_hat",
     "lambda_se",
@@ -59,13 +76,10 @@ def compare_seeds(random_seed: int | None, names: list[str]) -> dict[str, dict[s
     the Fisher point), ``evidence``, ``wbic`` and ``lambda``. Calling the separate functions with
     these seeds reproduces the table.
     """
-    root = np.random.SeedSequence(random_seed).spawn(len(names))
+    per_model = spawn_sequences(random_seed, len(names))
     return {
-        name: {
-            step: int(s.generate_state(1)[0])
-            for step, s in zip(_STEPS, seq.spawn(len(_STEPS)), strict=True)
-        }
-        for name, seq in zip(names, root, strict=True)
+        name: dict(zip(_STEPS, spawn_seeds(seq, len(_STEPS)), strict=True))
+        for name, seq in zip(names, per_model, strict=True)
     }
 
 
@@ -89,7 +103,8 @@ def _check_same_data(models: Mapping[str, pm.Model]) -> None:
 
 
 def _row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> dict[str, float]:
-    run = {k: opts[k] for k in ("draws", "tune", "chains")} | {"progressbar": False}
+    run = {k: opts[k] for k in ("draws", "tune", "chains", "sampler_kwargs")}
+    run["progressbar"] = False
     n = n_observations(model)
     d = n_parameters(model)
     post = sample_tempered(model, 1.0, random_seed=seeds["posterior"], **run)
@@ -100,6 +115,8 @@ def _row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> dict[s
     evidence = opts["evidence"]
     if evidence.get("method", "bridge") == "bridge" and "data" not in evidence:
         evidence = {**evidence, "data": post}  # bridge sampling reuses the β = 1 draws
+    if evidence.get("method") != "smc" and "data" not in evidence:
+        evidence = {"sampler_kwargs": opts["sampler_kwargs"], **evidence}  # NUTS ladders
     ev = log_marginal_likelihood(
         model, random_seed=seeds["evidence"], progressbar=False, **evidence
     )
@@ -107,24 +124,17 @@ def _row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> dict[s
     lam_opts = opts["lambda"]
     if lam_opts.get("method", "local") == "local" and "point" not in lam_opts:
         lam_opts = {**lam_opts, "point": best}  # w* = the best β = 1 draw, no second run
-    lam = learning_coefficient(model, random_seed=seeds["lambda"], **run, **lam_opts)
+    lam = learning_coefficient(model, random_seed=seeds["lambda"], **{**run, **lam_opts})
     return {
         "n": n,
         "d": d,
-        "log_z": ev.log_z,
-        "log_z_se": ev.se,
-        "free_energy": ev.free_energy,
-        "wbic": wb.wbic,
-        "wbic_se": wb.se,
-        "elpd_waic": w.elpd,
-        "elpd_waic_se": w.se,
-        "elpd_loo": loo.elpd,
-        "elpd_loo_se": loo.se,
-        "bic": -mle.value + 0.5 * d * np.log(n),
-        "lambda_hat": lam.estimate,
-        "lambda_se": lam.se,
-        "nu_hat": w.singular_fluctuation,
-        "fisher_rank": int(fisher_rank(model, best)),
+        **evidence_columns(ev),
+        **wbic_columns(wb),
+        **waic_columns(w),
+        **loo_columns(loo),
+        **bic_columns(mle.value, d, n),
+        **lambda_columns(lam),
+        **fisher_columns(fisher_rank(model, best)),
     }
 
 
@@ -134,7 +144,8 @@ def compare(
     draws: int = 1000,
     tune: int = 1000,
     chains: int = 4,
-    evidence: Mapping[str, Any] | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
+    evidence_options: Mapping[str, Any] | None = None,
     learning_coefficient_options: Mapping[str, Any] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
@@ -147,7 +158,10 @@ def compare(
         At least one model; all must have the same observed data.
     draws, tune, chains : int
         Sampling effort for every run (posterior, WBIC, learning-coefficient ladder).
-    evidence : mapping, optional
+    sampler_kwargs : dict, optional
+        Extra keyword arguments of ``nutpie.sample`` for every NUTS run (e.g.
+        ``{"target_accept": 0.95}``), as in :func:`pymc_slt.sample_tempered`.
+    evidence_options : mapping, optional
         Keyword arguments for :func:`pymc_slt.log_marginal_likelihood` (e.g. ``{"method":
         "smc"}``); default its own defaults, except that the default bridge sampling reuses
         the β = 1 draws that also give WAIC, LOO and ν̂ (no second run).
@@ -225,7 +239,8 @@ def compare(
         "draws": draws,
         "tune": tune,
         "chains": chains,
-        "evidence": dict(evidence or {}),
+        "sampler_kwargs": sampler_kwargs,
+        "evidence": dict(evidence_options or {}),
         "lambda": dict(learning_coefficient_options or {}),
     }
     rows = {

@@ -167,7 +167,7 @@ def test_same_seed_same_number_bridge():
 # --- bridge sampling on a multimodal posterior ------------------------------------------------
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_bridge_warns_on_bimodal_posterior():
     """y = a·b·x with a·b = 1: modes (a, b) and (−a, −b) that NUTS chains do not cross."""
     rng = np.random.default_rng(0)
@@ -340,3 +340,20 @@ def test_discrete_parameters_need_smc():
         pm.Normal("y", k, 1, observed=np.zeros(3))
     with pytest.raises(ValueError, match="method='smc'"):
         log_marginal_likelihood(model, progressbar=False)
+
+
+def test_bridge_from_smc_draws_matches_exact():
+    """sampler='smc' draws the posterior with pm.sample_smc; the bridge step is the same."""
+    exact = make_conjugate(n=200, d=2, seed=2, prior_sd=2.0)
+    result = log_marginal_likelihood(
+        exact.model(), sampler="smc", draws=1000, chains=4, random_seed=6, progressbar=False
+    )
+    _check(result, exact, "bridge")
+
+
+def test_sampler_argument_is_checked_before_sampling():
+    model = make_conjugate(n=20, d=2, seed=0, prior_sd=2.0).model()
+    with pytest.raises(ValueError, match=r"method='smc' runs pm\.sample_smc itself"):
+        log_marginal_likelihood(model, method="smc", sampler="nuts")
+    with pytest.raises(ValueError, match="sampler must be"):
+        log_marginal_likelihood(model, sampler="hmc")

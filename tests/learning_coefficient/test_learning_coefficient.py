@@ -18,6 +18,7 @@ import numpy as np
 import pymc as pm
 import pytest
 
+import pymc_slt as slt
 from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.fit import default_betas, weighted_slope
 from pymc_slt.exact import ConjugateLinearRegression
@@ -185,7 +186,7 @@ def test_localize_refuses_a_taken_data_name():
         localize(model, {"w": np.array(0.0)}, 1.0)
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing:UserWarning")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_local_compiles_once_for_pilot_and_run(monkeypatch):
     calls = []
     compile_model = sampling.nutpie.compile_pymc_model
@@ -204,7 +205,7 @@ def test_local_compiles_once_for_pilot_and_run(monkeypatch):
     assert pilot_length(50, 0) == {"draws": 50, "tune": 0}
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing:UserWarning")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_local_retries_divergent_run_unless_target_accept_given(monkeypatch):
     monkeypatch.setattr(rlct, "RETRY_DIVERGENT_FRACTION", -1.0)  # every run counts as divergent
     kwargs = {"draws": 200, "tune": 200, "chains": 2, "progressbar": False, "random_seed": 0}
@@ -256,7 +257,7 @@ def test_local_matches_exact_localized_posterior(regular):
 # ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing:UserWarning")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 @pytest.mark.parametrize("method", ["local", "ladder", "two_temperature"])
 def test_crossing_matches_finite_n_prediction(method):
     model, s = crossing_model()
@@ -269,7 +270,7 @@ def test_crossing_matches_finite_n_prediction(method):
     assert res.estimate < 0.5 + 4 * res.se  # below λ = 1/2, never above it
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing:UserWarning")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_same_seed_same_numbers():
     kwargs = {"draws": 200, "tune": 200, "chains": 2, "progressbar": False, "random_seed": 3}
     first = learning_coefficient(tiny_model(), method="two_temperature", **kwargs)
@@ -305,7 +306,7 @@ def _zoo_case(label: str, seed: int) -> pm.Model:
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:Poor mixing:UserWarning")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 @pytest.mark.parametrize(
     ("label", "lam"),
     [("linear", 1.5), ("ab", 0.5), ("ab2", 0.25), ("rrr", 4.0), ("tanh", 2 / 3)],
@@ -323,3 +324,38 @@ def test_default_method_accuracy_table(label, lam):
         assert abs(mean - crossing_bias_lambda(1000, 1 / np.log(1000), 1.0, slope=False)) < 0.06
     else:
         assert abs(mean / lam - 1) < 0.10
+
+
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
+def test_reused_ladder_gives_the_numbers_of_sampling_it_here():
+    model, settings = tiny_model(), {"draws": 300, "tune": 300, "chains": 2, "progressbar": False}
+    betas = [0.2, 0.5, 1.0]
+    mine = learning_coefficient(model, method="ladder", betas=betas, random_seed=4, **settings)
+    ladder = slt.sample_ladder(
+        model, betas, random_seed=4, sampler_kwargs={"target_accept": 0.9}, **settings
+    )
+    reused = learning_coefficient(model, method="ladder", data=ladder)
+    assert reused.estimate == mine.estimate and reused.se == mine.se
+    np.testing.assert_array_equal(reused.betas, mine.betas)
+    with pytest.raises(ValueError, match="exactly 2"):
+        learning_coefficient(model, method="two_temperature", data=ladder)
+    with pytest.raises(ValueError, match="drop betas"):
+        learning_coefficient(model, method="ladder", data=ladder, betas=betas)
+
+
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
+def test_local_from_given_draws_uses_their_best_draw():
+    model, settings = tiny_model(), {"draws": 300, "tune": 300, "chains": 2, "progressbar": False}
+    post = slt.sample_tempered(model, 1.0, random_seed=1, **settings)
+    reused = learning_coefficient(model, data=post, random_seed=2, **settings)
+    point = slt.sampling.best_draw(post, model)[0]
+    given = learning_coefficient(model, point=point, random_seed=2, **settings)
+    assert reused.estimate == given.estimate
+    with pytest.raises(ValueError, match="not both"):
+        learning_coefficient(model, data=post, point=point)
+    hot = slt.sample_tempered(model, 0.5, random_seed=1, **settings)
+    with pytest.raises(ValueError, match=r"beta=1\.0"):
+        learning_coefficient(model, data=hot)
+    result = reused.to_dataset()
+    assert float(result["estimate"]) == reused.estimate and result["betas"].dims == ("rung",)
+    assert reused.lam == reused.estimate

@@ -187,7 +187,7 @@ def _exact_normal_mean(n: int, seed: int) -> tuple[float, float, float]:
     return float(p_pos), float(log_z), var
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_phase_sweep_fractions_and_local_free_energies_are_exact():
     """A conjugate normal mean: P(mu > 0 | y) and log Z are exact, so Z_k = Z P(k) is too."""
     ns = (4, 30)
@@ -250,7 +250,7 @@ def test_classifier_output_is_checked():
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:Poor mixing")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_reduced_rank_posterior_moves_to_rank_two():
     """The example of docs/theory.md: mostly rank 1 well below n ≈ 560–760, rank 2 well above."""
     B, A = slt.models.reduced_rank_truth(4, 4, 2, singular_values=[1.0, 0.15], random_seed=0)

@@ -51,7 +51,7 @@ def test_log_likelihood_is_untempered_normal_density(exact, ladder):
         np.testing.assert_array_equal(child["observed_data"]["y"].values, exact.y)
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_ladder_compiles_once(monkeypatch, exact):
     calls = {"nutpie": 0, "loglik": 0}
     compile_model = sampling.nutpie.compile_pymc_model
@@ -75,7 +75,7 @@ def test_ladder_compiles_once(monkeypatch, exact):
     assert calls == {"nutpie": 1, "loglik": 1}
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_same_seed_same_draws(exact):
     model = exact.model()
     a = slt.sample_tempered(
@@ -91,7 +91,7 @@ def test_same_seed_same_draws(exact):
     assert not np.array_equal(a["posterior"]["w"].values, c["posterior"]["w"].values)
 
 
-@pytest.mark.filterwarnings("ignore:Poor mixing")
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_generator_seed_is_accepted(exact):
     dt = slt.sample_tempered(
         exact.model(),

@@ -268,7 +268,7 @@ def bridge_log_evidence(
     return log_z, se, diagnostics, problems
 
 
-def run_bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progressbar):
+def run_bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progressbar, sampler):
     """:class:`EvidenceResult` of ``method="bridge"``: sample (or reuse ``data``), then bridge."""
     if data is None:
         data = sample_tempered(
@@ -279,6 +279,7 @@ def run_bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progr
             chains=chains,
             random_seed=seeds[0],
             progressbar=progressbar,
+            sampler=sampler,
             sampler_kwargs=sampler_kwargs,
         )
     posterior = data["posterior"].to_dataset()

@@ -164,9 +164,10 @@ def log_marginal_likelihood(
     chains: int = 4,
     betas: Sequence[float] | None = None,
     n_betas: int | None = None,
+    sampler: Literal["nuts", "smc"] | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
-    sampler_kwargs: dict[str, Any] | None = None,
 ) -> EvidenceResult:
     """Estimate :math:`\\log Z_n` (and :math:`F_n = -\\log Z_n`) of ``model`` with a standard error.
 
@@ -197,13 +198,17 @@ def log_marginal_likelihood(
     n_betas : int, optional
         Number of rungs of the default ladder; default about the thermodynamic length Λ, within
         [16, 64].
+    sampler : {"nuts", "smc"}, optional
+        What draws the posterior (``"bridge"``) or the rungs (``"stepping_stone"``,
+        ``"thermodynamic"``): ``"nuts"`` (the default) or ``"smc"``. ``method="smc"`` is
+        ``pm.sample_smc`` itself and takes only ``"smc"``.
+    sampler_kwargs : dict, optional
+        Extra keyword arguments for the sampler: ``nutpie.sample`` or ``pm.sample_smc``
+        (e.g. ``{"kernel": pm.smc.kernels.MH}``).
     random_seed : int or numpy.random.Generator, optional
         Same seed, same result.
     progressbar : bool, default True
         Show the samplers' progress.
-    sampler_kwargs : dict, optional
-        Extra keyword arguments for ``nutpie.sample`` (bridge, ladder) or ``pm.sample_smc``
-        (e.g. ``{"kernel": pm.smc.kernels.MH}``).
 
     Returns
     -------
@@ -344,12 +349,30 @@ def log_marginal_likelihood(
         raise TypeError(
             f"sampler_kwargs must be a dict or None, got {type(sampler_kwargs).__name__}."
         )
-    if data is None and method != "smc":
+    sampler = _validate_sampler(sampler, method)
+    if data is None and (method == "bridge" or sampler == "nuts"):
         _check_continuous(model, method)
     seeds = spawn_seeds(random_seed, 2)
     common = {"draws": draws, "tune": tune, "chains": chains, "progressbar": progressbar}
-    if method == "bridge":
-        return run_bridge(model, data, seeds, sampler_kwargs, **common)
     if method == "smc":
         return run_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
+    common["sampler"] = sampler
+    if method == "bridge":
+        return run_bridge(model, data, seeds, sampler_kwargs, **common)
     return run_ladder(model, method, data, ladder_betas, n_betas, seeds, sampler_kwargs, **common)
+
+
+def _validate_sampler(sampler: Any, method: str) -> str:
+    """The sampler that draws for ``method``: ``"nuts"`` by default, ``"smc"`` for SMC."""
+    if method == "smc":
+        if sampler not in (None, "smc"):
+            raise ValueError(
+                f"method='smc' runs pm.sample_smc itself; drop sampler={sampler!r} (or use "
+                "method='bridge' or a ladder method with that sampler)."
+            )
+        return "smc"
+    if sampler is None:
+        return "nuts"
+    if sampler not in ("nuts", "smc"):
+        raise ValueError(f"sampler must be 'nuts', 'smc' or None, got {sampler!r}.")
+    return sampler

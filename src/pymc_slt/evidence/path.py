@@ -226,7 +226,19 @@ _MIN_STEP_EFFICIENCY = 0.1
 
 
 def run_ladder(
-    model, method, data, betas, n_betas, seeds, sampler_kwargs, *, draws, tune, chains, progressbar
+    model,
+    method,
+    data,
+    betas,
+    n_betas,
+    seeds,
+    sampler_kwargs,
+    *,
+    draws,
+    tune,
+    chains,
+    progressbar,
+    sampler,
 ):
     """:class:`EvidenceResult` of a ladder method: prior draws, the β ladder, the estimator."""
     prior = prior_energy(model, draws * chains, seeds[0])
@@ -247,6 +259,7 @@ def run_ladder(
             chains=chains,
             random_seed=seeds[1],
             progressbar=progressbar,
+            sampler=sampler,
             sampler_kwargs=sampler_kwargs,
         )
     rung_betas, energies = ladder_energies(data)

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pymc as pm
+import xarray as xr
 
 from pymc_slt._validate import (
     validate_betas,
@@ -41,6 +42,7 @@ from pymc_slt.learning_coefficient.checks import (
 )
 from pymc_slt.learning_coefficient.local import local_estimate
 from pymc_slt.learning_coefficient.result import LearningCoefficientResult, ladder_dataset
+from pymc_slt.sampling.points import best_draw
 from pymc_slt.sampling.tempered import (
     check_settings,
     n_observations,
@@ -100,6 +102,7 @@ def learning_coefficient(
     method: Method = "local",
     betas: Any = None,
     point: dict[str, Any] | None = None,
+    data: xr.DataTree | None = None,
     gamma: float = DEFAULT_GAMMA,
     draws: int = 1000,
     tune: int = 1000,
@@ -132,6 +135,12 @@ def learning_coefficient(
         draw of lowest :math:`n L_n` from the ordinary posterior (β = 1), sampled first by a
         short pilot (``chains`` chains, ``draws // 4`` draws after ``tune // 2`` tuning steps)
         from the same compiled model as the localized run.
+    data : xarray.DataTree, optional
+        Draws to reuse instead of sampling them here. For ``"ladder"`` and
+        ``"two_temperature"``: a :func:`pymc_slt.sample_ladder` result (its rungs give the
+        β; ``betas`` must then be None). For ``"local"``: draws of the ordinary posterior
+        (β = 1, e.g. :func:`pymc_slt.sample_tempered`), whose lowest-:math:`n L_n` draw becomes
+        :math:`w^*` instead of running the pilot (``point`` must then be None).
     gamma : float, default 0.01
         ``"local"`` only: strength γ > 0 of the localization :math:`-γ/2 \\lVert w - w^*\\rVert^2`.
     draws, tune, chains : int
@@ -302,7 +311,10 @@ def learning_coefficient(
             f"the model has n = {n} observation(s); the learning coefficient needs n >= 3 "
             "(log n sets the temperatures), and is only meaningful for n in the hundreds or more."
         )
-    arr = _method_betas(betas, method, n)
+    reuse = _validate_data(data, method, betas, point)
+    if method == "local" and reuse is not None:
+        point = best_draw(reuse, model)[0]
+    arr = _method_betas(betas, method, n) if not isinstance(reuse, list) else _rungs(reuse, method)
     run = {
         "draws": draws,
         "tune": tune,
@@ -320,8 +332,12 @@ def learning_coefficient(
         return local_estimate(model, arr, point, gamma, random_seed, run, n, retry=retry)
     if point is not None:
         raise ValueError(f"point is only used by method='local', not method={method!r}.")
-    tree = quiet_sampling(sample_ladder, model, arr, random_seed=random_seed, **run)
-    children = [tree[k] for k in sorted(tree.children, key=lambda s: int(s.split("_")[1]))]
+    if isinstance(reuse, list):
+        children = reuse
+        sampler = str(children[0].attrs.get("sampler", sampler))
+    else:
+        tree = quiet_sampling(sample_ladder, model, arr, random_seed=random_seed, **run)
+        children = _children(tree)
     stats = energy_stats(children)
     fit = weighted_slope(1.0 / arr, stats["mean"], stats["se"])
     diag = {"n": n, **sampling_diagnostics(children, stats, sampler)}
@@ -329,3 +345,54 @@ def learning_coefficient(
         diag.update({"intercept": fit.intercept, "chi2": fit.chi2})
     warn_mixing(arr, diag, stacklevel=3)
     return LearningCoefficientResult(fit.slope, fit.se, method, arr, stats["mean"], diag)
+
+
+def _children(tree: xr.DataTree) -> list[xr.DataTree]:
+    """The rungs of a ladder DataTree in ascending β."""
+    rungs = [child for child in tree.children.values() if "beta" in child.attrs]
+    return sorted(rungs, key=lambda child: float(child.attrs["beta"]))
+
+
+def _validate_data(
+    data: Any, method: str, betas: Any, point: Any
+) -> xr.DataTree | list[xr.DataTree] | None:
+    """``data`` checked for ``method``: the β = 1 draws (local) or the ladder's rungs."""
+    if data is None:
+        return None
+    if not isinstance(data, xr.DataTree):
+        raise TypeError(f"data must be an xarray.DataTree or None, got {type(data).__name__}.")
+    if method == "local":
+        if point is not None:
+            raise ValueError("give point or data (whose best draw becomes the point), not both.")
+        if "posterior" not in data.children or "log_likelihood" not in data.children:
+            raise ValueError(
+                "data needs posterior and log_likelihood groups; pass "
+                "pymc_slt.sample_tempered(model, 1.0)."
+            )
+        if not np.isclose(float(data.attrs.get("beta", 1.0)), 1.0):
+            raise ValueError(
+                f"data holds draws at beta={data.attrs['beta']}; method='local' picks w* from "
+                "the ordinary posterior, beta=1.0."
+            )
+        return data
+    if betas is not None:
+        raise ValueError("the ladder's betas come from data; drop betas.")
+    children = _children(data)
+    if not children:
+        raise ValueError(
+            f"data is not a ladder; for method={method!r} pass pymc_slt.sample_ladder(model, "
+            "betas)."
+        )
+    return children
+
+
+def _rungs(children: list[xr.DataTree], method: str) -> np.ndarray:
+    """The β of reused rungs, checked against what ``method`` needs."""
+    arr = np.array([float(child.attrs["beta"]) for child in children])
+    need = {"ladder": arr.size >= 2, "two_temperature": arr.size == 2}[method]
+    if not need:
+        raise ValueError(
+            f"method={method!r} needs {'at least 2' if method == 'ladder' else 'exactly 2'} "
+            f"rungs, data has {arr.size}: {arr.tolist()}."
+        )
+    return arr

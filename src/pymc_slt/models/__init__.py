@@ -3,9 +3,11 @@
 Regular models (one-to-one, λ = d/2): :func:`linear_regression`, :func:`polynomial_regression`,
 :func:`logistic_regression`. Singular models (λ < d/2): :func:`reduced_rank_regression`,
 :func:`tanh_network`, :func:`deep_linear_network`, :func:`normal_crossing`. Each ``simulate_*``
-function draws data from a known true parameter with a seed.
+function draws data from a known true parameter with a seed. :func:`localize` adds the
+Gaussian localization around a point w* that the local learning coefficient samples.
 """
 
+from pymc_slt.models.localization import localize
 from pymc_slt.models.neural import deep_linear_network, reduced_rank_regression, tanh_network
 from pymc_slt.models.regular import linear_regression, logistic_regression, polynomial_regression
 from pymc_slt.models.simulate import (
@@ -25,6 +27,7 @@ __all__ = [
     "SimulatedData",
     "deep_linear_network",
     "linear_regression",
+    "localize",
     "logistic_regression",
     "normal_crossing",
     "polynomial_regression",

@@ -14,7 +14,7 @@ import pymc as pm
 import xarray as xr
 
 from pymc_slt._progress import track
-from pymc_slt._validate import validate_beta, validate_random_seed
+from pymc_slt._validate import spawn_seeds, validate_beta
 from pymc_slt.phases.rrr import CLASSIFIERS
 from pymc_slt.sampling.tempered import sample_tempered
 
@@ -184,7 +184,7 @@ def phase_sweep(
             f"{type(evidence).__name__}."
         )
     runs = [(n, s) for n in ns for s in seeds]
-    streams = np.random.SeedSequence(validate_random_seed(random_seed)).spawn(len(runs))
+    streams = spawn_seeds(random_seed, len(runs))
     results = []
     for (n, seed), stream in track(
         zip(runs, streams, strict=True),
@@ -200,7 +200,7 @@ def phase_sweep(
             tune=tune,
             chains=chains,
             sampler=sampler,
-            random_seed=int(stream.generate_state(1)[0]),
+            random_seed=stream,
             progressbar=False,
             sampler_kwargs=sampler_kwargs,
         )

@@ -2,15 +2,24 @@
 
 * :mod:`~pymc_slt.sampling.tempered`: :func:`sample_tempered`, :func:`sample_ladder` and
   :class:`CompiledTempered` (one nutpie compilation, any β).
-* :mod:`~pymc_slt.sampling.diagnostics`: divergences, r̂ and bulk ESS of a run.
+* :mod:`~pymc_slt.sampling.diagnostics`: divergences, r̂ and bulk ESS of a run, and the one
+  :class:`PoorMixingWarning`.
+* :mod:`~pymc_slt.sampling.points`: the best draw of a run and :math:`n L_n` at a point.
 * :mod:`~pymc_slt.sampling.langevin`: noisy gradient descent on PyTensor gradients.
 """
 
-from pymc_slt.sampling.diagnostics import MixingReport, check_mixing
+from pymc_slt.sampling.diagnostics import (
+    MixingReport,
+    PoorMixingWarning,
+    check_mixing,
+    warn_poor_mixing,
+)
 from pymc_slt.sampling.langevin import noisy_gradient_descent
+from pymc_slt.sampling.points import best_draw, point_energy
 from pymc_slt.sampling.tempered import (
     CompiledTempered,
     n_observations,
+    n_parameters,
     sample_ladder,
     sample_tempered,
 )
@@ -18,9 +27,14 @@ from pymc_slt.sampling.tempered import (
 __all__ = [
     "CompiledTempered",
     "MixingReport",
+    "PoorMixingWarning",
+    "best_draw",
     "check_mixing",
     "n_observations",
+    "n_parameters",
     "noisy_gradient_descent",
+    "point_energy",
     "sample_ladder",
     "sample_tempered",
+    "warn_poor_mixing",
 ]

@@ -45,7 +45,7 @@ from pymc.initial_point import make_initial_point_fn
 from pytensor.graph.replace import graph_replace
 
 from pymc_slt._progress import track
-from pymc_slt._validate import validate_positive_int, validate_positive_real, validate_random_seed
+from pymc_slt._validate import spawn_sequences, validate_positive_int, validate_positive_real
 from pymc_slt.models.tempering import tempered
 from pymc_slt.sampling.tempered import _log_likelihood, _model_groups, n_observations
 
@@ -175,7 +175,7 @@ def noisy_gradient_descent(
     start = _initial_point(tm.model, init)
     run = _compile_loop(tm.model, start)
     to_constrained = _compile_constrained(tm.model, start)
-    seeds = np.random.SeedSequence(validate_random_seed(random_seed)).spawn(chains)
+    seeds = spawn_sequences(random_seed, chains)
     kept = n_steps // thin
     chain_draws = []
     for seed in track(seeds, total=chains, description="Langevin", enabled=progressbar):

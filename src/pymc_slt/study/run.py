@@ -26,6 +26,7 @@ import pandas as pd
 import pymc as pm
 import xarray as xr
 
+from pymc_slt.base.columns import bic_columns, loo_columns
 from pymc_slt.criteria.bic import max_log_likelihood
 from pymc_slt.criteria.loo import loo_elpd
 from pymc_slt.fisher import fisher_spectrum
@@ -126,15 +127,8 @@ def _values(sweep: pd.DataFrame, task: SweepTask) -> dict[str, Any]:
 def _posterior_numbers(model: pm.Model, n: int, post: xr.DataTree) -> dict[str, float]:
     """d, LOO, n L_n(ŵ) (L-BFGS from the best draw) and BIC from the β = 1 draws."""
     d = n_parameters(model)
-    loo = loo_elpd(post)
-    min_energy = -float(max_log_likelihood(model, best_draw(post, model)[0]).value)
-    return {
-        "d": d,
-        "elpd_loo": float(loo.elpd),
-        "elpd_loo_se": float(loo.se),
-        "min_energy": min_energy,
-        "bic": min_energy + 0.5 * d * np.log(n),
-    }
+    mle = max_log_likelihood(model, best_draw(post, model)[0])
+    return {"d": d, **loo_columns(loo_elpd(post)), **bic_columns(mle.value, d, n)}
 
 
 def _spectrum(model: pm.Model, post: xr.DataTree) -> xr.DataArray:

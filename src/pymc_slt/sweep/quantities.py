@@ -32,6 +32,13 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
+from pymc_slt.base.columns import (
+    evidence_columns,
+    fisher_columns,
+    lambda_columns,
+    waic_columns,
+    wbic_columns,
+)
 from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import energy as _energy
 from pymc_slt.sampling.tempered import sample_tempered
@@ -115,13 +122,7 @@ def _waic(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResul
     from pymc_slt.criteria.waic import waic
 
     result = waic(_tempered(model, task), pointwise=False, **task.options.get("waic", {}))
-    values = {
-        "elpd_waic": float(result.elpd),
-        "elpd_waic_se": float(result.se),
-        "p_waic": float(result.p),
-        "nu_hat": float(result.singular_fluctuation),
-    }
-    return values, None
+    return waic_columns(result), None
 
 
 def _wbic(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResult:
@@ -129,7 +130,7 @@ def _wbic(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResul
 
     kwargs = {**_sampler_kwargs(task), **task.options.get("wbic", {})}
     result = wbic(model, random_seed=task.seed_for("wbic"), progressbar=False, **kwargs)
-    return {"wbic": result.wbic, "wbic_se": result.se, "wbic_beta": result.beta}, None
+    return wbic_columns(result), None
 
 
 def _learning_coefficient(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResult:
@@ -139,8 +140,7 @@ def _learning_coefficient(model: pm.Model, data: SimulatedData, task: TaskLike) 
     result = learning_coefficient(
         model, random_seed=task.seed_for("learning_coefficient"), progressbar=False, **kwargs
     )
-    values = {"lambda_hat": float(result.estimate), "lambda_se": float(result.se)}
-    return values, xr.DataTree(ladder_dataset(result))
+    return lambda_columns(result), xr.DataTree(ladder_dataset(result))
 
 
 def _log_z(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResult:
@@ -160,7 +160,7 @@ def _log_z(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResu
     result = log_marginal_likelihood(
         model, random_seed=task.seed_for("log_z"), progressbar=False, **kwargs
     )
-    return {"log_z": float(result.log_z), "log_z_se": float(result.se)}, None
+    return evidence_columns(result), None
 
 
 def _fisher_rank(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResult:
@@ -169,7 +169,7 @@ def _fisher_rank(model: pm.Model, data: SimulatedData, task: TaskLike) -> Quanti
     draws = pm.draw(model.free_RVs, random_seed=task.seed_for("fisher_rank"))
     point = {rv.name: np.asarray(value) for rv, value in zip(model.free_RVs, draws, strict=True)}
     rank = fisher_rank(model, point, **task.options.get("fisher_rank", {}))
-    return {"fisher_rank": int(rank), "n_params": sum(v.size for v in point.values())}, None
+    return {**fisher_columns(rank), "n_params": sum(v.size for v in point.values())}, None
 
 
 #: Quantity name → function(model, data, task) → (values, tree); see the module table.

@@ -15,7 +15,6 @@ import inspect
 import itertools
 import json
 import numbers
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from pymc_slt import models as zoo
-from pymc_slt._validate import validate_beta, validate_positive_int
+from pymc_slt._validate import named_seed, validate_beta, validate_positive_int
 from pymc_slt.sweep.quantities import BETA_QUANTITIES, QUANTITIES
 from pymc_slt.sweep.zoo import BUILDERS, DEFAULT_SIMULATOR, SIMULATORS
 
@@ -273,8 +272,7 @@ class SweepTask:
         Independent of the other quantities of the task, so adding a quantity to a task does not
         change the numbers of the others.
         """
-        sequence = np.random.SeedSequence([self.seed, zlib.crc32(purpose.encode())])
-        return int(sequence.generate_state(1)[0])
+        return named_seed(self.seed, purpose)
 
     def simulate(self) -> zoo.SimulatedData:
         """Simulate the task's data with :meth:`seed_for` ``("data")``."""
