@@ -79,3 +79,13 @@ def test_compare_command_rejects_a_file_without_models(tmp_path, capsys):
     assert "defines no models" in capsys.readouterr().err
     assert main(["compare", str(tmp_path / "missing.py")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [[], ["study"], ["compare"], ["sweep"]])
+def test_help_is_plain_text(command, capsys):
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    text = capsys.readouterr().out
+    assert "usage: pymc-slt" in text
+    for markup in ("``", ":func:", ":mod:", ":class:", ":math:"):
+        assert markup not in text, (command, markup)

@@ -10,12 +10,38 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-__all__ = ["result_dataset"]
+__all__ = ["Result", "result_dataset"]
+
+
+class Result:
+    """Mixin of the result dataclasses: read-only ``diagnostics`` and :meth:`to_dataset`.
+
+    A subclass is a ``@dataclass(frozen=True, slots=True)`` with fields ``estimate``, ``se``,
+    ``method`` and ``diagnostics``; its ``__post_init__`` calls :meth:`_freeze` with the
+    fields it also wants in ``diagnostics``, and it may override :meth:`_arrays`.
+    """
+
+    __slots__ = ()
+
+    def _freeze(self, **extra: Any) -> None:
+        """Make ``diagnostics`` a read-only mapping (``extra`` first, then the given ones)."""
+        diagnostics = {**extra, **self.diagnostics}
+        object.__setattr__(self, "diagnostics", MappingProxyType(diagnostics))
+
+    def _arrays(self) -> Mapping[str, tuple[str, np.ndarray]] | None:
+        """Named 1-D arrays for :meth:`to_dataset`: ``{name: (dim, values)}``."""
+        return None
+
+    def to_dataset(self) -> xr.Dataset:
+        """The result as an ``xarray.Dataset``: ``estimate``, ``se`` and the diagnostics
+        (see :func:`result_dataset`); ``method`` is an attribute. Save it with ``to_netcdf``."""
+        return result_dataset(self.estimate, self.se, self.method, self.diagnostics, self._arrays())
 
 
 def result_dataset(

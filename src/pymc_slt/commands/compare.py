@@ -18,6 +18,7 @@ from typing import Any
 import pymc as pm
 
 from pymc_slt.commands._out import check_out
+from pymc_slt.commands._text import plain_text
 
 __all__ = ["add_parser", "load_models", "run"]
 
@@ -90,7 +91,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "compare",
         help="compare the PyMC models a Python file defines",
-        description=__doc__.split("\n\n", 1)[1],
+        description=plain_text(__doc__.split("\n\n", 1)[1]),
     )
     parser.add_argument("file", type=Path, metavar="FILE.py", help="file defining the models")
     parser.add_argument("--out", type=Path, default=None, help="folder for compare.csv/figure")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pymc_slt.commands._out import check_out
+from pymc_slt.commands._text import plain_text
 
 __all__ = ["add_parser", "run"]
 
@@ -57,7 +58,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "study",
         help="run the SLT study of the model zoo and write an HTML report",
-        description=__doc__.split("\n\n", 1)[1],
+        description=plain_text(__doc__.split("\n\n", 1)[1]),
     )
     parser.add_argument("--out", type=Path, required=True, help="report folder (new or empty)")
     parser.add_argument("--quick", action="store_true", help="the ~7-minute version")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -20,7 +19,7 @@ import xarray as xr
 from pymc_slt._validate import validate_beta, validate_model, validate_positive_int
 from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
-from pymc_slt.base.result import result_dataset
+from pymc_slt.base.result import Result
 from pymc_slt.sampling.diagnostics import ESS_PER_CHAIN_MIN, warn_poor_mixing
 from pymc_slt.sampling.tempered import n_observations, sample_tempered
 
@@ -31,7 +30,7 @@ BETA_RTOL = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
-class WBICResult:
+class WBICResult(Result):
     """WBIC with its Monte-Carlo standard error.
 
     Attributes
@@ -65,17 +64,12 @@ class WBICResult:
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        diag = {"beta": self.beta, "n": self.n, "ess": self.ess, **self.diagnostics}
-        object.__setattr__(self, "diagnostics", MappingProxyType(diag))
+        self._freeze(beta=self.beta, n=self.n, ess=self.ess)
 
     @property
     def wbic(self) -> float:
         """``estimate``: WBIC on the free-energy scale."""
         return self.estimate
-
-    def to_dataset(self) -> xr.Dataset:
-        """The result as an ``xarray.Dataset`` (``estimate``, ``se`` and the diagnostics)."""
-        return result_dataset(self.estimate, self.se, self.method, self.diagnostics)
 
     def __repr__(self) -> str:
         return (

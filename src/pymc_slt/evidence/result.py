@@ -6,18 +6,15 @@ import numbers
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
-import xarray as xr
-
-from pymc_slt.base.result import result_dataset
+from pymc_slt.base.result import Result
 
 __all__ = ["EvidenceResult", "warn_problems"]
 
 
 @dataclass(frozen=True, slots=True)
-class EvidenceResult:
+class EvidenceResult(Result):
     """An estimate of the log marginal likelihood and its standard error.
 
     Attributes
@@ -42,7 +39,7 @@ class EvidenceResult:
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "diagnostics", MappingProxyType(dict(self.diagnostics)))
+        self._freeze()
 
     @property
     def log_z(self) -> float:
@@ -53,10 +50,6 @@ class EvidenceResult:
     def free_energy(self) -> float:
         """:math:`F_n = -\\log Z_n`."""
         return -self.estimate
-
-    def to_dataset(self) -> xr.Dataset:
-        """The result as an ``xarray.Dataset`` (``estimate``, ``se`` and the diagnostics)."""
-        return result_dataset(self.estimate, self.se, self.method, self.diagnostics)
 
     def __repr__(self) -> str:
         rows = [

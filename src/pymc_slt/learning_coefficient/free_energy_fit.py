@@ -15,20 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-import xarray as xr
 
 from pymc_slt.base.fit import weighted_slope
-from pymc_slt.base.result import result_dataset
+from pymc_slt.base.result import Result
 
 __all__ = ["FreeEnergyFit", "fit_free_energy"]
 
 
 @dataclass(frozen=True, slots=True)
-class FreeEnergyFit:
+class FreeEnergyFit(Result):
     """The line :math:`F_n - n L_n(\\hat w) = λ \\log n + c` fitted over several n.
 
     Attributes
@@ -53,8 +51,7 @@ class FreeEnergyFit:
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        diag = {"intercept": self.intercept, **self.diagnostics}
-        object.__setattr__(self, "diagnostics", MappingProxyType(diag))
+        self._freeze(intercept=self.intercept)
 
     @property
     def lam(self) -> float:
@@ -65,10 +62,6 @@ class FreeEnergyFit:
     def lam_se(self) -> float:
         """``se``: the standard error of :math:`\\hat λ`."""
         return self.se
-
-    def to_dataset(self) -> xr.Dataset:
-        """The result as an ``xarray.Dataset`` (``estimate``, ``se``, ``intercept``)."""
-        return result_dataset(self.estimate, self.se, self.method, self.diagnostics)
 
     def excess(self, n: Any) -> np.ndarray:
         """Fitted :math:`F_n - n L_n(\\hat w) = \\hat λ \\log n + \\hat c` at ``n``."""

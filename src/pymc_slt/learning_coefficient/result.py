@@ -5,19 +5,18 @@ from __future__ import annotations
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from pymc_slt.base.result import result_dataset
+from pymc_slt.base.result import Result
 
 __all__ = ["LearningCoefficientResult", "ladder_dataset"]
 
 
 @dataclass(frozen=True, slots=True)
-class LearningCoefficientResult:
+class LearningCoefficientResult(Result):
     """An estimate of the learning coefficient λ and how it was obtained.
 
     Attributes
@@ -52,23 +51,16 @@ class LearningCoefficientResult:
     energies: np.ndarray
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
 
+    def _arrays(self) -> dict[str, tuple[str, np.ndarray]]:
+        return {"betas": ("rung", self.betas), "energies": ("rung", self.energies)}
+
     def __post_init__(self) -> None:
-        object.__setattr__(self, "diagnostics", MappingProxyType(dict(self.diagnostics)))
+        self._freeze()
 
     @property
     def lam(self) -> float:
         """``estimate``: :math:`\\hat λ`."""
         return self.estimate
-
-    def to_dataset(self) -> xr.Dataset:
-        """The result as an ``xarray.Dataset``: ``estimate``, ``se``, and E_β[n L_n] per β."""
-        return result_dataset(
-            self.estimate,
-            self.se,
-            self.method,
-            self.diagnostics,
-            arrays={"betas": ("rung", self.betas), "energies": ("rung", self.energies)},
-        )
 
     def __repr__(self) -> str:
         n = self.diagnostics.get("n", "?")
