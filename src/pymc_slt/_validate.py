@@ -225,3 +225,45 @@ def validate_rtol(rtol: Any) -> float | None:
             "the largest eigenvalue (None uses max(d, K)·eps)."
         )
     return float(rtol)
+
+
+def discrete_free_variables(model: pm.Model) -> list[str]:
+    """Names of the free variables of ``model`` that are discrete (int or bool dtype)."""
+    return [rv.name for rv in model.free_RVs if not rv.dtype.startswith(("float", "complex"))]
+
+
+def check_continuous(model: pm.Model, what: str, alternative: str) -> None:
+    """Raise a ``ValueError`` naming the discrete free variables, if any, before sampling.
+
+    ``what`` says what needs continuous parameters (e.g. "NUTS"), ``alternative`` what works
+    instead for this entry point (e.g. "sampler='smc'").
+    """
+    discrete = discrete_free_variables(model)
+    if discrete:
+        raise ValueError(
+            f"model has discrete free variable(s) {discrete}, but {what} needs continuous "
+            "parameters. Marginalize them out (pymc_extras.marginalize, or write the mixture "
+            f"with pm.Mixture / pm.NormalMixture), or use {alternative}."
+        )
+
+
+def check_initial_point(model: pm.Model) -> None:
+    """Raise a ``ValueError`` naming each variable whose log density is −inf or NaN at the
+    model's initial point, where the samplers start, with the remedy (``initval=``).
+
+    PyMC's default initial value of an ``ordered`` transform, for one, is outside its
+    support; nutpie would fail on it with a Rust backtrace.
+    """
+    point = model.initial_point()
+    logps = model.point_logps(point)
+    bad = {name: value for name, value in logps.items() if not np.isfinite(value)}
+    if bad:
+        where = ", ".join(f"log p({name}) = {value}" for name, value in bad.items())
+        start = ", ".join(f"{k} = {np.round(v, 3).tolist()}" for k, v in point.items())
+        raise ValueError(
+            f"model's initial point is outside the support: {where} at the start values "
+            f"{start} (unconstrained scale). Give the variable a start inside its support, "
+            "e.g. pm.Normal('mu', 0, 5, shape=2, transform=pm.distributions.transforms.ordered, "
+            "initval=[-1.0, 1.0]) for an ordered vector, or check the observed data against "
+            "the likelihood's support."
+        )

@@ -48,6 +48,7 @@ from pytensor.graph.rewriting.utils import rewrite_graph
 from pytensor.graph.traversal import ancestors
 
 from pymc_slt._validate import (
+    check_continuous,
     spawn_seeds,
     validate_betas,
     validate_model,
@@ -87,15 +88,6 @@ def _check_proper_prior(model: pm.Model) -> None:
             "undefined (an improper prior fixes Z only up to an arbitrary constant); give it a "
             "proper prior, e.g. "
             f"pm.Normal({rv.name!r}, 0, 10) or pm.HalfNormal({rv.name!r}, 10)."
-        )
-
-
-def _check_continuous(model: pm.Model, method: str) -> None:
-    discrete = [rv.name for rv in model.free_RVs if rv.dtype.startswith(("int", "uint", "bool"))]
-    if discrete:
-        raise ValueError(
-            f"method={method!r} samples with NUTS, which needs continuous parameters, but "
-            f"{discrete} are discrete; use method='smc' or marginalize them out."
         )
 
 
@@ -351,7 +343,7 @@ def log_marginal_likelihood(
         )
     sampler = _validate_sampler(sampler, method)
     if data is None and (method == "bridge" or sampler == "nuts"):
-        _check_continuous(model, method)
+        check_continuous(model, f"method={method!r} with NUTS", "method='smc'")
     seeds = spawn_seeds(random_seed, 2)
     common = {"draws": draws, "tune": tune, "chains": chains, "progressbar": progressbar}
     if method == "smc":

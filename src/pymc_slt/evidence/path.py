@@ -31,6 +31,7 @@ from scipy.special import logsumexp
 
 from pymc_slt.base.loglik import energy
 from pymc_slt.evidence.result import EvidenceResult, warn_problems
+from pymc_slt.models.tempering import initvals_set_aside
 from pymc_slt.sampling.tempered import n_parameters, sample_ladder
 
 __all__ = [
@@ -63,12 +64,13 @@ def prior_energy(model: pm.Model, draws: int, random_seed: int | None) -> np.nda
             for rv, v in zip(free, values, strict=True)
         }
     )
-    log_lik = pm.compute_log_likelihood(
-        xr.DataTree.from_dict({"posterior": prior}),
-        model=model,
-        extend_inferencedata=False,
-        progressbar=False,
-    )
+    with initvals_set_aside(model):
+        log_lik = pm.compute_log_likelihood(
+            xr.DataTree.from_dict({"posterior": prior}),
+            model=model,
+            extend_inferencedata=False,
+            progressbar=False,
+        )
     log_lik = (
         log_lik["log_likelihood"].to_dataset() if isinstance(log_lik, xr.DataTree) else log_lik
     )

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
-from pymc.model.fgraph import clone_model
+
+from pymc_slt.models.tempering import clone_keeping_initvals
 
 __all__ = ["LOCALIZATION_POTENTIAL", "localization_data", "localize", "validate_point"]
 
@@ -99,7 +100,7 @@ def localize(
             f"the model already uses the name(s) {taken}, which the localization needs for its "
             "pm.Data; rename those variables."
         )
-    clone = clone_model(model)
+    clone = clone_keeping_initvals(model)
     with clone:
         gamma_var = pm.Data(GAMMA_DATA, values[GAMMA_DATA])
         sq = [

@@ -24,14 +24,24 @@ https://jmlr.org/papers/v14/watanabe13a.html
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pymc as pm
 from pymc.model.fgraph import clone_model
 
 from pymc_slt._validate import validate_beta, validate_model
 
-__all__ = ["TEMPERING_POTENTIAL", "TemperedModel", "temper", "tempered"]
+__all__ = [
+    "TEMPERING_POTENTIAL",
+    "TemperedModel",
+    "clone_keeping_initvals",
+    "initvals_set_aside",
+    "temper",
+    "tempered",
+]
 
 #: Name of the Potential that carries the extra (β − 1)·log-likelihood term.
 TEMPERING_POTENTIAL = "slt_tempering"
@@ -56,6 +66,38 @@ class TemperedModel:
     beta_name: str
 
 
+@contextmanager
+def initvals_set_aside(model: pm.Model) -> Iterator[dict[str, Any]]:
+    """Within the block, ``model`` has no user initial values; they are restored after it.
+
+    PyMC's graph rewrites (``clone_model``, and ``pm.compute_log_likelihood`` through
+    ``remove_value_transforms``) refuse a model with ``initval=`` ("Cannot convert models with
+    non-default initial_values"); the values play no part in those computations. Yields the
+    values by variable name. The model is restored exactly, even on error.
+    """
+    saved = dict(model.rvs_to_initial_values)
+    try:
+        for rv in model.rvs_to_initial_values:
+            model.rvs_to_initial_values[rv] = None
+        yield {rv.name: v for rv, v in saved.items() if v is not None}
+    finally:
+        model.rvs_to_initial_values.clear()
+        model.rvs_to_initial_values.update(saved)
+
+
+def clone_keeping_initvals(model: pm.Model) -> pm.Model:
+    """``pymc.model.fgraph.clone_model`` that also works with ``initval=`` and keeps them.
+
+    ``initval`` is the usual way to start an ordered mixture inside its support; the values are
+    set aside while cloning (:func:`initvals_set_aside`) and set again on the clone by name.
+    """
+    with initvals_set_aside(model) as initvals:
+        clone = clone_model(model)
+    for name, value in initvals.items():
+        clone.set_initval(clone[name], value)
+    return clone
+
+
 def tempered(model: pm.Model, beta: float = 1.0) -> TemperedModel:
     """Like :func:`temper`, but also return the name of the β data variable.
 
@@ -69,7 +111,7 @@ def tempered(model: pm.Model, beta: float = 1.0) -> TemperedModel:
             f"{TEMPERING_POTENTIAL!r}); pass the original, untempered model."
         )
     beta_name = next(name for name in _BETA_NAMES if name not in model.named_vars)
-    clone = clone_model(model)
+    clone = clone_keeping_initvals(model)
     with clone:
         beta_var = pm.Data(beta_name, beta)
         log_lik = clone.logp(vars=clone.observed_RVs, sum=True)

@@ -45,7 +45,13 @@ from pymc.initial_point import make_initial_point_fn
 from pytensor.graph.replace import graph_replace
 
 from pymc_slt._progress import track
-from pymc_slt._validate import spawn_sequences, validate_positive_int, validate_positive_real
+from pymc_slt._validate import (
+    check_continuous,
+    check_initial_point,
+    spawn_sequences,
+    validate_positive_int,
+    validate_positive_real,
+)
 from pymc_slt.models.tempering import tempered
 from pymc_slt.sampling.tempered import _log_likelihood, _model_groups, n_observations
 
@@ -166,12 +172,9 @@ def noisy_gradient_descent(
         )
     burn_in = validate_positive_int(burn_in, "burn_in", minimum=0)
     chains = validate_positive_int(chains, "chains")
-    discrete = [v.name for v in tm.model.free_RVs if v.dtype.startswith(("int", "uint", "bool"))]
-    if discrete:
-        raise ValueError(
-            f"Langevin dynamics needs continuous parameters, but {discrete} are discrete; "
-            "marginalize them out."
-        )
+    check_continuous(model, "Langevin dynamics", "slt.sample_tempered(..., sampler='smc')")
+    if init is None:
+        check_initial_point(model)
     start = _initial_point(tm.model, init)
     run = _compile_loop(tm.model, start)
     to_constrained = _compile_constrained(tm.model, start)

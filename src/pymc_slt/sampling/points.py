@@ -9,6 +9,7 @@ import pymc as pm
 import xarray as xr
 
 from pymc_slt.base.loglik import energy
+from pymc_slt.models.tempering import initvals_set_aside
 
 __all__ = ["best_draw", "point_energy"]
 
@@ -30,13 +31,14 @@ def point_energy(model: pm.Model, point: Mapping[str, np.ndarray]) -> float:
     ValueError
         If the log-likelihood is not finite there (the point is outside the support).
     """
-    ll = pm.compute_log_likelihood(
-        xr.DataTree.from_dict({"posterior": _as_posterior(point)}),
-        var_names=[rv.name for rv in model.observed_RVs],
-        model=model,
-        extend_inferencedata=False,
-        progressbar=False,
-    )
+    with initvals_set_aside(model):
+        ll = pm.compute_log_likelihood(
+            xr.DataTree.from_dict({"posterior": _as_posterior(point)}),
+            var_names=[rv.name for rv in model.observed_RVs],
+            model=model,
+            extend_inferencedata=False,
+            progressbar=False,
+        )
     ll = ll["log_likelihood"].to_dataset() if isinstance(ll, xr.DataTree) else ll
     value = float(energy(ll).values.ravel()[0])
     if not np.isfinite(value):

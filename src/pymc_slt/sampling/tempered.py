@@ -17,6 +17,7 @@ Samplers
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -34,13 +35,15 @@ from pymc.backends.arviz import (
 
 from pymc_slt._progress import track
 from pymc_slt._validate import (
+    check_continuous,
+    check_initial_point,
     spawn_seeds,
     validate_beta,
     validate_betas,
     validate_positive_int,
 )
 from pymc_slt.base.loglik import count_observations
-from pymc_slt.models.tempering import tempered
+from pymc_slt.models.tempering import initvals_set_aside, tempered
 from pymc_slt.sampling.diagnostics import check_mixing, warn_poor_mixing
 
 __all__ = [
@@ -108,13 +111,14 @@ def _log_likelihood(posteriors: list[xr.Dataset], model: pm.Model) -> list[xr.Da
         [p.drop_vars("chain") for p in posteriors], dim="chain", coords="minimal", compat="override"
     ).assign_coords(chain=np.arange(sum(n_chains)))
     obs_names = [rv.name for rv in model.observed_RVs]
-    ll = pm.compute_log_likelihood(
-        xr.DataTree.from_dict({"posterior": stacked}),
-        var_names=obs_names,
-        model=model,
-        extend_inferencedata=False,
-        progressbar=False,
-    )
+    with initvals_set_aside(model):
+        ll = pm.compute_log_likelihood(
+            xr.DataTree.from_dict({"posterior": stacked}),
+            var_names=obs_names,
+            model=model,
+            extend_inferencedata=False,
+            progressbar=False,
+        )
     ll = ll["log_likelihood"].to_dataset() if isinstance(ll, xr.DataTree) else ll
     out, start = [], 0
     for k in n_chains:
@@ -138,19 +142,30 @@ def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, sampler_kwarg
 
 
 def run_smc(model, *, draws, chains, seed, progressbar, sampler_kwargs) -> xr.DataTree:
-    """``pm.sample_smc`` with one core per chain run and PyMC's 4-chain advice silenced."""
+    """``pm.sample_smc`` with one core per chain run and PyMC's 4-chain advice silenced.
+
+    With ``progressbar=False`` PyMC's SMC log lines ("Initializing SMC sampler...") are
+    silenced too.
+    """
+    smc_logger = logging.getLogger("pymc.smc.sampling")
+    level = smc_logger.level
+    if not progressbar:
+        smc_logger.setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="We recommend running at least 4 chains")
-        return pm.sample_smc(
-            draws=draws,
-            model=model,
-            chains=chains,
-            cores=1,
-            random_seed=seed,
-            progressbar=progressbar,
-            compute_convergence_checks=False,
-            **(sampler_kwargs or {}),
-        )
+        try:
+            return pm.sample_smc(
+                draws=draws,
+                model=model,
+                chains=chains,
+                cores=1,
+                random_seed=seed,
+                progressbar=progressbar,
+                compute_convergence_checks=False,
+                **(sampler_kwargs or {}),
+            )
+        finally:
+            smc_logger.setLevel(level)
 
 
 def _assemble(
@@ -350,6 +365,9 @@ class CompiledTempered:
 
     def __init__(self, model: pm.Model, sampler: str) -> None:
         _check_sampler(sampler)
+        if sampler == "nuts":  # before compiling: nutpie's own errors are type or Rust errors
+            check_continuous(model, "NUTS", "sampler='smc' (pm.sample_smc moves discrete ones)")
+            check_initial_point(model)
         tm = tempered(model, 1.0)
         self.model = tm.model
         self.beta_name = tm.beta_name
