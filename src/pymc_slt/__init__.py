@@ -11,7 +11,7 @@ from pymc_slt._version import __version__
 from pymc_slt.base import energy, pointwise_log_likelihood
 from pymc_slt.compare import compare
 from pymc_slt.criteria import ELPDDataWAIC, WBICResult, waic, wbic
-from pymc_slt.evidence import EvidenceResult, log_marginal_likelihood
+from pymc_slt.evidence import EvidenceResult, EvidenceWarning, log_marginal_likelihood
 from pymc_slt.fisher import (
     FisherRank,
     fisher_information,
@@ -42,6 +42,7 @@ from pymc_slt.sweep import SweepTask, grid, run_sweep
 __all__ = [
     "ELPDDataWAIC",
     "EvidenceResult",
+    "EvidenceWarning",
     "FisherRank",
     "LearningCoefficientResult",
     "PhasePrediction",

@@ -12,9 +12,12 @@ import argparse
 import inspect
 import runpy
 import sys
+import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pymc as pm
 
 from pymc_slt.commands._out import check_out
@@ -27,7 +30,10 @@ def load_models(path: Path) -> dict[str, pm.Model]:
     """The models defined by the Python file ``path`` (see the module docstring)."""
     if not path.is_file():
         raise FileNotFoundError(f"FILE {str(path)!r} does not exist; pass a Python file path.")
-    namespace = runpy.run_path(str(path), run_name="pymc_slt_models")
+    try:
+        namespace = runpy.run_path(str(path), run_name="pymc_slt_models")
+    except Exception as err:
+        raise ValueError(f"running {path} raised {_where(err, path)}") from err
     if "models" in namespace:
         models = namespace["models"]
         if not isinstance(models, dict) or not all(
@@ -47,7 +53,10 @@ def load_models(path: Path) -> dict[str, pm.Model]:
             for p in params
         ):
             continue
-        model = obj()
+        try:
+            model = obj()
+        except Exception as err:
+            raise ValueError(f"{path}: {name}() raised {_where(err, path)}") from err
         if isinstance(model, pm.Model):
             found[name] = model
     if not found:
@@ -56,6 +65,25 @@ def load_models(path: Path) -> dict[str, pm.Model]:
             "without required arguments that return a pm.Model."
         )
     return found
+
+
+def _where(err: BaseException, path: Path) -> str:
+    """``"TypeError: message (line 12)"``: the error and the line of ``path`` it came from."""
+    lines = [f.lineno for f in traceback.extract_tb(err.__traceback__) if f.filename == str(path)]
+    message = (str(err).strip() or repr(err)).splitlines()[0]
+    return f"{type(err).__name__}: {message}" + (f" (line {lines[-1]})" if lines else "")
+
+
+def print_table(table: pd.DataFrame) -> None:
+    """The table without its ``problems`` column, then each model's problems on its own line."""
+    shown = table.drop(columns=["problems"])
+    print(shown.to_string(float_format=lambda v: f"{v:.3f}"))
+    troubled = table[table["problems"] != ""]
+    if len(troubled):
+        print("\nproblems:")
+        for name, problems in troubled["problems"].items():
+            for problem in problems.split("; "):
+                print(f"  {name}: {problem}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,15 +97,21 @@ def run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, FileExistsError, ValueError) as err:
         print(f"pymc-slt compare: {err}", file=sys.stderr)
         return 2
-    table = compare(
-        models,
-        draws=args.draws,
-        tune=args.tune,
-        chains=args.chains,
-        random_seed=args.seed,
-        progressbar=not args.no_progress,
-    )
-    print(table.to_string(float_format=lambda v: f"{v:.3f}"))
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="compare: ", category=UserWarning)
+            table = compare(
+                models,
+                draws=args.draws,
+                tune=args.tune,
+                chains=args.chains,
+                random_seed=args.seed,
+                progressbar=not args.no_progress,
+            )
+    except (TypeError, ValueError) as err:
+        print(f"pymc-slt compare: {err}", file=sys.stderr)
+        return 2
+    print_table(table)
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out / "compare.csv")

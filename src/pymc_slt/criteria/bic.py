@@ -18,6 +18,8 @@ from pymc.blocking import DictToArrayBijection, RaveledVars
 from pymc.model.transform.conditioning import remove_value_transforms
 from scipy import optimize
 
+from pymc_slt.models.tempering import initvals_set_aside
+
 __all__ = ["MaxLogLikelihood", "max_log_likelihood", "to_unconstrained"]
 
 
@@ -42,7 +44,8 @@ class MaxLogLikelihood(NamedTuple):
 
 def to_unconstrained(model: pm.Model, point: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Map a point given on the constrained scale (free-variable names) to value variables."""
-    plain = remove_value_transforms(model)
+    with initvals_set_aside(model):
+        plain = remove_value_transforms(model)
     inputs = [plain.rvs_to_values[plain[rv.name]] for rv in model.free_RVs]
     outputs = []
     for rv in model.free_RVs:
@@ -71,7 +74,8 @@ def max_log_likelihood(model: pm.Model, start: Mapping[str, np.ndarray]) -> MaxL
     start_u = to_unconstrained(model, start)
     value_vars = model.value_vars
     log_lik = pt.sum([pt.sum(t) for t in model.logp(vars=model.observed_RVs, sum=False)])
-    grads = pytensor.grad(log_lik, value_vars)
+    # parameters that enter only the prior (a hierarchical model's mu, tau) get zero gradient
+    grads = pytensor.grad(log_lik, value_vars, disconnected_inputs="ignore")
     fn = model.compile_fn([log_lik, *grads], inputs=value_vars, point_fn=False)
     x0 = DictToArrayBijection.map(start_u)
 

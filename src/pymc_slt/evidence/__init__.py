@@ -7,5 +7,6 @@
 """
 
 from pymc_slt.evidence.marginal_likelihood import METHODS, EvidenceResult, log_marginal_likelihood
+from pymc_slt.evidence.result import EvidenceWarning
 
-__all__ = ["METHODS", "EvidenceResult", "log_marginal_likelihood"]
+__all__ = ["METHODS", "EvidenceResult", "EvidenceWarning", "log_marginal_likelihood"]

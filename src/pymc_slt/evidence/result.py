@@ -10,7 +10,7 @@ from typing import Any
 
 from pymc_slt.base.result import Result
 
-__all__ = ["EvidenceResult", "warn_problems"]
+__all__ = ["EvidenceResult", "EvidenceWarning", "warn_problems"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,14 @@ def _short(value: Any) -> str | None:
     return None
 
 
+class EvidenceWarning(UserWarning):
+    """An evidence estimate that may be wrong: bridge sampling on a multimodal posterior
+    (r̂, disagreeing halves, Pareto k̂), a ladder step too long, SMC weights that are not finite.
+    The estimate is still returned; the message names the remedy."""
+
+
 def warn_problems(problems: list[str], remedy: str) -> None:
+    """One :class:`EvidenceWarning` listing ``problems`` with ``remedy`` (nothing if none)."""
     if problems:
         message = "; ".join(problems) + f". Remedy: {remedy}. The estimate is still returned."
-        warnings.warn(message, UserWarning, stacklevel=4)  # here, the method's run, public, caller
+        warnings.warn(message, EvidenceWarning, stacklevel=4)  # here, method's run, public, caller

@@ -10,6 +10,7 @@ from pymc_slt.fisher.information import (
     PARAM_DIMS,
     fisher_information,
     fisher_parameter_names,
+    has_location,
 )
 from pymc_slt.fisher.spectrum import FisherRank, fisher_rank, fisher_spectrum
 
@@ -21,4 +22,5 @@ __all__ = [
     "fisher_parameter_names",
     "fisher_rank",
     "fisher_spectrum",
+    "has_location",
 ]

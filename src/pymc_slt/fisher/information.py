@@ -47,7 +47,7 @@ from threadpoolctl import threadpool_limits
 from pymc_slt._validate import observed_array, validate_model
 from pymc_slt.base.loglik import count_observations
 
-__all__ = ["fisher_information", "fisher_parameter_names"]
+__all__ = ["fisher_information", "fisher_parameter_names", "has_location"]
 
 Kind = Literal["output", "score"]
 _KINDS = ("output", "score")
@@ -133,6 +133,17 @@ def _names(variables) -> list[str]:
             continue
         names.extend(f"{name}[{','.join(map(str, idx))}]" for idx in np.ndindex(*shape))
     return names
+
+
+def has_location(model: pm.Model) -> bool:
+    """Whether ``kind="output"`` applies: every observed variable is a univariate family with
+    one location parameter f(x, w) (Normal, StudentT, Cauchy, Laplace, Logistic, LogNormal,
+    Bernoulli, Binomial, Poisson). Otherwise (mixtures, multivariate, negative binomial, ...)
+    only ``kind="score"`` does."""
+    return all(
+        rv.owner is not None and any(isinstance(rv.owner.op, k) for k in _LOCATIONS)
+        for rv in model.observed_RVs
+    )
 
 
 def _location(rv) -> Any:

@@ -22,6 +22,7 @@ The arithmetic lives in :mod:`pymc_slt.base.fit`.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -46,6 +47,7 @@ from pymc_slt.sampling.points import best_draw
 from pymc_slt.sampling.tempered import (
     check_settings,
     n_observations,
+    n_parameters,
     sample_ladder,
 )
 
@@ -180,7 +182,8 @@ def learning_coefficient(
         If :math:`n L_n` mixed poorly at some β (r̂ > 1.01 or bulk ESS < 100 per chain) or
         there were divergences; the estimate is returned all the same. Poor r̂ of individual
         parameters is *not* reported: non-identified parameters of singular models never mix,
-        and λ̂ depends only on :math:`n L_n`.
+        and λ̂ depends only on :math:`n L_n`. Also if λ̂ exceeds d/2 by more than 2 se, which no
+        model allows (λ ≤ d/2), with the likely causes.
 
     Notes
     -----
@@ -329,7 +332,8 @@ def learning_coefficient(
         gamma = _validate_gamma(gamma)
         check_settings(draws, tune, chains, sampler)
         retry = sampler == "nuts" and "target_accept" not in (sampler_kwargs or {})
-        return local_estimate(model, arr, point, gamma, random_seed, run, n, retry=retry)
+        result = local_estimate(model, arr, point, gamma, random_seed, run, n, retry=retry)
+        return _check_bound(result, n_parameters(model))
     if point is not None:
         raise ValueError(f"point is only used by method='local', not method={method!r}.")
     if isinstance(reuse, list):
@@ -344,7 +348,24 @@ def learning_coefficient(
     if method == "ladder":
         diag.update({"intercept": fit.intercept, "chi2": fit.chi2})
     warn_mixing(arr, diag, stacklevel=3)
-    return LearningCoefficientResult(fit.slope, fit.se, method, arr, stats["mean"], diag)
+    result = LearningCoefficientResult(fit.slope, fit.se, method, arr, stats["mean"], diag)
+    return _check_bound(result, n_parameters(model))
+
+
+def _check_bound(result: LearningCoefficientResult, d: int) -> LearningCoefficientResult:
+    """Warn if λ̂ exceeds d/2 by more than 2 se: λ ≤ d/2 always (Watanabe 2009, Thm 7.1)."""
+    if result.estimate > d / 2 + 2 * result.se:
+        warnings.warn(
+            f"λ̂ = {result.estimate:.3g} ± {result.se:.2g} exceeds d/2 = {d / 2:g} by more than "
+            "2 se, but λ ≤ d/2 for every model (d free parameters). The draws do not represent "
+            "the tempered posterior: it is multimodal (sampler='smc', more chains), the prior "
+            "still dominates at this n (larger n, or betas further from 0), or for "
+            "method='local' w* is not near a minimum of n L_n (pass point=, or a longer pilot). "
+            "The estimate is still returned.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return result
 
 
 def _children(tree: xr.DataTree) -> list[xr.DataTree]:

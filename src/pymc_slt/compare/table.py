@@ -7,8 +7,9 @@ their numbers in one ``pandas.DataFrame`` on the **free-energy scale** (lower is
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -22,24 +23,7 @@ from pymc_slt._validate import (
     validate_model,
     validate_random_seed,
 )
-from pymc_slt.base.columns import (
-    bic_columns,
-    evidence_columns,
-    fisher_columns,
-    lambda_columns,
-    loo_columns,
-    waic_columns,
-    wbic_columns,
-)
-from pymc_slt.criteria.bic import max_log_likelihood
-from pymc_slt.criteria.loo import loo_elpd
-from pymc_slt.criteria.waic import waic
-from pymc_slt.criteria.wbic import wbic
-from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
-from pymc_slt.fisher import fisher_rank
-from pymc_slt.learning_coefficient.estimate import learning_coefficient
-from pymc_slt.sampling.points import best_draw
-from pymc_slt.sampling.tempered import n_observations, n_parameters, sample_tempered
+from pymc_slt.compare.row import model_row
 
 __all__ = ["COLUMNS", "compare", "compare_seeds"]
 
@@ -64,6 +48,9 @@ COLUMNS = (
     "lambda_se",
     "nu_hat",
     "fisher_rank",
+    "log_z_method",
+    "fisher_kind",
+    "problems",
 )
 _STEPS = ("posterior", "evidence", "wbic", "lambda")
 
@@ -102,42 +89,6 @@ def _check_same_data(models: Mapping[str, pm.Model]) -> None:
             )
 
 
-def _row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> dict[str, float]:
-    run = {k: opts[k] for k in ("draws", "tune", "chains", "sampler_kwargs")}
-    run["progressbar"] = False
-    n = n_observations(model)
-    d = n_parameters(model)
-    post = sample_tempered(model, 1.0, random_seed=seeds["posterior"], **run)
-    w = waic(post)
-    loo = loo_elpd(post)
-    best, _ = best_draw(post, model)
-    mle = max_log_likelihood(model, best)
-    evidence = opts["evidence"]
-    if evidence.get("method", "bridge") == "bridge" and "data" not in evidence:
-        evidence = {**evidence, "data": post}  # bridge sampling reuses the β = 1 draws
-    if evidence.get("method") != "smc" and "data" not in evidence:
-        evidence = {"sampler_kwargs": opts["sampler_kwargs"], **evidence}  # NUTS ladders
-    ev = log_marginal_likelihood(
-        model, random_seed=seeds["evidence"], progressbar=False, **evidence
-    )
-    wb = wbic(model, random_seed=seeds["wbic"], **run)
-    lam_opts = opts["lambda"]
-    if lam_opts.get("method", "local") == "local" and "point" not in lam_opts:
-        lam_opts = {**lam_opts, "point": best}  # w* = the best β = 1 draw, no second run
-    lam = learning_coefficient(model, random_seed=seeds["lambda"], **{**run, **lam_opts})
-    return {
-        "n": n,
-        "d": d,
-        **evidence_columns(ev),
-        **wbic_columns(wb),
-        **waic_columns(w),
-        **loo_columns(loo),
-        **bic_columns(mle.value, d, n),
-        **lambda_columns(lam),
-        **fisher_columns(fisher_rank(model, best)),
-    }
-
-
 def compare(
     models: Mapping[str, pm.Model],
     *,
@@ -147,6 +98,7 @@ def compare(
     sampler_kwargs: dict[str, Any] | None = None,
     evidence_options: Mapping[str, Any] | None = None,
     learning_coefficient_options: Mapping[str, Any] | None = None,
+    fisher_kind: Literal["auto", "output", "score"] = "auto",
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
 ) -> pd.DataFrame:
@@ -169,6 +121,10 @@ def compare(
         Keyword arguments for :func:`pymc_slt.learning_coefficient` (e.g. ``{"method":
         "two_temperature"}``); default its own defaults, with the local estimator's point
         :math:`w^*` the highest-likelihood draw of the β = 1 run (as it would pick itself).
+    fisher_kind : {"auto", "output", "score"}, default "auto"
+        Form of the Fisher information whose rank is reported; ``"auto"`` takes the output
+        form where every likelihood has a location parameter and the score form otherwise
+        (mixtures, negative binomial, multivariate likelihoods), per model.
     random_seed : int or numpy.random.Generator, optional
         Seeds every run (see :func:`compare_seeds`); the same seed gives the same table.
     progressbar : bool, default True
@@ -191,15 +147,26 @@ def compare(
           highest-likelihood posterior draw;
         * ``lambda_hat``, ``lambda_se``: learning coefficient λ̂ (default estimator);
         * ``nu_hat``: singular fluctuation :math:`\\hat ν = V_n/2` from WAIC at β = 1;
-        * ``fisher_rank``: rank of the output-form Fisher information at the highest-likelihood
-          posterior draw (``d`` for a regular model there, less for a singular one).
+        * ``fisher_rank``: rank of the Fisher information at the highest-likelihood posterior
+          draw (``d`` for a regular model there, less for a singular one), of the form in
+          ``fisher_kind``;
+        * ``log_z_method``: the evidence method that gave ``log_z``;
+        * ``problems``: what failed for this model, empty if nothing did. A quantity that
+          raises is NaN in its columns and its reason is here; default bridge sampling that
+          fails or warns is replaced by stepping stone, and that is said here too.
 
     Raises
     ------
     TypeError
         If ``models`` is not a mapping of names to ``pm.Model``.
     ValueError
-        If it is empty or the models' observed data differ.
+        If it is empty, the models' observed data differ or ``fisher_kind`` is unknown.
+
+    Warns
+    -----
+    UserWarning
+        Once, naming the models with problems (see the ``problems`` column); the table is
+        returned all the same.
 
     Notes
     -----
@@ -234,6 +201,8 @@ def compare(
             raise TypeError(f"model names must be strings, got {name!r}.")
         validate_model(model, name=f"models[{name!r}]")
     _check_same_data(models)
+    if fisher_kind not in ("auto", "output", "score"):
+        raise ValueError(f"fisher_kind must be 'auto', 'output' or 'score', got {fisher_kind!r}.")
     seeds = compare_seeds(validate_random_seed(random_seed), list(models))
     opts = {
         "draws": draws,
@@ -242,11 +211,20 @@ def compare(
         "sampler_kwargs": sampler_kwargs,
         "evidence": dict(evidence_options or {}),
         "lambda": dict(learning_coefficient_options or {}),
+        "fisher_kind": fisher_kind,
     }
     rows = {
-        name: _row(models[name], seeds[name], opts)
+        name: model_row(models[name], seeds[name], opts)
         for name in track(models, total=len(models), description="compare", enabled=progressbar)
     }
     table = pd.DataFrame.from_dict(rows, orient="index")[list(COLUMNS)]
     table.index.name = "model"
-    return table.sort_values("log_z", ascending=False)
+    troubled = [name for name in table.index if table.loc[name, "problems"]]
+    if troubled:
+        warnings.warn(
+            f"compare: {len(troubled)} of {len(table)} model(s) had problems ({troubled}); "
+            "their failed quantities are NaN and the reasons are in the 'problems' column.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return table.sort_values("log_z", ascending=False, na_position="last")
