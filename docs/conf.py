@@ -72,7 +72,7 @@ CONCEPTS = (
     "pymc_slt.phases",
     "pymc_slt.theory",
     "pymc_slt.exact",
-    "pymc_slt.compare",
+    "pymc_slt.comparison",
     "pymc_slt.plots",
     "pymc_slt.sweep",
     "pymc_slt.study",

@@ -6,7 +6,7 @@ The layers, lowest first (a folder may import from its own folder and from lower
     1  models
     2  sampling
     3  evidence, criteria, learning_coefficient, fisher, phases, exact
-    4  compare, plots, sweep
+    4  comparison, plots, sweep
     5  study
     6  commands, cli
 
@@ -32,7 +32,7 @@ LAYERS = (
     {"models"},
     {"sampling"},
     {"evidence", "criteria", "learning_coefficient", "fisher", "phases", "exact"},
-    {"compare", "plots", "sweep"},
+    {"comparison", "plots", "sweep"},
     {"study"},
     {"commands", "cli"},
 )

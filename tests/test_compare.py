@@ -7,7 +7,7 @@ import pymc as pm
 import pytest
 
 import pymc_slt as slt
-from pymc_slt.compare import COLUMNS, compare_seeds
+from pymc_slt.comparison import COLUMNS, compare_seeds
 
 RUN = {"draws": 300, "tune": 300, "chains": 2}
 
@@ -95,3 +95,72 @@ def test_bad_models_argument():
         compare({})
     with pytest.raises(TypeError, match="model names must be strings"):
         compare({1: _line(*_data())})
+
+
+# --- never lose a run ---------------------------------------------------------------------------
+
+
+def _tiny():
+    x, y = _data(n=40, seed=3)
+    return {"line": _line(x, y)}
+
+
+def test_a_failing_quantity_is_nan_with_its_reason(monkeypatch):
+    import pymc_slt.comparison.row as row
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(row, "wbic", boom)
+    with pytest.warns(UserWarning, match=r"1 of 1 model\(s\) had problems"):
+        table = compare(_tiny())
+    line = table.loc["line"]
+    assert np.isnan(line["wbic"]) and np.isnan(line["wbic_se"]) and np.isnan(line["wbic_beta"])
+    assert "wbic: RuntimeError: boom" in line["problems"].split("; ")  # first line only
+    assert np.isfinite(line["log_z"]) and np.isfinite(line["lambda_hat"])  # the rest is kept
+
+
+def test_bridge_that_fails_falls_back_to_stepping_stone(monkeypatch):
+    import pymc_slt.comparison.row as row
+
+    real = row.log_marginal_likelihood
+
+    def failing_bridge(model, **kwargs):
+        if kwargs.get("method", "bridge") == "bridge":
+            raise RuntimeError("iteration did not converge")
+        return real(model, **kwargs)
+
+    monkeypatch.setattr(row, "log_marginal_likelihood", failing_bridge)
+    with pytest.warns(UserWarning, match="had problems"):
+        table = compare(_tiny())
+    line = table.loc["line"]
+    assert line["log_z_method"] == "stepping_stone" and np.isfinite(line["log_z"])
+    assert "bridge sampling failed (RuntimeError: iteration did not converge)" in line["problems"]
+
+
+def test_hierarchical_models_and_fisher_kind_per_model():
+    """Centered and non-centered eight schools: BIC exists (μ, τ enter only the prior), and the
+    two parametrizations of one model have one log Z. A mixture gets the score form."""
+    from tests.gallery.models import (
+        eight_schools_centered,
+        eight_schools_noncentered,
+    )
+
+    models = {"centered": eight_schools_centered(), "noncentered": eight_schools_noncentered()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        table = slt.compare(models, random_seed=1, progressbar=False, draws=500, tune=500)
+    assert np.isfinite(table["bic"]).all() and np.isfinite(table["log_z"]).all()
+    centered, noncentered = table.loc["centered"], table.loc["noncentered"]
+    gap = abs(centered["log_z"] - noncentered["log_z"])
+    assert gap < 4 * np.hypot(centered["log_z_se"], noncentered["log_z_se"]) + 0.05, table
+    assert (table["fisher_kind"] == "output").all()
+
+
+def test_fisher_kind_is_checked_and_chosen():
+    from tests.gallery.models import mixture_ordered
+
+    with pytest.raises(ValueError, match="fisher_kind"):
+        slt.compare(_tiny(), fisher_kind="exact")
+    assert not slt.fisher.has_location(mixture_ordered())
+    assert slt.fisher.has_location(_tiny()["line"])

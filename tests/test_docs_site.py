@@ -20,7 +20,7 @@ CONCEPTS = (
     "phases",
     "theory",
     "exact",
-    "compare",
+    "comparison",
     "plots",
     "sweep",
     "study",

@@ -9,7 +9,7 @@ a tour, the docs for the theory, and the docstrings for the definitions and refe
 from pymc_slt import models, theory
 from pymc_slt._version import __version__
 from pymc_slt.base import energy, pointwise_log_likelihood
-from pymc_slt.compare import compare
+from pymc_slt.comparison import compare
 from pymc_slt.criteria import ELPDDataWAIC, WBICResult, waic, wbic
 from pymc_slt.evidence import EvidenceResult, EvidenceWarning, log_marginal_likelihood
 from pymc_slt.fisher import (

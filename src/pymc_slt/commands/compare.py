@@ -88,7 +88,7 @@ def print_table(table: pd.DataFrame) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code."""
-    from pymc_slt.compare import compare
+    from pymc_slt.comparison import compare
     from pymc_slt.plots import plot_criteria
 
     try:

@@ -23,7 +23,7 @@ from pymc_slt._validate import (
     validate_model,
     validate_random_seed,
 )
-from pymc_slt.compare.row import model_row
+from pymc_slt.comparison.row import model_row
 
 __all__ = ["COLUMNS", "compare", "compare_seeds"]
 
