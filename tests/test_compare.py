@@ -164,3 +164,12 @@ def test_fisher_kind_is_checked_and_chosen():
         slt.compare(_tiny(), fisher_kind="exact")
     assert not slt.fisher.has_location(mixture_ordered())
     assert slt.fisher.has_location(_tiny()["line"])
+
+
+def test_paired_se_of_the_elpd_differences(table):
+    """elpd_*_dse: arviz_stats.compare's se of each difference from the best model (0 for it)."""
+    for kind in ("waic", "loo"):
+        elpd, dse = table[f"elpd_{kind}"], table[f"elpd_{kind}_dse"]
+        assert dse[elpd.idxmax()] == 0.0
+        other = dse[elpd.idxmin()]
+        assert np.isfinite(other) and 0 < other < table[f"elpd_{kind}_se"].sum()

@@ -12,7 +12,7 @@ import xarray as xr
 from arviz_stats.utils import ELPDData
 from scipy.special import logsumexp
 
-from pymc_slt.criteria.waic import ELPDDataWAIC, _waic_from_loglik, waic
+from pymc_slt.criteria.waic import ELPDDataWAIC, TemperedDrawsWarning, _waic_from_loglik, waic
 from pymc_slt.sampling.tempered import sample_tempered
 from tests.conftest import make_conjugate
 
@@ -106,7 +106,8 @@ def test_result_is_arviz_elpddata_with_slt_extras():
 
 def test_tempered_draws_scale_penalty_and_nu_by_beta():
     log_lik = _ref("small", "log_lik")
-    res = waic(_tree(beta=0.5, y=log_lik))
+    with pytest.warns(TemperedDrawsWarning, match="beta=0.5, not 1"):
+        res = waic(_tree(beta=0.5, y=log_lik))
     v_n = np.var(log_lik, axis=(0, 1)).sum()
     lppd = np.sum(logsumexp(log_lik, axis=(0, 1)) - np.log(log_lik.shape[0] * log_lik.shape[1]))
     assert res.beta == 0.5

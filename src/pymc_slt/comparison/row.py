@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import arviz_stats as azs
 import numpy as np
 import pymc as pm
 import xarray as xr
@@ -63,6 +64,12 @@ class _Row:
     def __init__(self, n: int, d: int) -> None:
         self.values: dict[str, Any] = {"n": n, "d": d}
         self.problems: list[str] = []
+        self.elpds: dict[str, azs.ELPDData] = {}
+
+    def keep(self, kind: str, elpd: azs.ELPDData) -> azs.ELPDData:
+        """Remember a pointwise ELPD result for the table's paired comparison."""
+        self.elpds[kind] = elpd
+        return elpd
 
     def attempt(self, quantity: str, fn: Callable[[], dict[str, Any]]) -> bool:
         """Put ``fn()``'s columns in the row, or NaN and the reason if it raises."""
@@ -83,8 +90,12 @@ def _first_line(err: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def model_row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> dict[str, Any]:
-    """All of :func:`pymc_slt.compare`'s columns for ``model``, with ``problems``.
+def model_row(
+    model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, azs.ELPDData]]:
+    """All of :func:`pymc_slt.compare`'s columns for ``model``, with ``problems``, and the
+    pointwise WAIC and LOO results (``{"waic": ..., "loo": ...}``, those that succeeded) from
+    which the table takes the se of each difference.
 
     ``opts`` holds ``draws``, ``tune``, ``chains``, ``sampler_kwargs``, ``evidence`` (options of
     :func:`pymc_slt.log_marginal_likelihood`), ``lambda`` (of
@@ -97,8 +108,8 @@ def model_row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> d
     post = _posterior(model, seeds["posterior"], run, row)
     best = None
     if post is not None:
-        row.attempt("waic", lambda: waic_columns(waic(post)))
-        row.attempt("loo", lambda: loo_columns(loo_elpd(post)))
+        row.attempt("waic", lambda: waic_columns(row.keep("waic", waic(post))))
+        row.attempt("loo", lambda: loo_columns(row.keep("loo", loo_elpd(post))))
         try:
             best = best_draw(post, model)[0]
         except Exception as err:
@@ -129,8 +140,8 @@ def model_row(model: pm.Model, seeds: dict[str, int], opts: dict[str, Any]) -> d
     return _finish(row)
 
 
-def _finish(row: _Row) -> dict[str, Any]:
-    return {**row.values, "problems": "; ".join(row.problems)}
+def _finish(row: _Row) -> tuple[dict[str, Any], dict[str, azs.ELPDData]]:
+    return {**row.values, "problems": "; ".join(row.problems)}, row.elpds
 
 
 def _posterior(model: pm.Model, seed: int, run: dict, row: _Row) -> xr.DataTree | None:

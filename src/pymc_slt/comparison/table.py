@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
+import arviz_stats as azs
 import numpy as np
 import pandas as pd
 import pymc as pm
@@ -42,6 +43,8 @@ COLUMNS = (
     "p_waic",
     "elpd_loo",
     "elpd_loo_se",
+    "elpd_waic_dse",
+    "elpd_loo_dse",
     "min_energy",
     "bic",
     "lambda_hat",
@@ -141,7 +144,10 @@ def compare(
           :math:`F_n = -\\log Z_n`;
         * ``wbic``, ``wbic_se``: :math:`E_{β^*}[n L_n]`, :math:`β^* = 1/\\log n` (≈ F_n);
         * ``elpd_waic``, ``elpd_waic_se``, ``elpd_loo``, ``elpd_loo_se``: ArviZ-convention
-          expected log predictive densities (higher is better);
+          expected log predictive densities (higher is better); ``elpd_waic_dse`` and
+          ``elpd_loo_dse``: the se of each model's difference from the best one (0 for it),
+          from :func:`arviz_stats.compare` on the pointwise terms — the se to judge a
+          difference by;
         * ``bic``: :math:`-\\max_w \\sum_i \\log p(y_i|x_i,w) + (d/2)\\log n`, on the scale of
           F_n and WBIC (half the textbook BIC), with the maximum found by L-BFGS from the
           highest-likelihood posterior draw;
@@ -213,11 +219,13 @@ def compare(
         "lambda": dict(learning_coefficient_options or {}),
         "fisher_kind": fisher_kind,
     }
-    rows = {
-        name: model_row(models[name], seeds[name], opts)
-        for name in track(models, total=len(models), description="compare", enabled=progressbar)
-    }
-    table = pd.DataFrame.from_dict(rows, orient="index")[list(COLUMNS)]
+    rows, elpds = {}, {}
+    for name in track(models, total=len(models), description="compare", enabled=progressbar):
+        rows[name], elpds[name] = model_row(models[name], seeds[name], opts)
+    for kind in ("waic", "loo"):
+        for name, dse in _difference_se(elpds, kind).items():
+            rows[name][f"elpd_{kind}_dse"] = dse
+    table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(COLUMNS))
     table.index.name = "model"
     troubled = [name for name in table.index if table.loc[name, "problems"]]
     if troubled:
@@ -228,3 +236,18 @@ def compare(
             stacklevel=2,
         )
     return table.sort_values("log_z", ascending=False, na_position="last")
+
+
+def _difference_se(elpds: dict[str, dict[str, azs.ELPDData]], kind: str) -> dict[str, float]:
+    """se of each model's elpd difference from the best model (0 for it), by
+    :func:`arviz_stats.compare` on the pointwise terms; NaN with fewer than 2 models."""
+    have = {name: e[kind] for name, e in elpds.items() if kind in e}
+    if len(have) < 2:
+        return dict.fromkeys(elpds, np.nan)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            paired = azs.compare(have)
+    except Exception:
+        return dict.fromkeys(elpds, np.nan)
+    return {name: float(paired.loc[name, "dse"]) if name in have else np.nan for name in elpds}

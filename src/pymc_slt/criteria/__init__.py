@@ -8,12 +8,13 @@
 
 from pymc_slt.criteria.bic import MaxLogLikelihood, max_log_likelihood
 from pymc_slt.criteria.loo import loo_elpd
-from pymc_slt.criteria.waic import ELPDDataWAIC, waic
+from pymc_slt.criteria.waic import ELPDDataWAIC, TemperedDrawsWarning, waic
 from pymc_slt.criteria.wbic import WBICResult, wbic
 
 __all__ = [
     "ELPDDataWAIC",
     "MaxLogLikelihood",
+    "TemperedDrawsWarning",
     "WBICResult",
     "loo_elpd",
     "max_log_likelihood",

@@ -25,7 +25,12 @@ from scipy.special import logsumexp
 from pymc_slt._validate import validate_beta
 from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
 
-__all__ = ["ELPDDataWAIC", "waic"]
+__all__ = ["ELPDDataWAIC", "TemperedDrawsWarning", "waic"]
+
+
+class TemperedDrawsWarning(UserWarning):
+    """WAIC or LOO computed from draws at β ≠ 1, which model comparison does not assume."""
+
 
 #: Pointwise posterior variance of log p(y_i | w) above which WAIC may be unreliable
 #: (Vehtari, Gelman & Gabry 2017, section 2.2; the threshold of legacy ArviZ).
@@ -242,6 +247,16 @@ def waic(
         raise ValueError(
             f"WAIC needs at least 2 draws to estimate a variance, got {values.shape[0]} chain(s) "
             f"x {values.shape[1]} draw(s); sample more draws."
+        )
+    if not np.isclose(beta, 1.0):
+        warnings.warn(
+            f"data holds draws at beta={beta:.4g}, not 1: this WAIC estimates the generalization "
+            "loss of the tempered posterior (Watanabe 2010, eq. (21)), and ν̂ its singular "
+            "fluctuation, which is what a study of β wants but not what model comparison with "
+            "LOO, log Z or arviz_stats.compare assumes. For model comparison sample at "
+            "beta=1.0.",
+            TemperedDrawsWarning,
+            stacklevel=2,
         )
     terms = _waic_from_loglik(values, axis=(0, 1), beta=beta)
     if terms.warning:

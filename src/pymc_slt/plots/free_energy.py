@@ -32,8 +32,8 @@ CRITERIA = (
     ("F = −log Z", "free_energy", 1.0, "log_z_se"),
     ("WBIC", "wbic", 1.0, "wbic_se"),
     ("BIC", "bic", 1.0, None),
-    ("WAIC (−elpd)", "elpd_waic", -1.0, "elpd_waic_se"),
-    ("LOO (−elpd)", "elpd_loo", -1.0, "elpd_loo_se"),
+    ("WAIC (−elpd)", "elpd_waic", -1.0, "elpd_waic_dse"),
+    ("LOO (−elpd)", "elpd_loo", -1.0, "elpd_loo_dse"),
 )
 #: Columns :func:`plot_free_energy` needs.
 FREE_ENERGY_COLUMNS = ("model", "n", "free_energy", "free_energy_se", "min_energy")
@@ -65,8 +65,8 @@ def plot_criteria(table: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     table : pandas.DataFrame
         From :func:`pymc_slt.compare`: one row per model (the index names them) with
         ``free_energy`` and any of ``log_z_se``, ``wbic``, ``wbic_se``, ``bic``,
-        ``elpd_waic``, ``elpd_waic_se``, ``elpd_loo``, ``elpd_loo_se``. Criteria whose column is
-        missing or all NaN are skipped.
+        ``elpd_waic``, ``elpd_waic_dse`` (or ``elpd_waic_se``), ``elpd_loo``, ``elpd_loo_dse``
+        (or ``elpd_loo_se``). Criteria whose column is missing or all NaN are skipped.
     ax : matplotlib.axes.Axes, optional
         Axes to draw into; a new figure by default.
 
@@ -92,9 +92,11 @@ def plot_criteria(table: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     :math:`\\mathrm{BIC} = n L_n(\\hat w) + (d/2)\\log n`, and WAIC and LOO as minus their
     ArviZ ``elpd`` (:math:`-\\mathrm{elpd}_\\mathrm{waic} = n W_n`). Their absolute values are
     about :math:`n` times the entropy of the truth and nearly equal across models, hence the
-    differences. The error bars are each model's own se (Monte-Carlo for F and WBIC, over
-    observations for WAIC and LOO), not the se of a difference: for a paired comparison of
-    WAIC or LOO use :func:`arviz_stats.compare`.
+    differences. For WAIC and LOO the error bars are the se of each model's difference from
+    the best one (``*_dse``, from :func:`arviz_stats.compare` on the pointwise terms, 0 for the
+    best), which is what a difference is judged by; without those columns, each model's own se.
+    For F and WBIC they are each model's Monte-Carlo se (independent runs, so the se of a
+    difference is the two combined in quadrature).
 
     References
     ----------
@@ -111,6 +113,8 @@ def plot_criteria(table: pd.DataFrame, *, ax: Axes | None = None) -> Figure:
     for k, (label, column, sign, se_column) in enumerate(shown):
         values = sign * _floats(table, column)
         best = float(np.nanmin(values))
+        if se_column not in table and se_column and se_column.endswith("_dse"):
+            se_column = se_column.replace("_dse", "_se")  # a table without paired se's
         se = _floats(table, se_column) if se_column in table else None
         ax.errorbar(
             x + (k - (len(shown) - 1) / 2) * width,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -119,9 +120,11 @@ def _draws(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResu
 
 
 def _waic(model: pm.Model, data: SimulatedData, task: TaskLike) -> QuantityResult:
-    from pymc_slt.criteria.waic import waic
+    from pymc_slt.criteria.waic import TemperedDrawsWarning, waic
 
-    result = waic(_tempered(model, task), pointwise=False, **task.options.get("waic", {}))
+    with warnings.catch_warnings():  # the sweep's waic is at the task's β on purpose
+        warnings.simplefilter("ignore", TemperedDrawsWarning)
+        result = waic(_tempered(model, task), pointwise=False, **task.options.get("waic", {}))
     return waic_columns(result), None
 
 
