@@ -2,6 +2,7 @@
 
 import importlib.util
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,21 @@ def _python_blocks(text: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
 
 
-@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
-def test_readme_examples_run():
+def test_readme_examples_run_without_warnings_and_print_what_they_say(capsys):
     blocks = _python_blocks((ROOT / "README.md").read_text())
     assert blocks, "README has no python example"
-    for block in blocks:
-        exec(compile(block, "README.md", "exec"), {})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for block in blocks:
+            exec(compile(block, "README.md", "exec"), {})
+    shown = [f"{w.category.__name__}: {w.message}" for w in caught if w.category is not None]
+    assert not [s for s in shown if "Warning" in s.split(":")[0] and "Runtime" not in s], shown
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "0.5 200"  # the comments of the short example
+    assert "RLCT(lam=0.5, multiplicity=2)" in out and out[-1] == "4.0"
+    lam, lam_se = (float(v) for v in out[-4].split())
+    assert abs(lam - 0.5) < 0.15 and lam_se > 0  # "local λ̂ ≈ 1/2"
+    assert out[-3] == "1"  # the Fisher rank at (0.9, 0.9)
 
 
 @pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
