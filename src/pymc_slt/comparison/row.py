@@ -97,11 +97,11 @@ def model_row(
     pointwise WAIC and LOO results (``{"waic": ..., "loo": ...}``, those that succeeded) from
     which the table takes the se of each difference.
 
-    ``opts`` holds ``draws``, ``tune``, ``chains``, ``sampler_kwargs``, ``evidence`` (options of
-    :func:`pymc_slt.log_marginal_likelihood`), ``lambda`` (of
+    ``opts`` holds ``draws``, ``tune``, ``chains``, ``sampler``, ``sampler_kwargs``,
+    ``evidence`` (options of :func:`pymc_slt.log_marginal_likelihood`), ``lambda`` (of
     :func:`pymc_slt.learning_coefficient`) and ``fisher_kind``.
     """
-    run = {k: opts[k] for k in ("draws", "tune", "chains", "sampler_kwargs")}
+    run = {k: opts[k] for k in ("draws", "tune", "chains", "sampler", "sampler_kwargs")}
     run["progressbar"] = False
     n, d = n_observations(model), n_parameters(model)
     row = _Row(n, d)
@@ -164,7 +164,7 @@ def _evidence(model, post, seed, run, options, row: _Row) -> None:
     options = dict(options)
     method = options.get("method", "bridge")
     if method != "smc" and "data" not in options:
-        options = {"sampler_kwargs": run["sampler_kwargs"], **options}
+        options = {"sampler": run["sampler"], "sampler_kwargs": run["sampler_kwargs"], **options}
     common = {"random_seed": seed, "progressbar": False}
     if method != "bridge" or "data" in options:
         row.attempt("log_z", lambda: _log_z(log_marginal_likelihood(model, **common, **options)))

@@ -98,6 +98,7 @@ def compare(
     draws: int = 1000,
     tune: int = 1000,
     chains: int = 4,
+    sampler: Literal["nuts", "smc"] = "nuts",
     sampler_kwargs: dict[str, Any] | None = None,
     evidence_options: Mapping[str, Any] | None = None,
     learning_coefficient_options: Mapping[str, Any] | None = None,
@@ -113,9 +114,13 @@ def compare(
         At least one model; all must have the same observed data.
     draws, tune, chains : int
         Sampling effort for every run (posterior, WBIC, learning-coefficient ladder).
+    sampler : {"nuts", "smc"}, default "nuts"
+        The sampler of every run (the β = 1 draws, WBIC, λ, and the draws of bridge sampling
+        and of a ladder method), as in :func:`pymc_slt.sample_tempered`; ``"smc"`` for
+        multimodal posteriors.
     sampler_kwargs : dict, optional
-        Extra keyword arguments of ``nutpie.sample`` for every NUTS run (e.g.
-        ``{"target_accept": 0.95}``), as in :func:`pymc_slt.sample_tempered`.
+        Extra keyword arguments of that sampler for every run (e.g.
+        ``{"target_accept": 0.95}`` for NUTS).
     evidence_options : mapping, optional
         Keyword arguments for :func:`pymc_slt.log_marginal_likelihood` (e.g. ``{"method":
         "smc"}``); default its own defaults, except that the default bridge sampling reuses
@@ -214,6 +219,7 @@ def compare(
         "draws": draws,
         "tune": tune,
         "chains": chains,
+        "sampler": sampler,
         "sampler_kwargs": sampler_kwargs,
         "evidence": dict(evidence_options or {}),
         "lambda": dict(learning_coefficient_options or {}),
