@@ -28,6 +28,8 @@ import numpy as np
 import pymc as pm
 import pytensor
 import xarray as xr
+from pymc.distributions.mixture import MixtureRV
+from pymc.distributions.transforms import Ordered
 from pytensor.graph.replace import graph_replace
 from scipy.special import logsumexp
 
@@ -288,6 +290,13 @@ def run_bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progr
     )
     if posterior.sizes["chain"] < 2:
         problems.append("with one chain, separated modes cannot be detected")
+    if data.attrs.get("sampler", "nuts") != "smc" and _unordered_mixture(model):
+        problems.append(
+            "the likelihood is a mixture whose components are not ordered, so the posterior "
+            "has a label-switched copy of every mode; NUTS chains stay in one and bridge "
+            "sampling then misses the others (log Z short by up to log K! for K components). "
+            "An ordered transform on the component means removes the copies"
+        )
     warn_problems(
         problems,
         "bridge sampling needs draws that weigh every mode correctly; use "
@@ -295,3 +304,13 @@ def run_bridge(model, data, seeds, sampler_kwargs, *, draws, tune, chains, progr
         "chains and draws",
     )
     return EvidenceResult(log_z, se, "bridge", diagnostics)
+
+
+def _unordered_mixture(model: pm.Model) -> bool:
+    """Whether an observed variable is a ``pm.Mixture``/``pm.NormalMixture`` while no free
+    variable has an ``ordered`` transform (the usual way to remove label switching)."""
+    mixture = any(
+        rv.owner is not None and isinstance(rv.owner.op, MixtureRV) for rv in model.observed_RVs
+    )
+    ordered = any(isinstance(t, Ordered) for t in model.rvs_to_transforms.values())
+    return mixture and not ordered

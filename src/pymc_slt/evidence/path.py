@@ -31,7 +31,7 @@ from scipy.special import logsumexp
 
 from pymc_slt.base.loglik import energy
 from pymc_slt.evidence.result import EvidenceResult, warn_problems
-from pymc_slt.models.tempering import initvals_set_aside
+from pymc_slt.sampling.loglik import log_likelihood
 from pymc_slt.sampling.tempered import n_parameters, sample_ladder
 
 __all__ = [
@@ -64,17 +64,7 @@ def prior_energy(model: pm.Model, draws: int, random_seed: int | None) -> np.nda
             for rv, v in zip(free, values, strict=True)
         }
     )
-    with initvals_set_aside(model):
-        log_lik = pm.compute_log_likelihood(
-            xr.DataTree.from_dict({"posterior": prior}),
-            model=model,
-            extend_inferencedata=False,
-            progressbar=False,
-        )
-    log_lik = (
-        log_lik["log_likelihood"].to_dataset() if isinstance(log_lik, xr.DataTree) else log_lik
-    )
-    values = energy(log_lik).transpose("chain", "draw").values
+    values = energy(log_likelihood(model, prior)).transpose("chain", "draw").values
     return np.where(np.isnan(values), np.inf, values)
 
 

@@ -4,6 +4,7 @@
   :class:`CompiledTempered` (one nutpie compilation, any β).
 * :mod:`~pymc_slt.sampling.diagnostics`: divergences, r̂ and bulk ESS of a run, and the one
   :class:`PoorMixingWarning`.
+* :mod:`~pymc_slt.sampling.loglik`: the untempered log-likelihood at given draws.
 * :mod:`~pymc_slt.sampling.points`: the best draw of a run and :math:`n L_n` at a point.
 * :mod:`~pymc_slt.sampling.langevin`: noisy gradient descent on PyTensor gradients.
 """
@@ -15,6 +16,7 @@ from pymc_slt.sampling.diagnostics import (
     warn_poor_mixing,
 )
 from pymc_slt.sampling.langevin import noisy_gradient_descent
+from pymc_slt.sampling.loglik import log_likelihood
 from pymc_slt.sampling.points import best_draw, point_energy
 from pymc_slt.sampling.tempered import (
     CompiledTempered,
@@ -30,6 +32,7 @@ __all__ = [
     "PoorMixingWarning",
     "best_draw",
     "check_mixing",
+    "log_likelihood",
     "n_observations",
     "n_parameters",
     "noisy_gradient_descent",

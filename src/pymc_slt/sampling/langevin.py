@@ -53,7 +53,8 @@ from pymc_slt._validate import (
     validate_positive_real,
 )
 from pymc_slt.models.tempering import tempered
-from pymc_slt.sampling.tempered import _log_likelihood, _model_groups, n_observations
+from pymc_slt.sampling.loglik import log_likelihood
+from pymc_slt.sampling.tempered import _model_groups, n_observations
 
 __all__ = ["noisy_gradient_descent"]
 
@@ -187,7 +188,7 @@ def noisy_gradient_descent(
         trajectory = _advance(run, rng, theta, kept * thin, eta, keep_every=thin)
         chain_draws.append([to_constrained(row) for row in trajectory])
     posterior = _posterior_dataset(tm.model, chain_draws)
-    (log_lik,) = _log_likelihood([posterior], tm.model)
+    log_lik = log_likelihood(tm.model, posterior)
     tree = {"posterior": posterior, "log_likelihood": log_lik}
     tree.update(_model_groups(tm.model, tm.beta_name))
     dt = xr.DataTree.from_dict(tree)

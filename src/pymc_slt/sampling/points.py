@@ -9,7 +9,7 @@ import pymc as pm
 import xarray as xr
 
 from pymc_slt.base.loglik import energy
-from pymc_slt.models.tempering import initvals_set_aside
+from pymc_slt.sampling.loglik import log_likelihood
 
 __all__ = ["best_draw", "point_energy"]
 
@@ -31,16 +31,7 @@ def point_energy(model: pm.Model, point: Mapping[str, np.ndarray]) -> float:
     ValueError
         If the log-likelihood is not finite there (the point is outside the support).
     """
-    with initvals_set_aside(model):
-        ll = pm.compute_log_likelihood(
-            xr.DataTree.from_dict({"posterior": _as_posterior(point)}),
-            var_names=[rv.name for rv in model.observed_RVs],
-            model=model,
-            extend_inferencedata=False,
-            progressbar=False,
-        )
-    ll = ll["log_likelihood"].to_dataset() if isinstance(ll, xr.DataTree) else ll
-    value = float(energy(ll).values.ravel()[0])
+    value = float(energy(log_likelihood(model, _as_posterior(point))).values.ravel()[0])
     if not np.isfinite(value):
         raise ValueError(
             f"n L_n(point) = {value}: the log-likelihood is not finite at point (outside the "

@@ -40,11 +40,13 @@ from pymc_slt._validate import (
     spawn_seeds,
     validate_beta,
     validate_betas,
+    validate_model,
     validate_positive_int,
 )
 from pymc_slt.base.loglik import count_observations
-from pymc_slt.models.tempering import initvals_set_aside, tempered
+from pymc_slt.models.tempering import tempered
 from pymc_slt.sampling.diagnostics import check_mixing, warn_poor_mixing
+from pymc_slt.sampling.loglik import stacked_log_likelihood
 
 __all__ = [
     "CompiledTempered",
@@ -98,34 +100,6 @@ def _model_groups(model: pm.Model, beta_name: str) -> dict[str, xr.Dataset]:
     if constants:
         groups["constant_data"] = dict_to_dataset(constants, **kwargs)
     return groups
-
-
-def _log_likelihood(posteriors: list[xr.Dataset], model: pm.Model) -> list[xr.Dataset]:
-    """Untempered pointwise log-likelihood of each posterior, with one PyTensor compilation.
-
-    The posteriors are stacked along ``chain`` so ``pm.compute_log_likelihood`` compiles its
-    function once for the whole ladder, then the result is split back.
-    """
-    n_chains = [p.sizes["chain"] for p in posteriors]
-    stacked = xr.concat(
-        [p.drop_vars("chain") for p in posteriors], dim="chain", coords="minimal", compat="override"
-    ).assign_coords(chain=np.arange(sum(n_chains)))
-    obs_names = [rv.name for rv in model.observed_RVs]
-    with initvals_set_aside(model):
-        ll = pm.compute_log_likelihood(
-            xr.DataTree.from_dict({"posterior": stacked}),
-            var_names=obs_names,
-            model=model,
-            extend_inferencedata=False,
-            progressbar=False,
-        )
-    ll = ll["log_likelihood"].to_dataset() if isinstance(ll, xr.DataTree) else ll
-    out, start = [], 0
-    for k in n_chains:
-        part = ll.isel(chain=slice(start, start + k)).assign_coords(chain=np.arange(k))
-        out.append(part)
-        start += k
-    return out
 
 
 def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, sampler_kwargs) -> xr.DataTree:
@@ -365,6 +339,7 @@ class CompiledTempered:
 
     def __init__(self, model: pm.Model, sampler: str) -> None:
         _check_sampler(sampler)
+        validate_model(model)  # observed data first: its errors are the most specific
         if sampler == "nuts":  # before compiling: nutpie's own errors are type or Rust errors
             check_continuous(model, "NUTS", "sampler='smc' (pm.sample_smc moves discrete ones)")
             check_initial_point(model)
@@ -419,7 +394,7 @@ class CompiledTempered:
 
         Returns the DataTrees and the ``(β, MixingReport)`` pairs of the runs that mixed poorly.
         """
-        log_liks = _log_likelihood([r["posterior"].to_dataset() for r in raws], self.model)
+        log_liks = stacked_log_likelihood([r["posterior"].to_dataset() for r in raws], self.model)
         groups = _model_groups(self.model, self.beta_name)
         children, problems = [], []
         for beta, raw, ll in zip(betas, raws, log_liks, strict=True):
