@@ -5,8 +5,9 @@ import pymc as pm
 import pytest
 from scipy import stats
 
-from pymc_slt.criteria.bic import max_log_likelihood, to_unconstrained
+from pymc_slt.criteria.bic import max_log_likelihood
 from pymc_slt.datasets import load_cars
+from pymc_slt.models.transforms import to_unconstrained
 
 
 def test_matches_ordinary_least_squares_with_unknown_sigma():

@@ -290,3 +290,21 @@ def test_discrete_parameter_rejected():
         pm.Normal("y", pt.cast(k, "float64"), 1.0, observed=np.zeros(3))
     with pytest.raises(ValueError, match="'k' of model is discrete"):
         fisher_information(model, {"k": 2})
+
+
+def test_points_off_the_support_or_with_unknown_names_are_refused():
+    from tests.gallery.models import linear_sigma_halfnormal, mixture_ordered
+
+    model = linear_sigma_halfnormal()
+    good = {"intercept": 0.1, "slope": 1.0, "sigma": 0.8}
+    assert int(fisher_rank(model, good)) == 2  # σ does not move the regression function
+    with pytest.raises(ValueError, match=r"outside the support of the prior of \['sigma'\]"):
+        fisher_rank(model, {**good, "sigma": -1.0})
+    with pytest.raises(ValueError, match=r"unknown name\(s\) \['sgima'\]"):
+        fisher_rank(model, {**good, "sgima": 1.0})
+    mixture = mixture_ordered()
+    with pytest.raises(ValueError, match=r"\['w'\]"):  # weights off the simplex
+        fisher_rank(mixture, {"w": [0.7, 0.7], "mu": [-2.0, 2.0]}, kind="score")
+    with pytest.raises(ValueError, match=r"\['mu'\]"):  # means out of their order
+        fisher_rank(mixture, {"w": [0.5, 0.5], "mu": [2.0, -2.0]}, kind="score")
+    assert int(fisher_rank(mixture, {"w": [0.5, 0.5], "mu": [-2.0, 2.0]}, kind="score")) > 0

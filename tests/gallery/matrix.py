@@ -96,7 +96,9 @@ def test_ladder_and_smc_evidence(gallery_name, draws):
 def test_learning_coefficient(gallery_name, draws):
     model, post, ladder = draws
     d = slt.sampling.n_parameters(model)
-    for kwargs in ({"data": post}, {"method": "ladder", "data": ladder}):
+    runs = ({"data": post}, {"method": "ladder", "data": ladder})
+    runs += ({"method": "two_temperature", "data": ladder},)  # its two β: the ladder's rungs
+    for kwargs in runs:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = slt.learning_coefficient(model, random_seed=6, **{**FAST, **kwargs})

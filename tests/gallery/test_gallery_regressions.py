@@ -31,3 +31,18 @@ def test_discrete_latent_by_smc_matches_the_exact_sum():
     )
     ref = REFERENCES["discrete_latent"]
     assert abs(result.estimate - ref["log_z"]) < 4 * result.se + 0.02, (result, ref)
+
+
+def test_the_compare_command_on_a_users_file(tmp_path, capsys):
+    """`pymc-slt compare` on a file that builds a gallery model: a table, and no traceback."""
+    from pymc_slt.cli import main
+
+    source = tmp_path / "my_models.py"
+    source.write_text(
+        "from tests.gallery.models import poisson_glm\n\n\n"
+        "def poisson():\n    return poisson_glm()\n"
+    )
+    code = main(["compare", str(source), "--draws", "200", "--tune", "200", "--chains", "2",
+                 "--seed", "1", "--no-progress"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and "poisson" in out and "log_z" in out and "Traceback" not in out

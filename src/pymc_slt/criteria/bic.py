@@ -15,12 +15,11 @@ import pymc as pm
 import pytensor
 import pytensor.tensor as pt
 from pymc.blocking import DictToArrayBijection, RaveledVars
-from pymc.model.transform.conditioning import remove_value_transforms
 from scipy import optimize
 
-from pymc_slt.models.tempering import initvals_set_aside
+from pymc_slt.models.transforms import to_unconstrained
 
-__all__ = ["MaxLogLikelihood", "max_log_likelihood", "to_unconstrained"]
+__all__ = ["MaxLogLikelihood", "max_log_likelihood"]
 
 
 class MaxLogLikelihood(NamedTuple):
@@ -40,33 +39,6 @@ class MaxLogLikelihood(NamedTuple):
     value: float
     point: dict[str, np.ndarray]
     converged: bool
-
-
-def to_unconstrained(model: pm.Model, point: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Map a point given on the constrained scale (free-variable names) to value variables."""
-    with initvals_set_aside(model):
-        plain = remove_value_transforms(model)
-    inputs = [plain.rvs_to_values[plain[rv.name]] for rv in model.free_RVs]
-    outputs = []
-    for rv in model.free_RVs:
-        value = plain.rvs_to_values[plain[rv.name]]
-        transform = model.rvs_to_transforms.get(rv)
-        if transform is None:
-            outputs.append(value)
-        else:
-            params = plain.replace_rvs_by_values(plain[rv.name].owner.inputs)
-            outputs.append(transform.forward(value, *params))
-    fn = pytensor.function(inputs, outputs, on_unused_input="ignore")
-    values = fn(
-        *[
-            np.asarray(point[rv.name], dtype=value.dtype)
-            for rv, value in zip(model.free_RVs, inputs, strict=True)
-        ]
-    )
-    return {
-        model.rvs_to_values[rv].name: np.asarray(v)
-        for rv, v in zip(model.free_RVs, values, strict=True)
-    }
 
 
 def max_log_likelihood(model: pm.Model, start: Mapping[str, np.ndarray]) -> MaxLogLikelihood:

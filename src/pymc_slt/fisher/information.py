@@ -46,6 +46,7 @@ from threadpoolctl import threadpool_limits
 
 from pymc_slt._validate import observed_array, validate_model
 from pymc_slt.base.loglik import count_observations
+from pymc_slt.models.transforms import outside_support
 
 __all__ = ["fisher_information", "fisher_parameter_names", "has_location"]
 
@@ -296,6 +297,24 @@ def _parameters(values: Mapping, compiled: _Compiled, batch: tuple[int, ...]) ->
     return np.ascontiguousarray(np.concatenate(parts, axis=-1))
 
 
+def _check_support(model: pm.Model, point: Mapping[str, Any]) -> None:
+    """Refuse unknown names and a point outside the prior's support (σ < 0, weights off the
+    simplex): the Jacobian there is of a model that does not exist."""
+    free = [rv.name for rv in model.free_RVs]
+    unknown = sorted(set(point) - set(free) - set(model.named_vars))
+    if unknown:
+        raise ValueError(
+            f"point_or_data has unknown name(s) {unknown}; the model's free variables are {free}."
+        )
+    outside = outside_support(model, point)
+    if outside:
+        raise ValueError(
+            f"point_or_data is outside the support of the prior of {outside} (log prior = -inf "
+            "there: a negative scale, weights off the simplex, ...); give values the model "
+            "allows, e.g. a posterior draw."
+        )
+
+
 def _symmetric(info: np.ndarray) -> np.ndarray:
     """Average with the transpose: exact symmetry, which the matrix product does not promise."""
     return (info + np.swapaxes(info, -1, -2)) / 2
@@ -310,6 +329,7 @@ def _evaluate(model: Any, point_or_data: Any, kind: Any) -> tuple[np.ndarray, _C
     compiled = _compile(model, kind)
     if posterior is None:
         theta = _parameters(point_or_data, compiled, ())
+        _check_support(model, point_or_data)
         with threadpool_limits(limits=1, user_api="blas"):
             return _symmetric(compiled.fn(theta)), compiled, None
     batch = (posterior.sizes["chain"], posterior.sizes["draw"])
