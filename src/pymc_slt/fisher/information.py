@@ -1,4 +1,5 @@
-"""Fisher information of a PyMC model, its spectrum and its rank, at a point or over a posterior.
+"""Fisher information of a PyMC model, at a point or over a posterior (spectrum and rank:
+:mod:`pymc_slt.fisher.spectrum`).
 
 Two forms of the (empirical) Fisher information matrix are computed, both averages of rank-one
 outer products over the n observations :math:`D_n = \\{(x_i, y_i)\\}`:

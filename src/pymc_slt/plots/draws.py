@@ -1,5 +1,4 @@
-"""The Fisher-spectrum and sampler-diagnostics figures; :mod:`pymc_slt.plots.free_energy` re-exports
-them."""
+"""The Fisher-spectrum and sampler-diagnostics figures (re-exported by :mod:`pymc_slt.plots`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The phase-transition and Langevin figures; :mod:`pymc_slt.plots.free_energy` re-exports them."""
+"""The phase-transition and Langevin figures (re-exported by :mod:`pymc_slt.plots`)."""
 
 from __future__ import annotations
 

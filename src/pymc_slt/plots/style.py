@@ -1,4 +1,4 @@
-"""What the figures of :mod:`pymc_slt.plots.free_energy` share: colours, figure/axes set-up, labels
+"""What the figures of :mod:`pymc_slt.plots` share: colours, figure/axes set-up, labels
 and argument checks. Object-oriented matplotlib only; nothing here touches pyplot."""
 
 from __future__ import annotations
