@@ -308,3 +308,21 @@ def test_points_off_the_support_or_with_unknown_names_are_refused():
     with pytest.raises(ValueError, match=r"\['mu'\]"):  # means out of their order
         fisher_rank(mixture, {"w": [0.5, 0.5], "mu": [2.0, -2.0]}, kind="score")
     assert int(fisher_rank(mixture, {"w": [0.5, 0.5], "mu": [-2.0, 2.0]}, kind="score")) > 0
+
+
+def test_d_is_counted_as_everywhere_else():
+    """A K-simplex has K − 1 free parameters: FisherRank.d and n_parameters (compare's d)
+    agree, and the rank is counted within the simplex (over the 3 weights it would be 3)."""
+    import pymc_slt as slt
+
+    rng = np.random.default_rng(0)
+    with pm.Model() as model:
+        w = pm.Dirichlet("w", np.ones(3))
+        pm.Categorical("y", p=w, observed=rng.integers(0, 3, size=60))
+    rank = fisher_rank(model, {"w": np.array([0.2, 0.3, 0.5])}, kind="score")
+    assert rank.d == slt.sampling.n_parameters(model) == 2
+    assert int(rank) == 2 and rank.n_flat == 0 and rank.eigenvalues.shape == (2,)
+    assert fisher_information(model, {"w": np.array([0.2, 0.3, 0.5])}, kind="score").shape == (
+        3,
+        3,
+    )  # the matrix itself stays over the constrained coordinates

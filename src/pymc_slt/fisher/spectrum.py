@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 import pymc as pm
 import xarray as xr
+from pymc.logprob.transforms import SimplexTransform
 
 from pymc_slt._validate import validate_rtol
 from pymc_slt.base.rank import default_rtol, descending_eigenvalues, numerical_rank
 from pymc_slt.fisher.information import _SAMPLE_DIMS, EIGEN_DIM, Kind, _evaluate
 
-__all__ = ["FisherRank", "fisher_rank", "fisher_spectrum"]
+__all__ = ["FisherRank", "fisher_rank", "fisher_spectrum", "tangent_basis"]
 
 
 class FisherRank(int):
@@ -29,7 +30,9 @@ class FisherRank(int):
     Attributes
     ----------
     d : int
-        Number of parameters (size of the matrix).
+        Number of free parameters of the model, counted as everywhere in pymc-slt
+        (:func:`pymc_slt.sampling.n_parameters`: the weights of a K-simplex count K − 1, and
+        the rank is counted within the simplex, see :func:`tangent_basis`).
     tol : float
         Eigenvalues strictly above ``tol`` were counted: ``tol = rtol · μ_max``.
     rtol : float
@@ -111,6 +114,9 @@ def fisher_spectrum(
     (True, True)
     """
     info, compiled, coords = _evaluate(model, point_or_data, kind)
+    basis = tangent_basis(model, compiled.variables)
+    if basis is not None:  # simplex weights: the spectrum within the simplex
+        info = np.swapaxes(basis, 0, 1) @ info @ basis
     eigenvalues = descending_eigenvalues(info)
     if coords is None:
         return eigenvalues
@@ -147,10 +153,12 @@ def fisher_rank(
     -------
     FisherRank or xarray.DataArray
         For a point, a :class:`FisherRank`: an ``int`` (use it as one, e.g. in a DataFrame
-        column) with attributes ``d``, ``tol``, ``rtol``, ``eigenvalues``, ``kind`` and
-        ``n_flat`` = d − rank. For draws, an int DataArray ``"fisher_rank"`` with dims
-        ``(chain, draw)``, the per-draw threshold as coordinate ``tol`` and attrs ``d``,
-        ``rtol``, ``kind`` (``rank.to_series().value_counts()`` gives its distribution).
+        column) with attributes ``d`` (free parameters, counted as by
+        :func:`pymc_slt.sampling.n_parameters` and :func:`pymc_slt.compare`), ``tol``,
+        ``rtol``, ``eigenvalues``, ``kind`` and ``n_flat`` = d − rank. For draws, an int
+        DataArray ``"fisher_rank"`` with dims ``(chain, draw)``, the per-draw threshold as
+        coordinate ``tol`` and attrs ``d``, ``rtol``, ``kind``
+        (``rank.to_series().value_counts()`` gives its distribution).
 
     Raises
     ------
@@ -198,6 +206,9 @@ def fisher_rank(
     """
     rtol = validate_rtol(rtol)
     info, compiled, coords = _evaluate(model, point_or_data, kind)
+    basis = tangent_basis(model, compiled.variables)
+    if basis is not None:  # simplex weights: count the directions within the simplex only
+        info = np.swapaxes(basis, 0, 1) @ info @ basis
     eigenvalues = descending_eigenvalues(info)
     d = eigenvalues.shape[-1]
     if rtol is None:
@@ -212,3 +223,51 @@ def fisher_rank(
         name="fisher_rank",
         attrs={"kind": kind, "d": d, "rtol": rtol},
     )
+
+
+def _helmert(k: int) -> np.ndarray:
+    """An orthonormal basis (k × (k − 1)) of {v ∈ R^k : Σ v = 0}, the tangent space of a simplex."""
+    return np.linalg.svd(np.eye(k) - 1.0 / k)[0][:, : k - 1]
+
+
+def tangent_basis(model: pm.Model, variables) -> np.ndarray | None:
+    """Orthonormal basis of the free directions of the constrained coordinates, or None.
+
+    The Fisher matrix is over each variable's constrained coordinates; a simplex's K weights
+    have only K − 1 free directions (they sum to 1), so the rank is counted in ``Qᵀ I Q`` with
+    ``Q`` block-diagonal: the identity for ordinary variables, a basis of Σ v = 0 for each
+    simplex (last axis). None when no variable is a simplex.
+
+    Raises
+    ------
+    NotImplementedError
+        For another transform that changes the dimension (e.g. ``ZeroSumNormal``), rather than
+        a rank counted over coordinates that are not free.
+    """
+    blocks, any_simplex = [], False
+    for name, shape in variables:
+        rv = model[name]
+        transform = model.rvs_to_transforms.get(rv)
+        size = int(np.prod(shape))
+        value_size = int(np.prod(model.initial_point()[model.rvs_to_values[rv].name].shape))
+        if isinstance(transform, SimplexTransform):
+            any_simplex = True
+            k = shape[-1]
+            blocks.append(np.kron(np.eye(size // k), _helmert(k)))
+        elif value_size != size:
+            raise NotImplementedError(
+                f"{name!r} has a transform ({type(transform).__name__}) that changes its "
+                "dimension; fisher_rank counts the free directions only for simplex weights "
+                "(Dirichlet) so far."
+            )
+        else:
+            blocks.append(np.eye(size))
+    if not any_simplex:
+        return None
+    rows = sum(b.shape[0] for b in blocks)
+    cols = sum(b.shape[1] for b in blocks)
+    basis, r, c = np.zeros((rows, cols)), 0, 0
+    for block in blocks:
+        basis[r : r + block.shape[0], c : c + block.shape[1]] = block
+        r, c = r + block.shape[0], c + block.shape[1]
+    return basis
