@@ -13,6 +13,7 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 from pymc.logprob.transforms import SimplexTransform
+from scipy.linalg import block_diag
 
 from pymc_slt._validate import validate_rtol
 from pymc_slt.base.rank import default_rtol, descending_eigenvalues, numerical_rank
@@ -113,10 +114,7 @@ def fisher_spectrum(
     >>> bool(mu[0] > 1), bool(abs(mu[1]) < 1e-12)
     (True, True)
     """
-    info, compiled, coords = _evaluate(model, point_or_data, kind)
-    basis = tangent_basis(model, compiled.variables)
-    if basis is not None:  # simplex weights: the spectrum within the simplex
-        info = np.swapaxes(basis, 0, 1) @ info @ basis
+    info, compiled, coords = _free_directions(model, point_or_data, kind)
     eigenvalues = descending_eigenvalues(info)
     if coords is None:
         return eigenvalues
@@ -205,10 +203,7 @@ def fisher_rank(
     (1, 2, 0)
     """
     rtol = validate_rtol(rtol)
-    info, compiled, coords = _evaluate(model, point_or_data, kind)
-    basis = tangent_basis(model, compiled.variables)
-    if basis is not None:  # simplex weights: count the directions within the simplex only
-        info = np.swapaxes(basis, 0, 1) @ info @ basis
+    info, compiled, coords = _free_directions(model, point_or_data, kind)
     eigenvalues = descending_eigenvalues(info)
     d = eigenvalues.shape[-1]
     if rtol is None:
@@ -223,6 +218,16 @@ def fisher_rank(
         name="fisher_rank",
         attrs={"kind": kind, "d": d, "rtol": rtol},
     )
+
+
+def _free_directions(model: pm.Model, point_or_data: Any, kind: Any):
+    """:func:`_evaluate`'s matrices, restricted to the free directions (:func:`tangent_basis`):
+    what the spectrum and the rank are counted on."""
+    info, compiled, coords = _evaluate(model, point_or_data, kind)
+    basis = tangent_basis(model, compiled.variables)
+    if basis is not None:
+        info = basis.T @ info @ basis
+    return info, compiled, coords
 
 
 def _helmert(k: int) -> np.ndarray:
@@ -244,17 +249,17 @@ def tangent_basis(model: pm.Model, variables) -> np.ndarray | None:
         For another transform that changes the dimension (e.g. ``ZeroSumNormal``), rather than
         a rank counted over coordinates that are not free.
     """
+    start = model.initial_point()
     blocks, any_simplex = [], False
     for name, shape in variables:
         rv = model[name]
         transform = model.rvs_to_transforms.get(rv)
         size = int(np.prod(shape))
-        value_size = int(np.prod(model.initial_point()[model.rvs_to_values[rv].name].shape))
         if isinstance(transform, SimplexTransform):
             any_simplex = True
             k = shape[-1]
             blocks.append(np.kron(np.eye(size // k), _helmert(k)))
-        elif value_size != size:
+        elif start[model.rvs_to_values[rv].name].size != size:
             raise NotImplementedError(
                 f"{name!r} has a transform ({type(transform).__name__}) that changes its "
                 "dimension; fisher_rank counts the free directions only for simplex weights "
@@ -262,12 +267,4 @@ def tangent_basis(model: pm.Model, variables) -> np.ndarray | None:
             )
         else:
             blocks.append(np.eye(size))
-    if not any_simplex:
-        return None
-    rows = sum(b.shape[0] for b in blocks)
-    cols = sum(b.shape[1] for b in blocks)
-    basis, r, c = np.zeros((rows, cols)), 0, 0
-    for block in blocks:
-        basis[r : r + block.shape[0], c : c + block.shape[1]] = block
-        r, c = r + block.shape[0], c + block.shape[1]
-    return basis
+    return block_diag(*blocks) if any_simplex else None
