@@ -77,6 +77,5 @@ def _to_constrained(model: pm.Model, point: Mapping[str, np.ndarray]) -> dict[st
     """The inverse of :func:`to_unconstrained`: value variables back to free-variable names."""
     outputs = model.unobserved_value_vars  # constrained free variables, then deterministics
     fn = model.compile_fn(outputs, inputs=model.value_vars, point_fn=False)
-    with initvals_set_aside(model):
-        values = fn(*[np.asarray(point[v.name]) for v in model.value_vars])
+    values = fn(*[np.asarray(point[v.name]) for v in model.value_vars])
     return {out.name: np.asarray(v) for out, v in zip(outputs, values, strict=True)}
