@@ -31,6 +31,7 @@ from scipy.special import logsumexp
 
 from pymc_slt.base.loglik import energy
 from pymc_slt.evidence.result import EvidenceResult, warn_problems
+from pymc_slt.models.prior_draws import draw_prior, prior_log_weights
 from pymc_slt.sampling.loglik import log_likelihood
 from pymc_slt.sampling.tempered import n_parameters, sample_ladder
 
@@ -48,24 +49,20 @@ __all__ = [
 _RICHARDSON = 2**4 - 1
 
 
-def prior_energy(model: pm.Model, draws: int, random_seed: int | None) -> np.ndarray:
-    """:math:`n L_n(w)` at ``draws`` independent prior draws (``pm.draw``), shape ``(1, draws)``.
+def prior_energy(
+    model: pm.Model, draws: int, random_seed: int | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    r""":math:`n L_n(w)` at ``draws`` independent prior draws (``pm.draw``), shape ``(1, draws)``,
+    and the draws' log weights :math:`\log c(w)` (``None`` when all are 0).
 
-    Draws where the likelihood is zero or undefined get :math:`n L_n = +∞` (weight 0).
+    Draws where the likelihood is zero or undefined get :math:`n L_n = +∞` (weight 0). The
+    weights correct ``pm.draw``'s forward prior to the model's own (its ``pm.Potential`` terms,
+    and transforms such as ``ordered`` that keep part of the support without renormalizing):
+    see :mod:`pymc_slt.models.prior_draws`.
     """
-    free = model.free_RVs
-    values = pm.draw(free, draws=draws, random_seed=random_seed)
-    prior = xr.Dataset(
-        {
-            rv.name: (
-                ("chain", "draw", *(f"{rv.name}_dim_{i}" for i in range(v.ndim - 1))),
-                v[None],
-            )
-            for rv, v in zip(free, values, strict=True)
-        }
-    )
+    prior = draw_prior(model, draws, random_seed)
     values = energy(log_likelihood(model, prior)).transpose("chain", "draw").values
-    return np.where(np.isnan(values), np.inf, values)
+    return np.where(np.isnan(values), np.inf, values), prior_log_weights(model, prior)
 
 
 def ladder_energies(ladder: xr.DataTree) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -115,13 +112,16 @@ def thermodynamic_schedule(n_betas: int, dim: int, prior_var: float) -> np.ndarr
     return betas
 
 
-def _log_mean_exp_step(energies: np.ndarray, step: float) -> tuple[float, float]:
-    """:math:`\\log E[\\exp(-Δβ\\, nL_n)]` from draws (chain, draw), and its Monte-Carlo variance.
+def _log_mean_exp_step(
+    energies: np.ndarray, step: float, log_weights: np.ndarray | None = None
+) -> tuple[float, float]:
+    """:math:`\\log E[c\\,\\exp(-Δβ\\, nL_n)]` from draws (chain, draw), and its Monte-Carlo
+    variance; :math:`\\log c` is ``log_weights`` (0 if ``None``).
 
     The variance is the delta-method :math:`\\operatorname{Var}(\\hat r)/r^2` with the ESS of the
     weights (Xie et al. 2011 with autocorrelated draws).
     """
-    log_w = -step * energies
+    log_w = -step * energies if log_weights is None else log_weights - step * energies
     shift = float(np.max(log_w))
     log_r = float(logsumexp(log_w - shift) - np.log(log_w.size) + shift)
     w = np.exp(log_w - shift)
@@ -137,9 +137,15 @@ def _ess(draws: np.ndarray) -> float:
 
 
 def stepping_stone(
-    betas: Sequence[float], energies: Sequence[np.ndarray]
+    betas: Sequence[float],
+    energies: Sequence[np.ndarray],
+    prior_log_weights: np.ndarray | None = None,
 ) -> tuple[float, float, dict[str, Any]]:
     """Stepping-stone log Z over rungs ``betas`` (β_0 = 0 first, β_K = 1 last).
+
+    ``prior_log_weights`` (:math:`\\log c`, see :func:`prior_energy`) weight the β = 0 draws when
+    they come from ``pm.draw``'s forward prior rather than the model's; the first factor is then
+    :math:`E_q[c\\, e^{-β_1 nL_n}]`, which also counts the prior mass the model leaves out.
 
     .. math::
 
@@ -147,8 +153,8 @@ def stepping_stone(
     """
     betas = np.asarray(betas, dtype=float)
     steps = [
-        _log_mean_exp_step(e, float(db))
-        for e, db in zip(energies[:-1], np.diff(betas), strict=True)
+        _log_mean_exp_step(e, float(db), prior_log_weights if k == 0 else None)
+        for k, (e, db) in enumerate(zip(energies[:-1], np.diff(betas), strict=True))
     ]
     log_r = np.array([s[0] for s in steps])
     var = np.array([s[1] for s in steps])
@@ -174,12 +180,15 @@ def _ti_rule(
 
 
 def thermodynamic(
-    betas: Sequence[float], energies: Sequence[np.ndarray]
+    betas: Sequence[float],
+    energies: Sequence[np.ndarray],
+    prior_log_weights: np.ndarray | None = None,
 ) -> tuple[float, float, dict[str, Any]]:
     """Thermodynamic-integration log Z over rungs ``betas`` (β_0 = 0 first, β_K = 1 last).
 
     The segment [0, β_1] is the stepping stone from the prior draws; [β_1, 1] uses the
-    variance-corrected trapezoid rule of Friel et al. (2014). The error combines the Monte-Carlo
+    variance-corrected trapezoid rule of Friel et al. (2014); ``prior_log_weights`` weight the
+    prior draws as in :func:`stepping_stone`. The error combines the Monte-Carlo
     variance of every rung mean and the discretisation error, estimated by Richardson
     extrapolation against the rule on every other rung.
     """
@@ -190,7 +199,7 @@ def thermodynamic(
     mc_var = np.array([v / _ess(e) for v, e in zip(variances, rungs, strict=True)])
 
     def estimate(idx: np.ndarray) -> tuple[float, float, float, float]:
-        head, head_var = _log_mean_exp_step(prior, float(betas[1:][idx[0]]))
+        head, head_var = _log_mean_exp_step(prior, float(betas[1:][idx[0]]), prior_log_weights)
         corrected, trapezoid, weights = _ti_rule(betas[1:][idx], means[idx], variances[idx])
         var = head_var + float(np.sum(weights**2 * mc_var[idx]))
         return head + corrected, head + trapezoid, var, head
@@ -233,8 +242,9 @@ def run_ladder(
     sampler,
 ):
     """:class:`EvidenceResult` of a ladder method: prior draws, the β ladder, the estimator."""
-    prior = prior_energy(model, draws * chains, seeds[0])
-    finite = prior[np.isfinite(prior)]
+    prior, prior_log_w = prior_energy(model, draws * chains, seeds[0])
+    kept = np.isfinite(prior) if prior_log_w is None else np.isfinite(prior + prior_log_w)
+    finite = prior[kept]
     prior_var = float(np.var(finite)) if finite.size > 1 else 0.0
     dim = n_parameters(model)
     length = thermodynamic_length(dim, prior_var)
@@ -262,18 +272,22 @@ def run_ladder(
     all_betas = np.r_[0.0, rung_betas]
     all_energies = [prior, *energies]
     estimator = stepping_stone if method == "stepping_stone" else thermodynamic
-    log_z, se, diagnostics = estimator(all_betas, all_energies)
+    log_z, se, diagnostics = estimator(all_betas, all_energies, prior_log_w)
     diagnostics = {"betas": all_betas, "thermodynamic_length": length, **diagnostics}
-    problems = _ladder_problems(method, all_betas, all_energies, diagnostics)
+    if prior_log_w is not None:
+        diagnostics["prior_log_mass"] = _logmeanexp(prior_log_w)
+    problems = _ladder_problems(method, all_betas, all_energies, diagnostics, prior_log_w)
     warn_problems(problems, "increase n_betas (or draws)")
     return EvidenceResult(log_z, se, method, diagnostics)
 
 
-def _ladder_problems(method, betas, energies, diagnostics) -> list[str]:
+def _ladder_problems(method, betas, energies, diagnostics, prior_log_w) -> list[str]:
     """Steps too long for their weights (any method), or discretisation dominating (TI)."""
     problems = []
     for k, (e, step) in enumerate(zip(energies[:-1], np.diff(betas), strict=True)):
         log_w = -step * (e - np.min(e))
+        if k == 0 and prior_log_w is not None:
+            log_w = log_w + prior_log_w
         efficiency = np.exp(2 * _logmeanexp(log_w) - _logmeanexp(2 * log_w))
         if efficiency < _MIN_STEP_EFFICIENCY:
             problems.append(

@@ -9,7 +9,7 @@ scale), found by the round trip through the transform.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pymc as pm
@@ -18,11 +18,18 @@ from pymc.model.transform.conditioning import remove_value_transforms
 
 from pymc_slt.models.tempering import initvals_set_aside
 
-__all__ = ["outside_support", "to_unconstrained"]
+__all__ = [
+    "comes_back",
+    "outside_support",
+    "round_trip_fn",
+    "to_unconstrained",
+    "unconstrained_fn",
+]
 
 
-def to_unconstrained(model: pm.Model, point: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Map a point given on the constrained scale (free-variable names) to value variables."""
+def unconstrained_fn(model: pm.Model) -> Callable[..., list[np.ndarray]]:
+    """Compiled map: constrained values of the free variables (``model.free_RVs`` order) ↦ the
+    value variables the samplers move (``model.value_vars`` order)."""
     with initvals_set_aside(model):
         plain = remove_value_transforms(model)
     inputs = [plain.rvs_to_values[plain[rv.name]] for rv in model.free_RVs]
@@ -35,12 +42,13 @@ def to_unconstrained(model: pm.Model, point: Mapping[str, np.ndarray]) -> dict[s
         else:
             params = plain.replace_rvs_by_values(plain[rv.name].owner.inputs)
             outputs.append(transform.forward(value, *params))
-    fn = pytensor.function(inputs, outputs, on_unused_input="ignore")
-    values = fn(
-        *[
-            np.asarray(point[rv.name], dtype=value.dtype)
-            for rv, value in zip(model.free_RVs, inputs, strict=True)
-        ]
+    return pytensor.function(inputs, outputs, on_unused_input="ignore")
+
+
+def to_unconstrained(model: pm.Model, point: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Map a point given on the constrained scale (free-variable names) to value variables."""
+    values = unconstrained_fn(model)(
+        *[np.asarray(point[rv.name], dtype=model.rvs_to_values[rv].dtype) for rv in model.free_RVs]
     )
     return {
         model.rvs_to_values[rv].name: np.asarray(v)
@@ -48,12 +56,40 @@ def to_unconstrained(model: pm.Model, point: Mapping[str, np.ndarray]) -> dict[s
     }
 
 
+def round_trip_fn(model: pm.Model, names: list[str]) -> Callable[..., list[np.ndarray]]:
+    """Compiled map: constrained values of every free variable (``model.free_RVs`` order) ↦ the
+    variables ``names`` mapped to the unconstrained scale and back.
+
+    A value is in its transform's image iff it comes back unchanged.
+    """
+    with initvals_set_aside(model):
+        plain = remove_value_transforms(model)
+    inputs = [plain.rvs_to_values[plain[rv.name]] for rv in model.free_RVs]
+    outputs = []
+    for name in names:
+        value = plain.rvs_to_values[plain[name]]
+        transform = model.rvs_to_transforms.get(model[name])
+        if transform is None:
+            outputs.append(value)
+            continue
+        params = plain.replace_rvs_by_values(plain[name].owner.inputs)
+        outputs.append(transform.backward(transform.forward(value, *params), *params))
+    return pytensor.function(inputs, outputs, on_unused_input="ignore")
+
+
+def comes_back(values: list[np.ndarray], originals: list[np.ndarray]) -> bool:
+    """Whether round-tripped ``values`` equal ``originals`` (to 1e-6 relative)."""
+    return all(
+        np.allclose(v, o, rtol=1e-6, atol=1e-9) for v, o in zip(values, originals, strict=True)
+    )
+
+
 def outside_support(model: pm.Model, point: Mapping[str, np.ndarray]) -> list[str]:
     """The free variables of ``point`` (constrained scale, by name) outside the model's support.
 
     A variable is outside if its prior log density there is not finite, or if mapping it to the
-    unconstrained scale and back does not return it (to 1e-6 relative): the value is not in the
-    image of its transform.
+    unconstrained scale and back does not return it (:func:`round_trip_fn`): the value is not in
+    the image of its transform.
     """
     with initvals_set_aside(model):
         plain = remove_value_transforms(model)
@@ -64,18 +100,13 @@ def outside_support(model: pm.Model, point: Mapping[str, np.ndarray]) -> list[st
     }
     logps = plain.compile_logp(vars=plain.free_RVs, jacobian=False, sum=False)(values)
     bad = {name for name, lp in zip(names, logps, strict=True) if not np.all(np.isfinite(lp))}
+    originals = [
+        np.asarray(point[rv.name], dtype=model.rvs_to_values[rv].dtype) for rv in model.free_RVs
+    ]
+    order = [rv.name for rv in model.free_RVs]  # plain.free_RVs may come in another order
     with np.errstate(all="ignore"):
-        back = _to_constrained(model, to_unconstrained(model, point))
-    for rv in model.free_RVs:
-        value = np.asarray(point[rv.name], dtype=float)
-        if not np.allclose(back[rv.name], value, rtol=1e-6, atol=1e-9):
-            bad.add(rv.name)
+        back = round_trip_fn(model, order)(*originals)
+    for name, value, original in zip(order, back, originals, strict=True):
+        if not comes_back([value], [original]):
+            bad.add(name)
     return [rv.name for rv in model.free_RVs if rv.name in bad]
-
-
-def _to_constrained(model: pm.Model, point: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The inverse of :func:`to_unconstrained`: value variables back to free-variable names."""
-    outputs = model.unobserved_value_vars  # constrained free variables, then deterministics
-    fn = model.compile_fn(outputs, inputs=model.value_vars, point_fn=False)
-    values = fn(*[np.asarray(point[v.name]) for v in model.value_vars])
-    return {out.name: np.asarray(v) for out, v in zip(outputs, values, strict=True)}

@@ -44,6 +44,7 @@ from pymc_slt._validate import (
     validate_positive_int,
 )
 from pymc_slt.base.loglik import count_observations
+from pymc_slt.models.prior_draws import restricting_transforms
 from pymc_slt.models.tempering import tempered
 from pymc_slt.sampling.diagnostics import check_mixing, warn_poor_mixing
 from pymc_slt.sampling.loglik import stacked_log_likelihood
@@ -119,8 +120,10 @@ def run_smc(model, *, draws, chains, seed, progressbar, sampler_kwargs) -> xr.Da
     """``pm.sample_smc`` with one core per chain run and PyMC's 4-chain advice silenced.
 
     With ``progressbar=False`` PyMC's SMC log lines ("Initializing SMC sampler...") are
-    silenced too.
+    silenced too. Models with a transform narrower than its distribution's support are refused
+    before sampling (see :func:`check_smc_supports`).
     """
+    check_smc_supports(model)
     smc_logger = logging.getLogger("pymc.smc.sampling")
     level = smc_logger.level
     if not progressbar:
@@ -140,6 +143,25 @@ def run_smc(model, *, draws, chains, seed, progressbar, sampler_kwargs) -> xr.Da
             )
         finally:
             smc_logger.setLevel(level)
+
+
+def check_smc_supports(model: pm.Model) -> None:
+    """Raise a ``ValueError`` if ``pm.sample_smc`` would sample the wrong prior.
+
+    SMC starts from ``pm.draw`` prior draws, which ignore a transform that keeps only part of a
+    distribution's support (``ordered``, a user's ``Interval``): about half of the particles of a
+    two-component ordered mixture start outside the model and log Z comes out wrong with no
+    warning.
+    """
+    restricted = restricting_transforms(model)
+    if restricted:
+        raise ValueError(
+            f"variable(s) {restricted} have a transform narrower than their distribution's "
+            "support (e.g. 'ordered'); pm.sample_smc starts from pm.draw prior draws, which "
+            "ignore it, and would give wrong draws and a wrong log Z. Use sampler='nuts', and "
+            "for log Z method='bridge', 'stepping_stone' or 'thermodynamic' (their prior draws "
+            "are reweighted to the model's prior)."
+        )
 
 
 def _assemble(
@@ -343,6 +365,8 @@ class CompiledTempered:
         if sampler == "nuts":  # before compiling: nutpie's own errors are type or Rust errors
             check_continuous(model, "NUTS", "sampler='smc' (pm.sample_smc moves discrete ones)")
             check_initial_point(model)
+        else:
+            check_smc_supports(model)
         tm = tempered(model, 1.0)
         self.model = tm.model
         self.beta_name = tm.beta_name
