@@ -39,7 +39,7 @@ import xarray as xr
 from pymc.distributions.transforms import _default_transform
 from pymc.model.transform.conditioning import remove_value_transforms
 
-from pymc_slt.models.tempering import initvals_set_aside
+from pymc_slt.models.tempering import initvals_set_aside, prior_potentials
 from pymc_slt.models.transforms import comes_back, round_trip_fn
 
 __all__ = ["draw_prior", "prior_log_weights", "restricting_transforms"]
@@ -83,7 +83,8 @@ def prior_log_weights(model: pm.Model, prior: xr.Dataset) -> np.ndarray | None:
     elsewhere (see the module docstring).
     """
     restricted = restricting_transforms(model)
-    if not restricted and not model.potentials:
+    potentials = prior_potentials(model)
+    if not restricted and not potentials:
         return None
     n_chain, n_draw = prior.sizes["chain"], prior.sizes["draw"]
     arrays = [
@@ -91,7 +92,7 @@ def prior_log_weights(model: pm.Model, prior: xr.Dataset) -> np.ndarray | None:
         for rv in model.free_RVs
     ]
     log_c = np.zeros((n_chain, n_draw))
-    if model.potentials:
+    if potentials:
         log_c += _potential_sum(model, arrays)
     if restricted:
         back = round_trip_fn(model, restricted)
@@ -110,7 +111,8 @@ def _potential_sum(model: pm.Model, arrays: list[np.ndarray]) -> np.ndarray:
     with initvals_set_aside(model):
         plain = remove_value_transforms(model)
     inputs = [plain.rvs_to_values[plain[rv.name]] for rv in model.free_RVs]
-    total = pt.add(*(pt.sum(p) for p in plain.replace_rvs_by_values(plain.potentials)))
+    potentials = plain.replace_rvs_by_values(prior_potentials(plain))
+    total = pt.add(*(pt.sum(p) for p in potentials))
     fn = pytensor.function(inputs, total, on_unused_input="ignore")
     n_chain, n_draw = arrays[0].shape[:2]
     out = np.empty((n_chain, n_draw))

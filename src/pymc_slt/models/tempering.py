@@ -39,6 +39,7 @@ __all__ = [
     "TemperedModel",
     "clone_keeping_initvals",
     "initvals_set_aside",
+    "prior_potentials",
     "temper",
     "tempered",
 ]
@@ -96,6 +97,15 @@ def clone_keeping_initvals(model: pm.Model) -> pm.Model:
     for name, value in initvals.items():
         clone.set_initval(clone[name], value)
     return clone
+
+
+def prior_potentials(model: pm.Model) -> list:
+    """The model's ``pm.Potential`` terms that belong to the prior: all but the tempering one.
+
+    pymc-slt counts a user's potentials (and a localization) with the prior, untempered; the
+    tempering potential :data:`TEMPERING_POTENTIAL` is the likelihood's (β − 1) share.
+    """
+    return [p for p in model.potentials if p.name != TEMPERING_POTENTIAL]
 
 
 def tempered(model: pm.Model, beta: float = 1.0) -> TemperedModel:

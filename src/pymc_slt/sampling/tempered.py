@@ -12,13 +12,17 @@ Samplers
     connected posteriors.
 ``"smc"``
     ``pm.sample_smc`` on the tempered model (independent Metropolis–Hastings kernel); slower per
-    effective draw but it moves between separated modes, as singular posteriors often have.
+    effective draw but it moves between separated modes, as singular posteriors often have, at
+    small d.
+``"hmc_smc"``
+    Adaptive tempered SMC with HMC moves (BlackJAX, on PyMC's JAX log density;
+    :mod:`pymc_slt.sampling.hmc_smc`): one pass from the prior reaches every rung of a ladder,
+    its particles weigh the modes of a multimodal posterior by their mass, and it scales with
+    d. Needs ``pip install 'pymc-slt[jax]'``.
 """
 
 from __future__ import annotations
 
-import logging
-import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -44,10 +48,12 @@ from pymc_slt._validate import (
     validate_positive_int,
 )
 from pymc_slt.base.loglik import count_observations
-from pymc_slt.models.prior_draws import restricting_transforms
 from pymc_slt.models.tempering import tempered
 from pymc_slt.sampling.diagnostics import check_mixing, warn_poor_mixing
+from pymc_slt.sampling.hmc_smc import check_settings as check_hmc_smc_settings
+from pymc_slt.sampling.hmc_smc import hmc_smc_raws, require_jax
 from pymc_slt.sampling.loglik import stacked_log_likelihood
+from pymc_slt.sampling.pymc_smc import check_smc_supports, run_smc
 
 __all__ = [
     "CompiledTempered",
@@ -58,8 +64,8 @@ __all__ = [
     "sample_tempered",
 ]
 
-Sampler = Literal["nuts", "smc"]
-_SAMPLERS = ("nuts", "smc")
+Sampler = Literal["nuts", "smc", "hmc_smc"]
+_SAMPLERS = ("nuts", "smc", "hmc_smc")
 
 
 def n_observations(model: pm.Model) -> int:
@@ -114,54 +120,6 @@ def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, sampler_kwarg
         progress_bar=progressbar,
         **(sampler_kwargs or {}),
     )
-
-
-def run_smc(model, *, draws, chains, seed, progressbar, sampler_kwargs) -> xr.DataTree:
-    """``pm.sample_smc`` with one core per chain run and PyMC's 4-chain advice silenced.
-
-    With ``progressbar=False`` PyMC's SMC log lines ("Initializing SMC sampler...") are
-    silenced too. Models with a transform narrower than its distribution's support are refused
-    before sampling (see :func:`check_smc_supports`).
-    """
-    check_smc_supports(model)
-    smc_logger = logging.getLogger("pymc.smc.sampling")
-    level = smc_logger.level
-    if not progressbar:
-        smc_logger.setLevel(logging.WARNING)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="We recommend running at least 4 chains")
-        try:
-            return pm.sample_smc(
-                draws=draws,
-                model=model,
-                chains=chains,
-                cores=1,
-                random_seed=seed,
-                progressbar=progressbar,
-                compute_convergence_checks=False,
-                **(sampler_kwargs or {}),
-            )
-        finally:
-            smc_logger.setLevel(level)
-
-
-def check_smc_supports(model: pm.Model) -> None:
-    """Raise a ``ValueError`` if ``pm.sample_smc`` would sample the wrong prior.
-
-    SMC starts from ``pm.draw`` prior draws, which ignore a transform that keeps only part of a
-    distribution's support (``ordered``, a user's ``Interval``): about half of the particles of a
-    two-component ordered mixture start outside the model and log Z comes out wrong with no
-    warning.
-    """
-    restricted = restricting_transforms(model)
-    if restricted:
-        raise ValueError(
-            f"variable(s) {restricted} have a transform narrower than their distribution's "
-            "support (e.g. 'ordered'); pm.sample_smc starts from pm.draw prior draws, which "
-            "ignore it, and would give wrong draws and a wrong log Z. Use sampler='nuts', and "
-            "for log Z method='bridge', 'stepping_stone' or 'thermodynamic' (their prior draws "
-            "are reweighted to the model's prior)."
-        )
 
 
 def _assemble(
@@ -329,7 +287,7 @@ def sample_ladder(
         chains=chains,
         sampler=sampler,
         random_seed=random_seed,
-        sampler_progress=progressbar and sampler == "smc",
+        sampler_progress=progressbar and sampler in ("smc", "hmc_smc"),
         ladder_progress=progressbar and sampler == "nuts",
         sampler_kwargs=sampler_kwargs,
     )
@@ -365,6 +323,9 @@ class CompiledTempered:
         if sampler == "nuts":  # before compiling: nutpie's own errors are type or Rust errors
             check_continuous(model, "NUTS", "sampler='smc' (pm.sample_smc moves discrete ones)")
             check_initial_point(model)
+        elif sampler == "hmc_smc":
+            check_continuous(model, "HMC", "sampler='smc' (pm.sample_smc moves discrete ones)")
+            require_jax()
         else:
             check_smc_supports(model)
         tm = tempered(model, 1.0)
@@ -392,6 +353,11 @@ class CompiledTempered:
         values[self.beta_name] = np.asarray(beta, dtype=float)
         # the model's own data follow every run, so constant_data shows what was sampled
         pm.set_data(values, model=self.model)
+        if self.sampler == "hmc_smc":
+            return self.run_hmc_smc(
+                [beta], seed=seed, draws=draws, chains=chains, progressbar=progressbar,
+                sampler_kwargs=sampler_kwargs, data=data,
+            )[0]  # fmt: skip
         if self._compiled is not None:
             return _run_nuts(
                 self._compiled.with_data(**values),
@@ -410,6 +376,30 @@ class CompiledTempered:
             progressbar=progressbar,
             sampler_kwargs=sampler_kwargs,
         )
+
+    def run_hmc_smc(
+        self,
+        betas: Sequence[float],
+        *,
+        seed: int,
+        draws: int,
+        chains: int,
+        progressbar: bool,
+        sampler_kwargs: dict[str, Any] | None,
+        data: dict[str, Any] | None = None,
+    ) -> list[xr.DataTree]:
+        """Raw ``sampler="hmc_smc"`` output at every β of ``betas`` from one tempering pass.
+
+        The tempered copy is set to β = 1 (its tempering potential vanishes) and the SMC
+        tempers the likelihood itself (:func:`pymc_slt.sampling.hmc_smc.run_hmc_smc`).
+        """
+        values = {name: np.asarray(v, dtype=float) for name, v in (data or {}).items()}
+        values[self.beta_name] = np.asarray(1.0)
+        pm.set_data(values, model=self.model)
+        return hmc_smc_raws(
+            self.model, betas, draws=draws, chains=chains, seed=seed, progressbar=progressbar,
+            sampler_kwargs=sampler_kwargs,
+        )  # fmt: skip
 
     def assemble(
         self, betas: Sequence[float], raws: Sequence[xr.DataTree]
@@ -460,6 +450,8 @@ def _sample_rungs(
 ) -> list[xr.DataTree]:
     """Sample each β of ``betas`` (validated) and return one assembled DataTree per rung."""
     check_settings(draws, tune, chains, sampler)
+    if sampler == "hmc_smc":
+        check_hmc_smc_settings(sampler_kwargs)
     compiled = CompiledTempered(model, sampler)
     seeds = spawn_seeds(random_seed, len(betas))
     rungs = track(
@@ -468,11 +460,16 @@ def _sample_rungs(
         description="β ladder",
         enabled=ladder_progress,
     )
-    settings = {"draws": draws, "tune": tune, "chains": chains, "sampler_kwargs": sampler_kwargs}
-    raws = [
-        compiled.run(beta, seed=seed, progressbar=sampler_progress, **settings)
-        for beta, seed in rungs
-    ]
+    settings = {"draws": draws, "chains": chains, "sampler_kwargs": sampler_kwargs}
+    if sampler == "hmc_smc":  # one pass through every rung
+        raws = compiled.run_hmc_smc(
+            betas, seed=seeds[0], progressbar=sampler_progress or ladder_progress, **settings
+        )
+    else:
+        raws = [
+            compiled.run(beta, seed=seed, tune=tune, progressbar=sampler_progress, **settings)
+            for beta, seed in rungs
+        ]
     children, problems = compiled.assemble(betas, raws)
     _warn_mixing(problems, sampler, stacklevel=3)
     return children
