@@ -70,6 +70,7 @@ CONCEPTS = (
     "pymc_slt.learning_coefficient",
     "pymc_slt.fisher",
     "pymc_slt.phases",
+    "pymc_slt.selection",
     "pymc_slt.theory",
     "pymc_slt.exact",
     "pymc_slt.comparison",

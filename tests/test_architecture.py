@@ -5,7 +5,7 @@ The layers, lowest first (a folder may import from its own folder and from lower
     0  _validate, _progress, _version, base, theory, datasets
     1  models
     2  sampling
-    3  evidence, criteria, learning_coefficient, fisher, phases, exact
+    3  evidence, criteria, learning_coefficient, fisher, phases, exact, selection
     4  comparison, plots, sweep
     5  study
     6  commands, cli
@@ -31,7 +31,7 @@ LAYERS = (
     {"_validate", "_progress", "_version", "base", "theory", "datasets"},
     {"models"},
     {"sampling"},
-    {"evidence", "criteria", "learning_coefficient", "fisher", "phases", "exact"},
+    {"evidence", "criteria", "learning_coefficient", "fisher", "phases", "exact", "selection"},
     {"comparison", "plots", "sweep"},
     {"study"},
     {"commands", "cli"},
@@ -169,10 +169,10 @@ def _packages(modules: set[str]) -> set[str]:
 def test_module_sizes():
     """Modules stay readable: under 500 lines, except the ones named here with the reason."""
     allowed = {
-        # 625 lines of which 412 are the formulas, their conditions, the published checks
+        # 594 lines of which 412 are the formulas, their conditions, the published checks
         # and the references in the docstrings of six functions; splitting them apart would
         # separate each λ from the derivation a reader checks it against.
-        "pymc_slt.theory": 650,
+        "pymc_slt.theory.rlct": 620,
     }
     long = {
         _module_name(p): n

@@ -18,6 +18,7 @@ CONCEPTS = (
     "learning_coefficient",
     "fisher",
     "phases",
+    "selection",
     "theory",
     "exact",
     "comparison",

@@ -37,6 +37,12 @@ from pymc_slt.sampling import (
     sample_ladder,
     sample_tempered,
 )
+from pymc_slt.selection import (
+    sbic,
+    sbic_factor_analysis,
+    sbic_gaussian_mixture,
+    sbic_reduced_rank,
+)
 from pymc_slt.sweep import SweepTask, grid, run_sweep
 
 __all__ = [
@@ -72,6 +78,10 @@ __all__ = [
     "run_sweep",
     "sample_ladder",
     "sample_tempered",
+    "sbic",
+    "sbic_factor_analysis",
+    "sbic_gaussian_mixture",
+    "sbic_reduced_rank",
     "temper",
     "theory",
     "waic",
