@@ -11,7 +11,9 @@ Models (n = 200 observations, X ~ N(0, 1), unit noise):
 Methods:
 
 * ``bridge``, ``stepping_stone``, ``thermodynamic``: ``slt.log_marginal_likelihood`` with
-  defaults (4 chains × 1000 draws after 1000 tuning steps, per rung for a ladder);
+  defaults (4 chains × 1000 draws after 1000 tuning steps, per rung for a ladder); ``bridge`` is
+  its default warp-III proposal, ``bridge (normal)`` the normal one on the same draws (same
+  seed); ``benchmarks/bridge_r.py`` sets both beside R's ``bridgesampling``;
 * ``smc (ours)``: ``method="smc"`` reading the very run of the next row (pooled over chains on
   the Z scale, se from the chain spread); its time is that run's;
 * ``pm.sample_smc (raw)``: 4 chains × 2000 particles, ``log Z`` = mean over chains of each
@@ -46,7 +48,13 @@ N = 200
 PRIOR_SD = 2.0
 SMC_DRAWS, SMC_CHAINS = 2000, 4
 DYNESTY_LIVE, DYNESTY_MAX_D = 500, 20
-OURS = ("bridge", "stepping_stone", "thermodynamic")
+#: (label, method, extra keyword arguments) of our rows.
+OURS = (
+    ("bridge", "bridge", {}),
+    ("bridge (normal)", "bridge", {"bridge_proposal": "normal"}),
+    ("stepping_stone", "stepping_stone", {}),
+    ("thermodynamic", "thermodynamic", {}),
+)
 
 
 @dataclass(frozen=True)
@@ -119,12 +127,12 @@ def timed(fn: Callable[[], tuple[float, float]]) -> tuple[float, float, float]:
 
 def run_case(case: Case, seed: int) -> list[tuple[str, str, float, float, float]]:
     rows = []
-    for method in OURS:
+    for label, method, kwargs in OURS:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            log_z, se, seconds = timed(partial(_ours, case.model, method, seed))
+            log_z, se, seconds = timed(partial(_ours, case.model, method, seed, **kwargs))
         flag = " (warned)" if any(issubclass(w.category, UserWarning) for w in caught) else ""
-        rows.append((case.name, method + flag, log_z - case.log_z, se, seconds))
+        rows.append((case.name, label + flag, log_z - case.log_z, se, seconds))
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -146,8 +154,10 @@ def run_case(case: Case, seed: int) -> list[tuple[str, str, float, float, float]
     return rows
 
 
-def _ours(model: pm.Model, method: str, seed: int) -> tuple[float, float]:
-    result = log_marginal_likelihood(model, method=method, random_seed=seed, progressbar=False)
+def _ours(model: pm.Model, method: str, seed: int, **kwargs: object) -> tuple[float, float]:
+    result = log_marginal_likelihood(
+        model, method=method, random_seed=seed, progressbar=False, **kwargs
+    )
     return result.log_z, result.se
 
 

@@ -14,7 +14,7 @@ import xarray as xr
 from scipy import integrate, stats
 
 import pymc_slt as slt
-from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood
+from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood, infinite_chains
 from pymc_slt.evidence.bridge import unconstrained_draws
 from pymc_slt.evidence.marginal_likelihood import METHODS, EvidenceResult, log_marginal_likelihood
 from pymc_slt.evidence.path import _ti_rule, thermodynamic_schedule
@@ -209,6 +209,20 @@ def test_smc_extraction_ragged_chains():
     np.testing.assert_array_equal(out, [-2.0, -3.0, -6.0])
 
 
+def test_infinite_weights_are_named_and_warned():
+    """NaN is padding; ±∞ at any stage means the weights overflowed: that chain is named, and
+    method='smc' on such data warns instead of returning the last finite value silently."""
+    values = np.empty(3, dtype=object)
+    values[0] = np.array([np.nan, -1.0, -2.0])
+    values[1] = np.array([np.nan, -np.inf, -3.0])
+    values[2] = [np.nan, -4.0, np.inf]
+    stats = _stats(values, ("chain",))
+    assert infinite_chains(stats) == [1, 2]
+    data = xr.DataTree.from_dict({"sample_stats": stats})
+    with pytest.warns(slt.EvidenceWarning, match=r"chain\(s\) \[1, 2\] became infinite"):
+        log_marginal_likelihood(make_conjugate().model(), method="smc", data=data)
+
+
 def test_smc_extraction_per_draw_lists():
     """Old PyMC layout: (chain, draw), every entry the list of per-stage values."""
     values = np.empty((2, 3), dtype=object)
@@ -353,7 +367,7 @@ def test_bridge_from_smc_draws_matches_exact():
 
 def test_sampler_argument_is_checked_before_sampling():
     model = make_conjugate(n=20, d=2, seed=0, prior_sd=2.0).model()
-    with pytest.raises(ValueError, match=r"method='smc' runs pm\.sample_smc itself"):
+    with pytest.raises(ValueError, match=r"method='smc' runs its own sampler; drop sampler='nuts'"):
         log_marginal_likelihood(model, method="smc", sampler="nuts")
     with pytest.raises(ValueError, match="sampler must be"):
         log_marginal_likelihood(model, sampler="hmc")

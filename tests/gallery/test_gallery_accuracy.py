@@ -55,3 +55,13 @@ def test_smc_matches_references(name):
         return
     result = quiet(slt.log_marginal_likelihood, model, **kwargs)
     assert _close(result, REFERENCES[name]), (result.estimate, result.se)
+
+
+@pytest.mark.parametrize("name", NUTS_MODELS)
+def test_hmc_smc_matches_references(name):
+    """The ordered mixture exercises the rejected prior draws, the Potential model the β = 0
+    pass that tempers the potential in."""
+    model = GALLERY[name]()
+    kwargs = dict(method="hmc_smc", draws=1000, chains=4, random_seed=3, progressbar=False)
+    result = quiet(slt.log_marginal_likelihood, model, **kwargs)
+    assert _close(result, REFERENCES[name]), (result.estimate, result.se)

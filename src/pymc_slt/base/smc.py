@@ -27,7 +27,7 @@ import numpy as np
 import xarray as xr
 from scipy.special import logsumexp
 
-__all__ = ["combine_chains", "final_log_marginal_likelihood"]
+__all__ = ["combine_chains", "final_log_marginal_likelihood", "infinite_chains"]
 
 
 def _scalars(obj: Any) -> Iterator[float]:
@@ -81,6 +81,21 @@ def final_log_marginal_likelihood(sample_stats: xr.Dataset | xr.DataTree) -> np.
             )
         out.append(finite[-1])
     return np.asarray(out)
+
+
+def infinite_chains(sample_stats: xr.Dataset | xr.DataTree) -> list[int]:
+    """Chains whose ``log_marginal_likelihood`` holds ±∞ at some stage: their weights overflowed
+    or vanished, so their final value is not an estimate. (NaN is PyMC's padding of the stages a
+    chain did not run, and is not counted.)"""
+    if isinstance(sample_stats, xr.DataTree):
+        sample_stats = sample_stats.to_dataset()
+    da = sample_stats["log_marginal_likelihood"]
+    chains = (
+        [da.isel(chain=c).values for c in range(da.sizes["chain"])]
+        if "chain" in da.dims
+        else [da.values]
+    )
+    return [c for c, values in enumerate(chains) if any(np.isinf(v) for v in _scalars(values))]
 
 
 def combine_chains(log_z_chains: np.ndarray) -> tuple[float, float]:

@@ -98,7 +98,7 @@ def compare(
     draws: int = 1000,
     tune: int = 1000,
     chains: int = 4,
-    sampler: Literal["nuts", "smc"] = "nuts",
+    sampler: Literal["nuts", "smc", "hmc_smc"] = "nuts",
     sampler_kwargs: dict[str, Any] | None = None,
     evidence_options: Mapping[str, Any] | None = None,
     learning_coefficient_options: Mapping[str, Any] | None = None,
@@ -114,10 +114,10 @@ def compare(
         At least one model; all must have the same observed data.
     draws, tune, chains : int
         Sampling effort for every run (posterior, WBIC, learning-coefficient ladder).
-    sampler : {"nuts", "smc"}, default "nuts"
+    sampler : {"nuts", "smc", "hmc_smc"}, default "nuts"
         The sampler of every run (the β = 1 draws, WBIC, λ, and the draws of bridge sampling
-        and of a ladder method), as in :func:`pymc_slt.sample_tempered`; ``"smc"`` for
-        multimodal posteriors.
+        and of a ladder method), as in :func:`pymc_slt.sample_tempered`; ``"smc"`` or
+        ``"hmc_smc"`` for multimodal posteriors.
     sampler_kwargs : dict, optional
         Extra keyword arguments of that sampler for every run (e.g.
         ``{"target_accept": 0.95}`` for NUTS).

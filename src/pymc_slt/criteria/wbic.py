@@ -141,7 +141,7 @@ def wbic(
     draws: int = 1000,
     tune: int = 1000,
     chains: int = 4,
-    sampler: Literal["nuts", "smc"] = "nuts",
+    sampler: Literal["nuts", "smc", "hmc_smc"] = "nuts",
     sampler_kwargs: dict[str, Any] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
@@ -161,7 +161,7 @@ def wbic(
         ``slt.sample_tempered(model, beta=1 / np.log(n))``. Takes precedence over ``model``.
     draws, tune, chains : int
         Passed to :func:`pymc_slt.sample_tempered` (ignored with ``data``).
-    sampler : {"nuts", "smc"}, default "nuts"
+    sampler : {"nuts", "smc", "hmc_smc"}, default "nuts"
         Passed to :func:`pymc_slt.sample_tempered` (ignored with ``data``).
     sampler_kwargs : dict, optional
         Extra keyword arguments of the sampler (ignored with ``data``).

@@ -222,6 +222,8 @@ def thermodynamic(
 
 #: Bounds on the default number of rungs, which is about the thermodynamic length Λ.
 _N_BETAS_RANGE = (16, 64)
+#: Stepping stone and TI on one ladder that differ by more than this many (combined) se disagree.
+_CROSS_CHECK_Z = 3.0
 #: A stepping stone whose weights keep less than this fraction of their draws is too long.
 _MIN_STEP_EFFICIENCY = 0.1
 
@@ -271,12 +273,28 @@ def run_ladder(
         )
     all_betas = np.r_[0.0, rung_betas]
     all_energies = [prior, *energies]
-    estimator = stepping_stone if method == "stepping_stone" else thermodynamic
+    estimator, other = (
+        (stepping_stone, thermodynamic)
+        if method == "stepping_stone"
+        else (thermodynamic, stepping_stone)
+    )
     log_z, se, diagnostics = estimator(all_betas, all_energies, prior_log_w)
-    diagnostics = {"betas": all_betas, "thermodynamic_length": length, **diagnostics}
+    check_z, check_se, _ = other(all_betas, all_energies, prior_log_w)  # same draws, other rule
+    diagnostics["cross_check"] = (other.__name__, check_z, check_se)
+    diagnostics = {
+        "betas": all_betas,
+        "thermodynamic_length": length,
+        **diagnostics,
+    }
     if prior_log_w is not None:
         diagnostics["prior_log_mass"] = _logmeanexp(prior_log_w)
     problems = _ladder_problems(method, all_betas, all_energies, diagnostics, prior_log_w)
+    gap = abs(check_z - log_z)
+    if gap > _CROSS_CHECK_Z * np.hypot(check_se, se):
+        problems.append(
+            f"{other.__name__} on the same draws gives {check_z:.3f} ± {check_se:.3f}, "
+            f"{gap:.3g} nat from {log_z:.3f} ± {se:.3f}"
+        )
     warn_problems(problems, "increase n_betas (or draws)")
     return EvidenceResult(log_z, se, method, diagnostics)
 

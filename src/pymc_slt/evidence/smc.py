@@ -9,12 +9,17 @@ The per-chain values are read and pooled by :mod:`pymc_slt.base.smc`; the method
 
 from __future__ import annotations
 
-from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood
-from pymc_slt.evidence.result import EvidenceResult
+import numpy as np
+
+from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood, infinite_chains
+from pymc_slt.evidence.result import EvidenceResult, warn_problems
 from pymc_slt.sampling.pymc_smc import run_smc
 from pymc_slt.sampling.tempered import sample_tempered
 
-__all__ = ["run_hmc_smc_evidence", "run_smc_evidence"]
+__all__ = ["SPREAD_MAX", "run_hmc_smc_evidence", "run_smc_evidence"]
+
+#: Independent runs whose log Z spread more than this (sd, nat) have degenerate weights.
+SPREAD_MAX = 0.5
 
 
 def run_smc_evidence(model, data, seed, sampler_kwargs, *, draws, tune, chains, progressbar):
@@ -49,5 +54,22 @@ def _pooled(data, method: str, extra: dict | None = None) -> EvidenceResult:
             "the SMC run has one chain, so there is no standard error; run chains >= 2."
         )
     log_z, se = combine_chains(per_chain)
+    problems = []
+    infinite = infinite_chains(data["sample_stats"])
+    if infinite:
+        problems.append(
+            f"the SMC weights of chain(s) {infinite} became infinite or zero at some stage, so "
+            "their log Z is not an estimate"
+        )
+    spread = float(np.std(per_chain, ddof=1))
+    if spread > SPREAD_MAX:
+        problems.append(
+            f"the {per_chain.size} runs' log Z differ by sd {spread:.2f} nat (> {SPREAD_MAX}): "
+            "the particles' weights degenerate at some stage, and the pooled estimate is "
+            "biased low by about sd²/2"
+        )
+    warn_problems(
+        problems, "raise draws (particles) or, for method='smc' at d ≳ 5, use method='hmc_smc'"
+    )
     diagnostics = {"log_z_chains": per_chain, "se_dof": per_chain.size - 1, **(extra or {})}
     return EvidenceResult(log_z, se, method, diagnostics)

@@ -109,7 +109,7 @@ def learning_coefficient(
     draws: int = 1000,
     tune: int = 1000,
     chains: int = 4,
-    sampler: Literal["nuts", "smc"] = "nuts",
+    sampler: Literal["nuts", "smc", "hmc_smc"] = "nuts",
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
     sampler_kwargs: dict[str, Any] | None = None,
@@ -147,8 +147,10 @@ def learning_coefficient(
         ``"local"`` only: strength γ > 0 of the localization :math:`-γ/2 \\lVert w - w^*\\rVert^2`.
     draws, tune, chains : int
         Per β, as in :func:`~pymc_slt.sampling.tempered.sample_tempered`.
-    sampler : {"nuts", "smc"}, default "nuts"
-        ``"smc"`` moves between separated modes (slower; see Notes on mixing).
+    sampler : {"nuts", "smc", "hmc_smc"}, default "nuts"
+        ``"smc"`` and ``"hmc_smc"`` move between separated modes (slower; see Notes on
+        mixing); ``"hmc_smc"`` (BlackJAX tempered SMC with HMC moves) scales to neural networks
+        and samples a whole ladder in one pass.
     random_seed : int or numpy.random.Generator, optional
         Same seed, same estimate.
     progressbar : bool, default True

@@ -78,7 +78,7 @@ def phase_sweep(
     draws: int = 1000,
     tune: int = 1000,
     chains: int = 4,
-    sampler: Literal["nuts", "smc"] = "nuts",
+    sampler: Literal["nuts", "smc", "hmc_smc"] = "nuts",
     sampler_kwargs: dict[str, Any] | None = None,
     evidence: Callable[[pm.Model, xr.DataTree], Any] | None = None,
     random_seed: int | np.random.Generator | None = None,

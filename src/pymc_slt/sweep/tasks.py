@@ -98,8 +98,10 @@ def _check_sampler(sampler: Any) -> dict[str, Any]:
     for key in ("draws", "chains"):
         validate_positive_int(out[key], f"sampler {key}")
     validate_positive_int(out["tune"], "sampler tune", minimum=0)
-    if out["sampler"] not in ("nuts", "smc"):
-        raise ValueError(f"sampler 'sampler' must be 'nuts' or 'smc', got {out['sampler']!r}.")
+    if out["sampler"] not in ("nuts", "smc", "hmc_smc"):
+        raise ValueError(
+            f"sampler 'sampler' must be 'nuts', 'smc' or 'hmc_smc', got {out['sampler']!r}."
+        )
     return dict(sorted(out.items()))
 
 

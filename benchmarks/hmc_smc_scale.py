@@ -1,0 +1,69 @@
+"""HMC-SMC's cost as the network grows: time and memory per particle and stage, H = 2 … 50.
+
+The tanh network of ``benchmarks/neural_evidence.py`` (one input, H hidden units with biases,
+d = 3H + 2, n = 200) is sampled by ``slt.sample_tempered(model, 1.0, sampler="hmc_smc")`` with one
+run of ``--particles`` particles at the default settings (10 HMC moves of 8 leapfrog steps per
+stage). Printed per H: d, the number of stages, wall time (compilation included, and without it:
+a second run on the compiled functions is not possible across calls, so compilation is measured
+separately as the time of a 10-particle run), seconds per particle per stage, and the process's
+peak resident memory. One core; JAX's default device (the CPU here; a GPU if JAX sees one).
+
+    .venv/bin/python benchmarks/hmc_smc_scale.py [--hidden 2 5 10 20 50] [--particles 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+import warnings
+
+import numpy as np
+import pymc as pm
+
+import pymc_slt as slt
+
+
+def network(hidden: int) -> pm.Model:
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-2, 2, 200)
+    y = np.sin(1.5 * x) + rng.normal(0, 0.3, 200)
+    with pm.Model() as model:
+        w1 = pm.Normal("W1", 0, 1, shape=hidden)
+        b1 = pm.Normal("b1", 0, 1, shape=hidden)
+        w2 = pm.Normal("W2", 0, 1, shape=hidden)
+        b2 = pm.Normal("b2", 0, 1)
+        sigma = pm.HalfNormal("sigma", 0.5)
+        pm.Normal("y", pm.math.tanh(x[:, None] * w1 + b1) @ w2 + b2, sigma, observed=y)
+    return model
+
+
+def run(hidden: int, particles: int) -> tuple[float, int]:
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tree = slt.sample_tempered(
+            network(hidden), 1.0, sampler="hmc_smc", draws=particles, chains=1,
+            random_seed=0, progressbar=False,
+        )  # fmt: skip
+    return time.perf_counter() - start, int(tree["sample_stats"]["n_stages"].values[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hidden", type=int, nargs="+", default=[2, 5, 10, 20, 50])
+    parser.add_argument("--particles", type=int, default=500)
+    args = parser.parse_args()
+    print(f"{'H':>4} {'d':>4} {'stages':>7} {'total s':>8} {'compile s':>10} "
+          f"{'µs/particle/stage':>18} {'peak MB':>8}")  # fmt: skip
+    for hidden in args.hidden:
+        compile_s, _ = run(hidden, 10)
+        total, stages = run(hidden, args.particles)
+        per = (total - compile_s) / (args.particles * stages) * 1e6
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{hidden:>4} {3 * hidden + 2:>4} {stages:>7} {total:>8.1f} {compile_s:>10.1f} "
+              f"{per:>18.1f} {peak:>8.0f}", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
