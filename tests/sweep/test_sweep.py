@@ -158,7 +158,7 @@ def test_grid_expands_models_n_seeds_and_betas():
         ({"options": {"wbic": {}}}, ValueError, r"options given for \['wbic'\]"),
         ({"builder_kwargs": {"powers": object()}}, TypeError, "JSON-like"),
         ({"sampler": {"draw": 10}}, ValueError, r"unknown sampler option\(s\) \['draw'\]"),
-        ({"sampler": {"sampler": "hmc"}}, ValueError, "'nuts' or 'smc'"),
+        ({"sampler": {"sampler": "hmc"}}, ValueError, "'nuts', 'smc' or 'hmc_smc'"),
         ({"n": 0}, ValueError, "n must be >= 1"),
         ({"seed": -1}, ValueError, "seed must be >= 0"),
         ({"beta": -1.0}, ValueError, "beta must be finite and > 0"),
