@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test test-all demo lint bench docs clean
+.PHONY: install test test-e2e test-all demo lint bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "pymc-slt needs Python >= 3.12 (pyenv: see .python-version)"'
@@ -17,6 +17,10 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile -q --doctest-modules src/pymc_slt tests
+
+# the end-to-end runs marked slow (the tiny study, the slower examples): ~6 min; .ci/run runs them
+test-e2e: $(STAMP)
+	$(BIN)/python -m pytest -m slow -n 2 --dist loadfile -q -k "not chromium" tests/test_study.py tests/test_docs.py
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules src/pymc_slt tests

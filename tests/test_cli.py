@@ -53,6 +53,7 @@ def _helper(k):  # private and with a required argument: not a model
 """
 
 
+@pytest.mark.slow  # ~30 s; tests/gallery runs the compare command on a user's file by default
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_compare_command_end_to_end(tmp_path, capsys):
     source = tmp_path / "models.py"

@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+#: Examples whose smoke run takes more than ~30 s: `make test-slow` (and .ci/run) runs them.
+SLOW_EXAMPLES = {"cars_polynomial_degree", "phase_transition"}
 
 
 def _python_blocks(text: str) -> list[str]:
@@ -33,7 +35,11 @@ def test_readme_examples_run_without_warnings_and_print_what_they_say(capsys):
 
 
 @pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, marks=pytest.mark.slow) if p.stem in SLOW_EXAMPLES else p for p in EXAMPLES],
+    ids=[p.stem for p in EXAMPLES],
+)
 def test_example_runs(path, capsys):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)

@@ -47,6 +47,7 @@ def report(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # the tiny study takes ~2.5 min; .ci/run runs it
 def test_report_folder_has_every_piece(report):
     assert (report / "index.html").is_file()
     assert (report / "summary.csv").is_file()
@@ -58,6 +59,7 @@ def test_report_folder_has_every_piece(report):
     assert {f"diagnostics_{m.key}" for m in TINY.models} <= stems
 
 
+@pytest.mark.slow  # the tiny study takes ~2.5 min; .ci/run runs it
 def test_summary_table(report):
     table = pd.read_csv(report / "summary.csv")
     assert tuple(table.columns) == SUMMARY_COLUMNS
@@ -69,6 +71,7 @@ def test_summary_table(report):
     assert (rank.xs("reduced_rank", level="model") == 2 * (4 + 3 - 2)).all()  # H(M + N − H)
 
 
+@pytest.mark.slow  # the tiny study takes ~2.5 min; .ci/run runs it
 def test_results_tree_reopens_with_the_same_numbers(report):
     tree = xr.open_datatree(report / "results.nc", engine="h5netcdf")
     table = pd.read_csv(report / "summary.csv")
@@ -85,6 +88,7 @@ def test_results_tree_reopens_with_the_same_numbers(report):
     tree.close()
 
 
+@pytest.mark.slow  # the tiny study takes ~2.5 min; .ci/run runs it
 def test_index_html_is_self_contained(report):
     page = (report / "index.html").read_text()
     images = re.findall(r'<img [^>]*src="([^"]+)"', page)

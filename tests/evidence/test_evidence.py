@@ -17,7 +17,13 @@ import pymc_slt as slt
 from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood, infinite_chains
 from pymc_slt.evidence.bridge import unconstrained_draws
 from pymc_slt.evidence.marginal_likelihood import METHODS, EvidenceResult, log_marginal_likelihood
-from pymc_slt.evidence.path import _ti_rule, thermodynamic_schedule
+from pymc_slt.evidence.path import (
+    _ti_rule,
+    cross_check,
+    stepping_stone,
+    thermodynamic,
+    thermodynamic_schedule,
+)
 from tests.conftest import make_conjugate
 
 FLOOR = 0.02
@@ -371,3 +377,22 @@ def test_sampler_argument_is_checked_before_sampling():
         log_marginal_likelihood(model, method="smc", sampler="nuts")
     with pytest.raises(ValueError, match="sampler must be"):
         log_marginal_likelihood(model, sampler="hmc")
+
+
+
+def test_stepping_stone_and_ti_disagreeing_on_one_ladder_are_flagged():
+    """Rungs whose energies are Gaussian with a fixed spread: stepping stone is
+    Σ log E[e^{-Δβ e}] = Σ (−Δβ μ_k + Δβ² s²/2) and TI's last segment is the trapezoid
+    −Δβ (μ_1 + μ_2)/2, here 0.875 nat apart while both se are ~0.02: the check must say so."""
+    rng = np.random.default_rng(0)
+    betas = np.array([0.0, 0.5, 1.0])
+    energies = [rng.normal(mu, 1.0, (4, 500)) for mu in (10.0, 5.0, 1.0)]  # (chain, draw)
+    log_z, se, _ = stepping_stone(betas, energies)
+    assert abs(log_z - (-7.25)) < 5 * se
+    (name, ti_z, ti_se), problem = cross_check(thermodynamic, betas, energies, None, log_z, se)
+    assert name == "thermodynamic" and abs(ti_z - (-6.375)) < 5 * ti_se + 0.02
+    assert problem is not None and "thermodynamic on the same draws gives" in problem
+    # nearly constant energies on [0.5, 1]: both rules give −Δβ μ there, and agree
+    close = [rng.normal(mu, sd, (4, 500)) for mu, sd in ((10.0, 1.0), (5.0, 0.05), (5.0, 0.05))]
+    log_z, se, _ = stepping_stone(betas, close)
+    assert cross_check(thermodynamic, betas, close, None, log_z, se)[1] is None

@@ -196,6 +196,7 @@ def test_named_model_prefixes_variables():
 
 # Singular posteriors (sign-flip modes of RRR, the cross of a·b = 0) mix poorly in 200 draws;
 # this test only checks that the builders run through the sampler and shapes come out right.
+@pytest.mark.slow  # ~30 s; the gallery samples every model family in the default run
 @pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_builders_sample():
     d = simulate_normal_crossing(60, (1, 1), random_seed=3)

@@ -325,7 +325,11 @@ CLI = (
 )
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+@pytest.mark.parametrize(
+    "sig",
+    [signal.SIGKILL, pytest.param(signal.SIGINT, marks=pytest.mark.slow)],
+    ids=["SIGKILL", "SIGINT"],
+)
 def test_interrupt_then_resume_gives_the_same_table(reference, tmp_path, sig):
     config = tmp_path / "sweep.toml"
     config.write_text(CONFIG)

@@ -20,7 +20,7 @@ bridge sampling to path sampling. Statistical Science 13(2), 163–185. doi:10.1
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import arviz_stats as azs
@@ -279,8 +279,9 @@ def run_ladder(
         else (thermodynamic, stepping_stone)
     )
     log_z, se, diagnostics = estimator(all_betas, all_energies, prior_log_w)
-    check_z, check_se, _ = other(all_betas, all_energies, prior_log_w)  # same draws, other rule
-    diagnostics["cross_check"] = (other.__name__, check_z, check_se)
+    diagnostics["cross_check"], disagreement = cross_check(
+        other, all_betas, all_energies, prior_log_w, log_z, se
+    )
     diagnostics = {
         "betas": all_betas,
         "thermodynamic_length": length,
@@ -289,14 +290,29 @@ def run_ladder(
     if prior_log_w is not None:
         diagnostics["prior_log_mass"] = _logmeanexp(prior_log_w)
     problems = _ladder_problems(method, all_betas, all_energies, diagnostics, prior_log_w)
+    problems += [disagreement] if disagreement else []
+    warn_problems(problems, "increase n_betas (or draws)")
+    return EvidenceResult(log_z, se, method, diagnostics)
+
+
+def cross_check(
+    other: Callable, betas, energies, prior_log_w, log_z: float, se: float
+) -> tuple[tuple[str, float, float], str | None]:
+    """The other ladder rule on the same draws: ``((name, log Z, se), problem or None)``.
+
+    Stepping stone and thermodynamic integration estimate the same log Z from the same rungs
+    by different rules (a product of importance ratios; a quadrature of mean energies). A gap
+    beyond ``_CROSS_CHECK_Z`` combined se means one of them is biased, usually by too few rungs.
+    """
+    check_z, check_se, _ = other(betas, energies, prior_log_w)
     gap = abs(check_z - log_z)
+    problem = None
     if gap > _CROSS_CHECK_Z * np.hypot(check_se, se):
-        problems.append(
+        problem = (
             f"{other.__name__} on the same draws gives {check_z:.3f} ± {check_se:.3f}, "
             f"{gap:.3g} nat from {log_z:.3f} ± {se:.3f}"
         )
-    warn_problems(problems, "increase n_betas (or draws)")
-    return EvidenceResult(log_z, se, method, diagnostics)
+    return (other.__name__, check_z, check_se), problem
 
 
 def _ladder_problems(method, betas, energies, diagnostics, prior_log_w) -> list[str]:

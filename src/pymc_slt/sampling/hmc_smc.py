@@ -84,7 +84,9 @@ HMC_SMC_DEFAULTS: dict[str, Any] = {
     "num_mcmc_steps": 10,
     "num_integration_steps": 8,
     "target_accept": 0.7,
+    "kernel": "hmc",
 }
+_KERNELS = ("hmc", "nuts")
 _MIN_KEPT = 1e-3  # smallest share of prior draws inside a narrowing transform we accept
 _MAX_STAGES = 10_000
 
@@ -140,6 +142,10 @@ def check_settings(sampler_kwargs: dict[str, Any] | None) -> dict[str, Any]:
             f"{sorted(HMC_SMC_DEFAULTS)}."
         )
     settings = {**HMC_SMC_DEFAULTS, **given}
+    if settings["kernel"] not in _KERNELS:
+        raise ValueError(
+            f"sampler_kwargs['kernel'] must be one of {list(_KERNELS)}, got {settings['kernel']!r}."
+        )
     for key in ("target_ess", "target_accept"):
         if not 0 < float(settings[key]) < 1:
             raise ValueError(f"sampler_kwargs[{key!r}] must be in (0, 1), got {settings[key]!r}.")
@@ -225,9 +231,10 @@ class _Tempering:
         from blackjax.smc.ess import ess_solver
 
         self.settings = settings
-        hmc = blackjax.hmc
+        nuts = settings["kernel"] == "nuts"
+        mcmc = blackjax.nuts if nuts else blackjax.hmc
         kernel = tempered.build_kernel(
-            logprior, logtarget, hmc.build_kernel(), hmc.init, resampling.systematic
+            logprior, logtarget, mcmc.build_kernel(), mcmc.init, resampling.systematic
         )
         n_steps = int(settings["num_mcmc_steps"])
         jitted = jax.jit(lambda key, state, t, p: kernel(key, state, n_steps, t, p))
@@ -250,11 +257,13 @@ class _Tempering:
         def params(particles, weights, step_size):
             mean = jnp.sum(weights[:, None] * particles, axis=0)
             var = jnp.sum(weights[:, None] * (particles - mean) ** 2, axis=0)
-            return {
+            shared = {
                 "step_size": jnp.reshape(step_size, (1,)),
                 "inverse_mass_matrix": jnp.where(var > 0, var, 1.0)[None, :],
-                "num_integration_steps": jnp.full((1,), n_leapfrog),
             }
+            if nuts:  # NUTS chooses each trajectory's length itself
+                return shared
+            return {**shared, "num_integration_steps": jnp.full((1,), n_leapfrog)}
 
         self._params = jax.jit(lambda x, w, eps: params(x, w, jnp.asarray(eps, jnp.float64)))
         self.jax, self.jnp, self.tempered = jax, jnp, tempered
