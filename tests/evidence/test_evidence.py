@@ -379,7 +379,6 @@ def test_sampler_argument_is_checked_before_sampling():
         log_marginal_likelihood(model, sampler="hmc")
 
 
-
 def test_stepping_stone_and_ti_disagreeing_on_one_ladder_are_flagged():
     """Rungs whose energies are Gaussian with a fixed spread: stepping stone is
     Σ log E[e^{-Δβ e}] = Σ (−Δβ μ_k + Δβ² s²/2) and TI's last segment is the trapezoid
