@@ -19,6 +19,7 @@ import pymc_slt as slt
 from pymc_slt.exact import ConjugateLinearRegression
 
 RUNS = {"chains": 4, "random_seed": 3, "progressbar": False}
+SHORT = {"num_mcmc_steps": 10, "num_integration_steps": 8}  # the defaults before 2026-12-03
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,14 @@ def test_method_reuses_the_draws_at_beta_one(conjugate):
     assert abs(result.estimate - exact.log_evidence()) < 4 * result.se + 0.02
 
 
+def test_nuts_moves_match_the_exact_evidence(conjugate):
+    exact, _ = conjugate
+    result = slt.log_marginal_likelihood(
+        exact.model(), method="hmc_smc", draws=400, sampler_kwargs={"kernel": "nuts"}, **RUNS
+    )
+    assert abs(result.estimate - exact.log_evidence()) < 4 * result.se + 0.02, result
+
+
 def _product_model():
     rng = np.random.default_rng(1)
     x = rng.normal(size=60)
@@ -79,9 +88,11 @@ def test_two_mode_product_matches_quadrature_and_weighs_both_modes():
     kwargs = {"method": "hmc_smc", "draws": 500, **RUNS}
     result = slt.log_marginal_likelihood(model, **kwargs)
     assert abs(result.estimate - log_z) < 4 * result.se + 0.02, (result, log_z)
-    again = slt.log_marginal_likelihood(model, **kwargs)
-    assert again.estimate == result.estimate  # same seed, same numbers
-    post = slt.sample_tempered(model, 1.0, sampler="hmc_smc", draws=500, **RUNS)
+    # short trajectories suffice for the draws' checks here (and keep the test fast)
+    short = {"sampler": "hmc_smc", "draws": 500, "sampler_kwargs": SHORT, **RUNS}
+    post = slt.sample_tempered(model, 1.0, **short)
+    again = slt.sample_tempered(model, 1.0, **short)
+    assert np.array_equal(post["posterior"]["a"], again["posterior"]["a"])  # same seed
     share = float((post["posterior"]["a"] > 0).mean())
     assert abs(share - 0.5) < 4 * np.sqrt(0.25 / 2000) * 3  # resampling correlates particles
 
@@ -92,6 +103,8 @@ def test_bad_settings_and_discrete_models_are_refused_before_sampling():
         slt.sample_tempered(model, sampler="hmc_smc", sampler_kwargs={"step": 1})
     with pytest.raises(ValueError, match=r"target_ess.*\(0, 1\)"):
         slt.sample_tempered(model, sampler="hmc_smc", sampler_kwargs={"target_ess": 1.5})
+    with pytest.raises(ValueError, match=r"kernel.*\['hmc', 'nuts'\], got 'mala'"):
+        slt.sample_tempered(model, sampler="hmc_smc", sampler_kwargs={"kernel": "mala"})
     with pytest.raises(ValueError, match="drop sampler='nuts'"):
         slt.log_marginal_likelihood(model, method="hmc_smc", sampler="nuts")
     with pm.Model() as discrete:

@@ -3,7 +3,12 @@
 * :mod:`~pymc_slt.evidence.marginal_likelihood`: :func:`log_marginal_likelihood`, the entry
   point, and :class:`EvidenceResult`.
 * :mod:`~pymc_slt.evidence.bridge`: bridge sampling from posterior draws.
-* :mod:`~pymc_slt.evidence.path`: stepping stone and thermodynamic integration over a β ladder.
+* :mod:`~pymc_slt.evidence.path`: stepping stone and thermodynamic integration over a β ladder,
+  each cross-checked by the other on the same draws.
+* :mod:`~pymc_slt.evidence.smc`: log Z from SMC runs (PyMC's, or HMC-SMC's).
+* :mod:`~pymc_slt.evidence.unconstrained`: posterior draws on the unconstrained scale and the
+  model's log density over all of them at once (bridge sampling's inputs).
+* :mod:`~pymc_slt.evidence.result`: :class:`EvidenceResult` and :class:`EvidenceWarning`.
 """
 
 from pymc_slt.evidence.marginal_likelihood import METHODS, EvidenceResult, log_marginal_likelihood

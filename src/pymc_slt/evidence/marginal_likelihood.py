@@ -225,7 +225,7 @@ def log_marginal_likelihood(
         Extra keyword arguments for the sampler: ``nutpie.sample``, ``pm.sample_smc``
         (e.g. ``{"kernel": pm.smc.kernels.MH}``) or ``"hmc_smc"``'s settings
         (:data:`pymc_slt.sampling.hmc_smc.HMC_SMC_DEFAULTS`: ``target_ess``,
-        ``num_mcmc_steps``, ``num_integration_steps``, ``target_accept``).
+        ``num_mcmc_steps``, ``num_integration_steps``, ``target_accept``, ``kernel``).
     random_seed : int or numpy.random.Generator, optional
         Same seed, same result.
     progressbar : bool, default True

@@ -1,0 +1,73 @@
+"""How many HMC moves, of how many leapfrog steps, HMC-SMC needs on a tanh network.
+
+Runs ``sampler="hmc_smc"`` (``run_hmc_smc``, 2 runs × 1000 particles, seed 1) on a case of
+``benchmarks/neural_evidence.py`` (default ``h2``: one hidden layer of 2 tanh units, d = 8,
+n = 200) for each setting below and prints the mean log Z of the runs beside the case's agreed
+reference (``benchmarks/neural_references.json``), the stages, the mean acceptance rate, the
+mean log-likelihood of the β = 1 particles and the seconds. The table in the docstring of
+``pymc_slt.sampling.hmc_smc`` comes from
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/hmc_smc_moves.py h2
+
+(2026-12-03, two such jobs at a time on the 2-core machine, so the seconds are upper bounds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from neural_evidence import load_references, make_case
+
+from pymc_slt.sampling.hmc_smc import run_hmc_smc
+
+SETTINGS = [
+    {"num_mcmc_steps": 10, "num_integration_steps": 8},
+    {"num_mcmc_steps": 50, "num_integration_steps": 8},
+    {"num_mcmc_steps": 10, "num_integration_steps": 32},
+    {"num_mcmc_steps": 10, "num_integration_steps": 32, "target_ess": 0.9},
+    {"num_mcmc_steps": 10, "num_integration_steps": 64},
+    {"num_mcmc_steps": 5, "num_integration_steps": 128},
+    {"num_mcmc_steps": 5, "kernel": "nuts", "target_accept": 0.8},
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("case", nargs="?", default="h2")
+    parser.add_argument("--particles", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args()
+    case = make_case(args.case)
+    model = case.model()
+    reference = load_references().get(args.case, {}).get("reference")
+    print(f"{args.case} (d={case.dim}), reference log Z {reference}")
+    print(f"{'settings':<72} {'log Z':>8} {'stages':>6} {'accept':>6} {'loglik':>8} {'s':>5}")
+    names = [n for n, _ in case.shapes] + ["sigma"]
+    for settings in SETTINGS:
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run = run_hmc_smc(
+                model, [1.0], draws=args.particles, chains=args.runs, seed=1,
+                progressbar=False, sampler_kwargs=settings,
+            )  # fmt: skip
+        seconds = time.perf_counter() - start
+        post = run.posterior[-1]
+        theta = np.concatenate(
+            [post[n].values.reshape(args.runs, args.particles, -1) for n in names], axis=-1
+        )
+        loglik = np.mean([case.loglike(theta[c]) for c in range(args.runs)])
+        stages = np.mean([len(s) - 1 for s in run.schedules])
+        accept = np.mean([a.mean() for a in run.acceptance])
+        print(
+            f"{settings!s:<72} {run.log_z[-1].mean():8.2f} {stages:6.0f} {accept:6.2f} "
+            f"{loglik:8.2f} {seconds:5.0f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
