@@ -65,3 +65,30 @@ def test_hmc_smc_matches_references(name):
     kwargs = dict(method="hmc_smc", draws=1000, chains=4, random_seed=3, progressbar=False)
     result = quiet(slt.log_marginal_likelihood, model, **kwargs)
     assert _close(result, REFERENCES[name]), (result.estimate, result.se)
+
+
+def test_compare_on_every_gallery_model_keeps_every_row():
+    """``slt.compare`` on each gallery model (its own data, so one model per call; issue 13):
+    the model with missing observations refused before sampling, the discrete model's row NaN
+    with its reason, every other row with a log Z within 4 se of its reference, or a
+    ``problems`` entry on ``log_z`` saying why not."""
+    run = {"draws": 500, "tune": 500, "chains": 2, "random_seed": 4, "progressbar": False}
+    for name, build in GALLERY.items():
+        if name == "missing_observations":
+            with pytest.raises(ValueError, match=r"imputes missing observations"):
+                slt.compare({name: build()}, **run)  # refused before anything is sampled
+            continue
+        table = quiet(slt.compare, {name: build()}, **run)
+        row = table.loc[name]
+        if name == "discrete_latent":
+            assert np.isnan(row["log_z"]) and "discrete" in row["problems"], row["problems"]
+            continue
+        flagged = "log_z:" in row["problems"]  # the row itself says its log Z is suspect
+        if name not in REFERENCES:  # the networks: no reference at this d, a number or a reason
+            assert np.isfinite(row["log_z"]) or flagged, (name, row["problems"])
+            continue
+        ref = REFERENCES[name]
+        gap = abs(row["log_z"] - ref["log_z"])
+        assert gap < 4 * np.hypot(row["log_z_se"], ref["se"]) + 0.02 or flagged, (
+            name, row["log_z"], row["log_z_se"], ref, row["problems"],
+        )  # fmt: skip
