@@ -173,3 +173,26 @@ def test_paired_se_of_the_elpd_differences(table):
         assert dse[elpd.idxmax()] == 0.0
         other = dse[elpd.idxmin()]
         assert np.isfinite(other) and 0 < other < table[f"elpd_{kind}_se"].sum()
+
+
+def test_sbic_values_are_checked_before_sampling():
+    models = _tiny()
+    with pytest.raises(ValueError, match=r"missing \['line'\]"):
+        slt.compare(models, sbic={name: 1.0 for name in list(models)[1:]})
+    with pytest.raises(ValueError, match=r"unknown \['cubic'\]"):
+        slt.compare(models, sbic={**dict.fromkeys(models, 1.0), "cubic": 2.0})
+    with pytest.raises(ValueError, match="finite"):
+        slt.compare(models, sbic={**dict.fromkeys(models, 1.0), "line": float("nan")})
+    with pytest.raises(TypeError, match="sbic must be a dict"):
+        slt.compare(models, sbic=[1.0, 2.0])
+
+
+def test_sbic_column_follows_bic_by_model_name(table):
+    from pymc_slt.comparison.table import with_sbic
+
+    values = {name: float(k) for k, name in enumerate(table.index)}
+    out = with_sbic(table, values)
+    columns = list(out.columns)
+    assert columns[columns.index("bic") + 1] == "sbic"
+    assert all(out.loc[name, "sbic"] == v for name, v in values.items())
+    assert "sbic" not in table.columns  # the input frame is left alone

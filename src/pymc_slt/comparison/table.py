@@ -103,6 +103,7 @@ def compare(
     evidence_options: Mapping[str, Any] | None = None,
     learning_coefficient_options: Mapping[str, Any] | None = None,
     fisher_kind: Literal["auto", "output", "score"] = "auto",
+    sbic: Mapping[str, float] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
 ) -> pd.DataFrame:
@@ -133,6 +134,14 @@ def compare(
         Form of the Fisher information whose rank is reported; ``"auto"`` takes the output
         form where every likelihood has a location parameter and the score form otherwise
         (mixtures, negative binomial, multivariate likelihoods), per model.
+    sbic : mapping of str to float, optional
+        The singular BIC of each model (one value per name in ``models``), on the free-energy
+        scale, as the ``sbic`` column of :func:`pymc_slt.sbic_reduced_rank`,
+        :func:`pymc_slt.sbic_factor_analysis` or :func:`pymc_slt.sbic_gaussian_mixture` gives
+        it for the same candidates on the same data; it becomes an ``sbic`` column after
+        ``bic``. sBIC needs the family's maximum-likelihood fits and λ table, which a
+        ``pm.Model`` does not carry, so it is computed by the family function and passed
+        here, e.g. ``sbic=dict(zip(names, frame["sbic"]))``.
     random_seed : int or numpy.random.Generator, optional
         Seeds every run (see :func:`compare_seeds`); the same seed gives the same table.
     progressbar : bool, default True
@@ -171,7 +180,8 @@ def compare(
     TypeError
         If ``models`` is not a mapping of names to ``pm.Model``.
     ValueError
-        If it is empty, the models' observed data differ or ``fisher_kind`` is unknown.
+        If it is empty, the models' observed data differ, ``fisher_kind`` is unknown, or
+        ``sbic`` does not give one finite value for each model.
 
     Warns
     -----
@@ -214,6 +224,7 @@ def compare(
     _check_same_data(models)
     if fisher_kind not in ("auto", "output", "score"):
         raise ValueError(f"fisher_kind must be 'auto', 'output' or 'score', got {fisher_kind!r}.")
+    sbic_values = None if sbic is None else _sbic_values(sbic, list(models))
     seeds = compare_seeds(validate_random_seed(random_seed), list(models))
     opts = {
         "draws": draws,
@@ -233,6 +244,8 @@ def compare(
             rows[name][f"elpd_{kind}_dse"] = dse
     table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(COLUMNS))
     table.index.name = "model"
+    if sbic_values is not None:
+        table = with_sbic(table, sbic_values)
     troubled = [name for name in table.index if table.loc[name, "problems"]]
     if troubled:
         warnings.warn(
@@ -242,6 +255,30 @@ def compare(
             stacklevel=2,
         )
     return table.sort_values("log_z", ascending=False, na_position="last")
+
+
+def _sbic_values(sbic: Any, names: list[str]) -> dict[str, float]:
+    """``sbic`` checked against the models' names: one finite float each, or a ValueError."""
+    if not isinstance(sbic, Mapping):
+        raise TypeError(f"sbic must be a dict of model name -> sBIC, got {type(sbic).__name__}.")
+    missing, extra = sorted(set(names) - set(sbic)), sorted(set(sbic) - set(names))
+    if missing or extra:
+        raise ValueError(
+            f"sbic must give one value per model: missing {missing}, unknown {extra}. Map the "
+            "family frame's rows to the model names, e.g. dict(zip(names, frame['sbic']))."
+        )
+    values = {name: float(sbic[name]) for name in names}
+    bad = [name for name, v in values.items() if not np.isfinite(v)]
+    if bad:
+        raise ValueError(f"sbic must be finite; it is not for {bad}.")
+    return values
+
+
+def with_sbic(table: pd.DataFrame, sbic: Mapping[str, float]) -> pd.DataFrame:
+    """``table`` with an ``sbic`` column (by model name) inserted after ``bic``."""
+    out = table.copy()
+    out.insert(out.columns.get_loc("bic") + 1, "sbic", [sbic[name] for name in out.index])
+    return out
 
 
 def _difference_se(elpds: dict[str, dict[str, azs.ELPDData]], kind: str) -> dict[str, float]:
