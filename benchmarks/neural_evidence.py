@@ -128,7 +128,16 @@ stored when it started). For h5:
         --ref-seeds 1 --long-particles 1000
 
 gave stepping_stone_long −72.099 ± 0.039 and −71.992 ± 0.041, and hmc_smc_long −72.106 ±
-0.110 (1820 s): agreed, reference −72.076. The tables are in docs/benchmarks.md.
+0.110 (1820 s): agreed, reference −72.076. Our methods at their defaults on h5, one core per
+job:
+
+    OMP_NUM_THREADS=1 taskset -c 1 .venv/bin/python benchmarks/neural_evidence.py h5 \
+        --methods stepping_stone hmc_smc --seeds 1 2 3
+
+stepping stone −72.028 ± 0.061, −72.111 ± 0.062, −72.097 ± 0.065 (465–506 s each) and hmc_smc
+−72.053 ± 0.072, −72.156 ± 0.057, −72.065 ± 0.032 (1522–1915 s each): all six within 0.2 nat
+and 2 se of the reference. ``--draws N`` sets the particles (draws) per chain of our methods.
+The tables are in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -423,13 +432,13 @@ def print_references(name: str) -> None:
 # ---------------------------------------------------------------- our methods
 
 
-def run_ours(case: Case, method: str, seed: int) -> dict[str, Any]:
+def run_ours(case: Case, method: str, seed: int, draws: int | None = None) -> dict[str, Any]:
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             res = log_marginal_likelihood(
-                case.model(), method=method, random_seed=seed, progressbar=False
+                case.model(), method=method, draws=draws, random_seed=seed, progressbar=False
             )
             log_z, se, error = res.log_z, res.se, ""
         except Exception as exc:  # reported in the row
@@ -446,7 +455,7 @@ def run_ours(case: Case, method: str, seed: int) -> dict[str, Any]:
     return {"log_z": log_z, "se": se, "seconds": seconds, "notes": notes}
 
 
-def ours(case: Case, methods: list[str], seeds: list[int]) -> None:
+def ours(case: Case, methods: list[str], seeds: list[int], draws: int | None = None) -> None:
     entry = load_references().get(case.name, {})
     if entry.get("agreed"):
         targets = {"ref": entry["reference"]}
@@ -458,14 +467,15 @@ def ours(case: Case, methods: list[str], seeds: list[int]) -> None:
         else "no agreed reference; errors vs each reference method's mean: "
         + ", ".join(f"{m} {v:.3f}" for m, v in targets.items())
     )
-    print(f"\n{case.name} (d={case.dim}): {label}", flush=True)
+    effort = "default draws" if draws is None else f"draws={draws}"
+    print(f"\n{case.name} (d={case.dim}, {effort}): {label}", flush=True)
     err_cols = "".join(f"{'err ' + t:>16}{'≤0.2':>5}{'≤2se':>5}" for t in targets)
     header = f"{'method':<16}{'seed':>5}{'log Z':>10}{'se':>8}{'seconds':>9}{err_cols}  notes"
     print(header)
     print("-" * len(header), flush=True)
     for method in methods:
         for seed in seeds:
-            r = run_ours(case, method, seed)
+            r = run_ours(case, method, seed, draws)
             cells = ""
             for value in targets.values():
                 err = r["log_z"] - value
@@ -496,6 +506,9 @@ def main() -> None:
     parser.add_argument("--progress", action="store_true", help="dynesty's progress line")
     parser.add_argument("--methods", nargs="+", choices=OURS, default=list(OURS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument(
+        "--draws", type=int, help="draws (particles) per chain of our methods; default theirs"
+    )
     parser.add_argument("--show", nargs="+", choices=list(CASES), metavar="CASE")
     args = parser.parse_args()
     if unknown := set(args.cases) - set(CASES):
@@ -505,7 +518,7 @@ def main() -> None:
     for name in args.show or []:
         print_references(name)
     for name in args.cases:
-        ours(make_case(name), args.methods, args.seeds)
+        ours(make_case(name), args.methods, args.seeds, args.draws)
 
 
 if __name__ == "__main__":

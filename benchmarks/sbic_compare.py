@@ -1,0 +1,206 @@
+"""sBIC beside pymc-slt's Bayesian criteria on reduced-rank regressions: who finds the true rank.
+
+Drton & Plummer's sBIC approximates the free energy F = −log Z of each candidate from its
+maximum likelihood and the learning coefficients λ_ij. This script runs ``slt.compare`` on the
+same candidates as PyMC models (``pymc_slt.models.reduced_rank_regression``: A, B ~ N(0, 1)
+entrywise, known noise sd 1) with the family's sBIC passed in as its ``sbic`` column, and
+prints, against n:
+
+* how often each criterion picks the true rank among the candidates: −log Z (bridge sampling,
+  or stepping stone when bridge fails, as ``compare`` does), WBIC, −elpd WAIC, −elpd LOO,
+  ``compare``'s BIC (penalty d/2 · log n with d the raw parameter count H(M + N)), the family's
+  BIC (penalty from the identifiable dimension H(M + N − H)) and sBIC;
+* how far sBIC sits from −log Z at the true rank (mean and sd over data sets), and the same for
+  sBIC's *differences* between neighbouring ranks against those of −log Z (what selection uses).
+
+Design (smaller than ``benchmarks/sbic.py``'s M = 15, N = 10, rank 5, whose ranks 4…6 alone
+take about 4 min per model and data set here): M = 6 covariates, N = 4 responses, true rank 2
+with singular values 0.6 and 0.4 (the two weakest directions of the paper's truth), X ~ N(0, I),
+noise N(0, I), candidate ranks 1…4 (rank 0 has no free parameter for PyMC to sample; sBIC's
+recursion still runs over ranks 0…4, and its pick is taken among 1…4). ``compare`` runs with
+``--draws`` (500) draws after as many tuning steps on ``--chains`` (2) chains.
+
+Every data set's table is stored in ``benchmarks/sbic_compare.json`` as soon as it is done; a
+rerun skips the stored ones (an interrupted run resumes), ``--reps`` adds data sets, and nothing
+stored is replaced.
+
+    .venv/bin/python benchmarks/sbic_compare.py [--ns 50 100 200 500] [--reps 3]
+        [--draws 500] [--chains 2] [--show]
+
+The measured tables are on the documentation's sBIC page (docs/sbic.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import pymc_slt as slt
+from pymc_slt.models import reduced_rank_regression
+
+M, N, R = 6, 4, 2
+SINGULAR_VALUES = (0.6, 0.4)
+RANKS = (1, 2, 3, 4)
+STORE = Path(__file__).with_name("sbic_compare.json")
+#: criterion -> (column, sign): the pick is the argmin of sign · column
+CRITERIA = {
+    "-log Z": ("log_z", -1.0),
+    "WBIC": ("wbic", 1.0),
+    "-elpd WAIC": ("elpd_waic", -1.0),
+    "-elpd LOO": ("elpd_loo", -1.0),
+    "BIC (compare, raw d)": ("bic", 1.0),
+    "BIC (family)": ("bic_family", 1.0),
+    "sBIC": ("sbic", 1.0),
+}
+COLUMNS = ("d", "log_z", "log_z_se", "log_z_method", "wbic", "elpd_waic", "elpd_loo", "bic",
+           "sbic", "lambda_hat", "lambda_se", "fisher_rank", "problems")  # fmt: skip
+
+
+def simulate(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """X (n, M) and Y (n, N) from a rank-R truth with :data:`SINGULAR_VALUES`."""
+    u = np.linalg.qr(rng.normal(size=(N, N)))[0][:, :R]
+    v = np.linalg.qr(rng.normal(size=(M, M)))[0][:, :R]
+    b = u @ np.diag(SINGULAR_VALUES) @ v.T
+    x = rng.normal(size=(n, M))
+    return x, x @ b.T + rng.normal(size=(n, N))
+
+
+def run_one(n: int, rep: int, seed: int, draws: int, chains: int) -> dict[str, Any]:
+    """``compare`` over :data:`RANKS` on one data set, with the family's sBIC and BIC."""
+    x, y = simulate(n, np.random.default_rng([seed, n, rep]))
+    family = slt.sbic_reduced_rank(x, y, max_rank=max(RANKS))
+    names = {f"rank {h}": h for h in RANKS}
+    models = {name: reduced_rank_regression(x, y, H=h) for name, h in names.items()}
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the problems column keeps what went wrong
+        table = slt.compare(
+            models,
+            draws=draws,
+            tune=draws,
+            chains=chains,
+            sbic={name: float(family["sbic"].iloc[h]) for name, h in names.items()},
+            random_seed=rep,
+            progressbar=False,
+        )
+    seconds = time.perf_counter() - start
+    rows = {}
+    for name, h in names.items():
+        row = {c: _plain(table.loc[name, c]) for c in COLUMNS}
+        row["bic_family"] = float(family["bic"].iloc[h])
+        rows[str(h)] = row
+    return {"n": n, "rep": rep, "seconds": seconds, "draws": draws, "chains": chains,
+            "sbic_rank_0_to_4": [float(v) for v in family["sbic"]], "ranks": rows}  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def load() -> dict[str, Any]:
+    return json.loads(STORE.read_text()) if STORE.exists() else {}
+
+
+def save(store: dict[str, Any]) -> None:
+    tmp = STORE.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(store, indent=1) + "\n")
+    tmp.replace(STORE)  # atomic: an interrupt never leaves half a file
+
+
+def pick(run: dict[str, Any], column: str, sign: float) -> int | None:
+    """The rank minimizing ``sign · column`` (None when any candidate's value is NaN)."""
+    values = {int(h): r[column] for h, r in run["ranks"].items()}
+    if any(v is None or not np.isfinite(v) for v in values.values()):
+        return None
+    return min(values, key=lambda h: sign * values[h])
+
+
+def report(store: dict[str, Any], ns: list[int]) -> None:
+    runs = {n: [r for r in store.values() if r["n"] == n] for n in ns}
+    print(
+        f"M={M}, N={N}, true rank {R} (singular values {SINGULAR_VALUES}), candidates {RANKS}: "
+        f"% of data sets where each criterion picks rank {R} (failed picks)"
+    )
+    header = f"{'criterion':<22}" + "".join(f"{'n=' + str(n):>12}" for n in ns)
+    print(header)
+    print("-" * len(header))
+    print(f"{'data sets':<22}" + "".join(f"{len(runs[n]):>12}" for n in ns))
+    for label, (column, sign) in CRITERIA.items():
+        cells = ""
+        for n in ns:
+            picks = [pick(r, column, sign) for r in runs[n]]
+            ok = [p for p in picks if p is not None]
+            share = 100 * np.mean([p == R for p in ok]) if ok else np.nan
+            failed = len(picks) - len(ok)
+            cells += f"{share:>8.0f}" + (f" ({failed})" if failed else "    ")
+        print(f"{label:<22}{cells}")
+    print()
+    print("sBIC − (−log Z), nat: at the true rank; and of the step from rank r to r + 1")
+    header = f"{'':<22}" + "".join(f"{'n=' + str(n):>16}" for n in ns)
+    print(header)
+    print("-" * len(header))
+    for label, gap in [(f"rank {R}", _gap_at(R))] + [
+        (f"step {h}→{h + 1}", _gap_step(h)) for h in RANKS[:-1]
+    ]:
+        cells = ""
+        for n in ns:
+            values = np.array([gap(r) for r in runs[n]], dtype=float)
+            values = values[np.isfinite(values)]
+            sd = values.std(ddof=1) if len(values) > 1 else 0.0
+            cells += f"{values.mean():>+9.1f} ± {sd:<4.1f}" if len(values) else f"{'-':>16}"
+        print(f"{label:<22}{cells}")
+    seconds = [r["seconds"] for r in store.values() if r["n"] in ns]
+    if seconds:
+        print(f"\ncompare: {np.mean(seconds):.0f} s per data set on average ({len(seconds)} sets)")
+    methods = sorted({row["log_z_method"] for r in store.values() for row in r["ranks"].values()})
+    print(f"log Z methods used: {methods}")
+
+
+def _gap_at(h: int):
+    def gap(run: dict[str, Any]) -> float:
+        row = run["ranks"][str(h)]
+        return row["sbic"] + row["log_z"]
+
+    return gap
+
+
+def _gap_step(h: int):
+    def gap(run: dict[str, Any]) -> float:
+        lo, hi = run["ranks"][str(h)], run["ranks"][str(h + 1)]
+        return (hi["sbic"] - lo["sbic"]) - (lo["log_z"] - hi["log_z"])
+
+    return gap
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ns", type=int, nargs="+", default=[50, 100, 200, 500])
+    parser.add_argument("--reps", type=int, default=3, help="data sets per n (3)")
+    parser.add_argument("--draws", type=int, default=500)
+    parser.add_argument("--chains", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--show", action="store_true", help="print the stored runs only")
+    args = parser.parse_args()
+    store = load()
+    if not args.show:
+        for n in args.ns:
+            for rep in range(args.reps):
+                key = f"n={n}/rep={rep}/seed={args.seed}/draws={args.draws}/chains={args.chains}"
+                if key in store:
+                    continue
+                store[key] = run_one(n, rep, args.seed, args.draws, args.chains)
+                save(store)
+                print(f"{key}: {store[key]['seconds']:.0f} s", flush=True)
+    report(store, args.ns)
+
+
+if __name__ == "__main__":
+    main()
