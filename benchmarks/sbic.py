@@ -20,12 +20,22 @@
    as a guard against spurious maxima, only with >= 10 points per component (a model whose
    every run then degenerates is dropped, with the larger ones, from that data set's
    comparison).
+3. Binomial mixtures, Drton & Plummer (2017, Section 6.1) as the R package's vignette
+   "Binomial Mixtures" runs them: 30 trials, four equally likely components with success
+   probabilities 0.2, 0.4, 0.6, 0.8, mixtures of 1..7 components (EM with ``--restarts``
+   restarts, as ``flexmix`` with ``nrep = 10``), n in {50, 200, 500},
+   ``--binomial-reps`` (200) data sets per n; BIC and sBIC with the bounds at φ = 1 (the
+   paper's eq. (6.7)) and φ = 0.5 (Rousseau & Mengersen, uniform weights prior).
+4. The table of sBIC beside ``slt.compare``'s criteria (−log Z, WBIC, WAIC, LOO, BIC) and of
+   sBIC − (−log Z) against n, as stored by ``benchmarks/sbic_compare.py`` (which samples the
+   PyMC models, about 5 min per data set; this script only reprints its store).
 
 The paper's Figure 2 (rank frequencies for BIC, sBIC and WBIC) is a bar chart; neither its
 numbers nor the paper's text were in any source available to us, so no paper value is printed.
 The script asserts nothing.
 
     .venv/bin/python benchmarks/sbic.py [--reps 200] [--mixture-reps 20] [--restarts 10]
+        [--binomial-reps 200]
 
 Measured with the defaults on the project's 2-core machine (another job running), 1 min 42 s;
 the full output, with the mixture table, is on the documentation's sBIC page (docs/sbic.md)::
@@ -45,13 +55,19 @@ import argparse
 import time
 
 import numpy as np
+import sbic_compare
 
 from pymc_slt.selection import (
+    fit_binomial_mixture,
     fit_gaussian_mixture,
     reduced_rank_loglik,
     sbic,
 )
-from pymc_slt.theory import gaussian_mixture_lambdas, reduced_rank_lambdas
+from pymc_slt.theory import (
+    binomial_mixture_lambdas,
+    gaussian_mixture_lambdas,
+    reduced_rank_lambdas,
+)
 
 M, N, R = 15, 10, 5
 NS = (50, 100, 200, 300, 500, 1000)
@@ -128,12 +144,47 @@ def mixture_study(reps: int, kmax: int, restarts: int, seed: int) -> dict:
     return {key: np.array(v) for key, v in counts.items()}
 
 
+BINOMIAL_TRIALS = 30
+BINOMIAL_PROBS = (0.2, 0.4, 0.6, 0.8)
+BINOMIAL_NS = (50, 200, 500)
+BINOMIAL_KMAX = 7
+
+
+def binomial_study(reps: int, restarts: int, seed: int) -> dict[int, dict[str, np.ndarray]]:
+    """Drton & Plummer (2017, Section 6.1, Figure 6): selected numbers of components."""
+    tables = {
+        "sBIC (φ = 1)": binomial_mixture_lambdas(BINOMIAL_KMAX),
+        "sBIC (φ = 0.5)": binomial_mixture_lambdas(BINOMIAL_KMAX, phi=0.5),
+    }
+    out = {}
+    for n in BINOMIAL_NS:
+        rng = np.random.default_rng([seed, 200, n])
+        picks: dict[str, list[int]] = {"BIC": [], **{name: [] for name in tables}}
+        for _ in range(reps):
+            y = rng.binomial(BINOMIAL_TRIALS, rng.choice(BINOMIAL_PROBS, size=n))
+            ll = [
+                fit_binomial_mixture(
+                    y, BINOMIAL_TRIALS, k, restarts=restarts, random_seed=rng
+                ).loglik
+                for k in range(1, BINOMIAL_KMAX + 1)
+            ]
+            for name, t in tables.items():
+                df = sbic(ll, t.lam, t.multiplicity, n)
+                picks[name].append(df.attrs["selected"] + 1)
+            picks["BIC"].append(df.attrs["selected_bic"] + 1)
+        out[n] = {key: np.array(v) for key, v in picks.items()}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=200, help="RRR data sets per n (200)")
     parser.add_argument("--mixture-reps", type=int, default=20, help="mixture data sets (20)")
     parser.add_argument("--max-components", type=int, default=5, help="largest mixture (5)")
     parser.add_argument("--restarts", type=int, default=10, help="EM restarts per fit (10)")
+    parser.add_argument(
+        "--binomial-reps", type=int, default=200, help="binomial-mixture data sets per n (200)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -179,6 +230,36 @@ def main() -> None:
         'R vignette "Introduction to sBIC" (one data set): "BIC too strongly penalizes the '
         '(true) model with 3 components"; no frequencies are given there.'
     )
+    print()
+
+    start = time.perf_counter()
+    binomial = binomial_study(args.binomial_reps, args.restarts, args.seed)
+    binomial_seconds = time.perf_counter() - start
+    print(
+        f"Binomial mixture, {BINOMIAL_TRIALS} trials, {len(BINOMIAL_PROBS)} equally likely "
+        f"components θ = {BINOMIAL_PROBS}, 1..{BINOMIAL_KMAX} fitted, {args.binomial_reps} "
+        f"data sets per n, {args.restarts} EM restarts: % selecting each number of components"
+    )
+    ks = range(1, BINOMIAL_KMAX + 1)
+    header = f"{'n':>5}  {'criterion':<16}" + "".join(f"{k:>7}" for k in ks)
+    print(header)
+    print("-" * len(header))
+    for n, picks in binomial.items():
+        for label, values in picks.items():
+            freq = [100 * np.mean(values == k) for k in ks]
+            print(f"{n:>5}  {label:<16}" + "".join(f"{f:>7.1f}" for f in freq))
+    print(f"({binomial_seconds:.1f} s)")
+    print(
+        "Paper (Drton & Plummer 2017, Fig. 6): bar charts of these frequencies; the numbers "
+        "were not available to us, so none is quoted."
+    )
+    print()
+    store = sbic_compare.load()
+    if store:
+        print("Stored by benchmarks/sbic_compare.py (slt.compare on the PyMC models):")
+        sbic_compare.report(store, sorted({run["n"] for run in store.values()}))
+    else:
+        print("benchmarks/sbic_compare.py has stored no runs: run it for sBIC beside log Z.")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from pymc_slt.sampling import (
 )
 from pymc_slt.selection import (
     sbic,
+    sbic_binomial_mixture,
     sbic_factor_analysis,
     sbic_gaussian_mixture,
     sbic_reduced_rank,
@@ -79,6 +80,7 @@ __all__ = [
     "sample_ladder",
     "sample_tempered",
     "sbic",
+    "sbic_binomial_mixture",
     "sbic_factor_analysis",
     "sbic_gaussian_mixture",
     "sbic_reduced_rank",

@@ -7,18 +7,22 @@ import math
 
 import numpy as np
 import pytest
+from scipy import special, stats
 from scipy.optimize import minimize
 
 from pymc_slt.selection import (
+    fit_binomial_mixture,
     fit_factor_analysis,
     fit_gaussian_mixture,
     ledermann_bound,
     reduced_rank_loglik,
+    sbic_binomial_mixture,
     sbic_factor_analysis,
     sbic_gaussian_mixture,
     sbic_reduced_rank,
 )
 from pymc_slt.theory import (
+    binomial_mixture_lambdas,
     factor_analysis_lambdas,
     gaussian_mixture_lambdas,
     reduced_rank_lambdas,
@@ -235,3 +239,86 @@ def test_mixture_input_errors():
         sbic_gaussian_mixture([1.0, np.nan, 2.0], 2)
     with pytest.raises(ValueError, match="EM degenerated in all 2 restarts"):
         sbic_gaussian_mixture(np.arange(20.0), 3, restarts=2, min_points=8)
+
+
+# --------------------------------------------------------------------------------------------
+# binomial mixtures
+# --------------------------------------------------------------------------------------------
+
+
+def test_binomial_mixture_lambda_tables():
+    # phi = 1: Drton & Plummer (2017, eq. (6.7)), λ_ij = (i + j − 1)/2
+    t = binomial_mixture_lambdas(5)
+    for a in range(5):
+        for b in range(a + 1):
+            assert t.lam[a, b] == (a + 1 + b + 1 - 1) / 2
+    assert np.all(t.multiplicity[np.tril_indices(5)] == 1)
+    assert np.isnan(t.lam[0, 1])
+    # phi = 0.5: learnCoef.MixtureModels with r = 1, ½ min(2j − 1 + φ(i − j), i + j − 1)
+    h = binomial_mixture_lambdas(7, phi=0.5)
+    assert h.lam[6, 3] == 0.5 * min(2 * 4 - 1 + 0.5 * 3, 7 + 4 - 1)  # 4.25
+    assert np.diag(h.lam).tolist() == [(2 * i - 1) / 2 for i in range(1, 8)]  # d_i/2
+    with pytest.raises(ValueError, match="phi must be finite and > 0"):
+        binomial_mixture_lambdas(3, phi=-1.0)
+
+
+def _binomial_data(seed=0, n=300):
+    rng = np.random.default_rng(seed)
+    trials = rng.integers(10, 30, size=n)
+    probs = np.where(rng.uniform(size=n) < 0.3, 0.25, 0.7)
+    return rng.binomial(trials, probs), trials
+
+
+def test_one_binomial_component_is_the_pooled_proportion():
+    y, t = _binomial_data(1)
+    fit = fit_binomial_mixture(y, t, 1)
+    theta = y.sum() / t.sum()
+    assert fit.probs[0] == pytest.approx(theta, rel=1e-12)
+    assert fit.loglik == pytest.approx(stats.binom.logpmf(y, t, theta).sum(), rel=1e-12)
+
+
+def test_binomial_em_reaches_the_numerical_maximum():
+    y, t = _binomial_data(2)
+
+    def negative_loglik(z):  # z = (logit w, logit θ1, logit θ2)
+        w, p = special.expit(z[0]), special.expit(z[1:])
+        comp = stats.binom.logpmf(y[:, None], t[:, None], p) + np.log([w, 1 - w])
+        return -special.logsumexp(comp, axis=1).sum()
+
+    starts = [(0.0, -1.0, 1.0), (1.0, -2.0, 0.5), (-1.0, 0.0, 2.0)]
+    best = min(
+        (minimize(negative_loglik, s, method="Nelder-Mead", options={"xatol": 1e-10,
+         "fatol": 1e-12, "maxiter": 20000}) for s in starts),
+        key=lambda r: r.fun,
+    )  # fmt: skip
+    fit = fit_binomial_mixture(y, t, 2, restarts=5)
+    assert fit.loglik == pytest.approx(-best.fun, abs=1e-6)
+    assert fit.loglik >= -best.fun - 1e-8
+    np.testing.assert_allclose(fit.probs, [0.25, 0.7], atol=0.04)
+    assert fit.weights.sum() == pytest.approx(1.0)
+
+
+def test_sbic_binomial_mixture_selects_two_and_counts_dimensions():
+    y, t = _binomial_data(3, n=400)
+    df = sbic_binomial_mixture(y, t, 4)
+    assert df["components"].tolist() == [1, 2, 3, 4]
+    assert df["dim"].tolist() == [1.0, 3.0, 5.0, 7.0]
+    assert df.attrs["selected"] == 1
+    # the λ bounds sit below d/2 off the diagonal: sBIC penalises surplus components less
+    assert np.all(df["sbic"].to_numpy()[2:] < df["bic"].to_numpy()[2:])
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (([3, 12], 10, 2), "successes must not exceed trials"),
+        (([3, -1], 10, 2), "successes must be non-negative whole numbers"),
+        (([3.5, 2], 10, 2), "successes must be non-negative whole numbers"),
+        (([3, 2, 1], [10, 10], 2), "trials must be one integer or one per observation"),
+        (([3, 2, 1], 4, 3), "max_components=3 is not identifiable with at most 4 trials"),
+        (([3], 10, 2), "successes must be a 1-D array"),
+    ],
+)
+def test_binomial_mixture_input_errors(args, match):
+    with pytest.raises(ValueError, match=match):
+        sbic_binomial_mixture(*args)

@@ -13,11 +13,18 @@ its submodels (:mod:`pymc_slt.theory`) in place of BIC's ``d/2``. No sampling: a
   factors; EM fit, ``λ`` upper bounds off the diagonal).
 * :mod:`~pymc_slt.selection.mixture`: :func:`sbic_gaussian_mixture` (number of Gaussian
   components, 1-D or d-D; EM with restarts, ``λ`` upper bounds off the diagonal).
+* :mod:`~pymc_slt.selection.binomial_mixture`: :func:`sbic_binomial_mixture` (number of
+  binomial components; EM with restarts, ``λ`` upper bounds off the diagonal).
 
 Every frame has ``bic`` and ``sbic`` on the free-energy scale (≈ ``−log Z``, lower is better).
 See :doc:`/sbic` for when to prefer it to log Z or WBIC.
 """
 
+from pymc_slt.selection.binomial_mixture import (
+    BinomialMixtureFit,
+    fit_binomial_mixture,
+    sbic_binomial_mixture,
+)
 from pymc_slt.selection.factor_analysis import (
     FactorAnalysisFit,
     fit_factor_analysis,
@@ -33,14 +40,17 @@ from pymc_slt.selection.reduced_rank import reduced_rank_loglik, sbic_reduced_ra
 from pymc_slt.selection.sbic import chain_order, sbic
 
 __all__ = [
+    "BinomialMixtureFit",
     "FactorAnalysisFit",
     "GaussianMixtureFit",
     "chain_order",
+    "fit_binomial_mixture",
     "fit_factor_analysis",
     "fit_gaussian_mixture",
     "ledermann_bound",
     "reduced_rank_loglik",
     "sbic",
+    "sbic_binomial_mixture",
     "sbic_factor_analysis",
     "sbic_gaussian_mixture",
     "sbic_reduced_rank",

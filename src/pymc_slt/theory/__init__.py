@@ -29,6 +29,7 @@ For the singular BIC (Drton & Plummer 2017, :func:`pymc_slt.selection.sbic`), th
 * :func:`factor_analysis_lambdas`: ``k`` factors at an ``l``-factor truth (off-diagonal values
   are upper bounds).
 * :func:`gaussian_mixture_lambdas`: Gaussian mixtures (off-diagonal values are upper bounds).
+* :func:`binomial_mixture_lambdas`: binomial mixtures (off-diagonal values are upper bounds).
 
 Every value assumes, as the cited theorems do, Gaussian noise of known variance, inputs whose
 second-moment matrix is positive definite, and a prior that is positive and bounded on a
@@ -51,6 +52,7 @@ from pymc_slt.theory.rlct import (
 )
 from pymc_slt.theory.sbic import (
     LambdaTable,
+    binomial_mixture_lambdas,
     factor_analysis_lambdas,
     gaussian_mixture_lambdas,
     reduced_rank_lambdas,
@@ -59,6 +61,7 @@ from pymc_slt.theory.sbic import (
 __all__ = [
     "RLCT",
     "LambdaTable",
+    "binomial_mixture_lambdas",
     "factor_analysis_lambdas",
     "gaussian_mixture_lambdas",
     "reduced_rank_lambdas",

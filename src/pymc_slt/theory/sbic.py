@@ -28,6 +28,7 @@ from pymc_slt.theory.rlct import _aoyagi_watanabe, _int, rlct_reduced_rank
 
 __all__ = [
     "LambdaTable",
+    "binomial_mixture_lambdas",
     "factor_analysis_lambdas",
     "gaussian_mixture_lambdas",
     "reduced_rank_lambdas",
@@ -277,22 +278,94 @@ def gaussian_mixture_lambdas(
     kmax = _int(max_components, "max_components", 1, "pass the largest number of components.")
     dim = _int(dim, "dim", 1, "dim is the dimension of one observation, e.g. dim=1.")
     r = dim + dim * (dim + 1) // 2
-    if phi is None:
-        phi_value = (r + 1) / 2
-    else:
-        if isinstance(phi, bool) or not isinstance(phi, int | float | np.integer | np.floating):
-            raise TypeError(f"phi must be a real number > 0 or None, got {type(phi).__name__}.")
-        phi_value = float(phi)
-        if not np.isfinite(phi_value) or phi_value <= 0:
-            raise ValueError(
-                f"phi must be finite and > 0, got {phi!r}; phi=1.0 is Drton & Plummer's "
-                "galaxies choice, None the R package's default (r + 1)/2."
-            )
+    return _mixture_table(kmax, r, (r + 1) / 2 if phi is None else _phi(phi))
+
+
+def binomial_mixture_lambdas(max_components: int, phi: float = 1.0) -> LambdaTable:
+    """Bounds on ``λ_ij`` of an ``i``-component binomial mixture at a ``j``-component truth.
+
+    The models are mixtures of ``i = 1, …, max_components`` binomial distributions with a
+    common number of trials, free success probabilities and free weights: ``r = 1``
+    parameter per component, ``d_i = 2 i − 1``. Row and column ``a`` are ``a + 1`` components:
+
+    .. math::
+
+        λ_{ij} = \\tfrac12 \\min\\{\\, 2 j − 1 + φ (i − j),\\ i + j − 1 \\,\\},
+        \\qquad m_{ij} = 1, \\qquad 1 <= j <= i.
+
+    With ``φ = 1`` both terms are equal, ``λ_ij = (i + j − 1)/2``: the bound of Drton &
+    Plummer (2017, eq. (6.7)), their ``\\overline{sBIC}_1``. ``φ = 1/2`` gives the tighter
+    bound that Rousseau & Mengersen (2011) imply for a uniform Dirichlet prior on the weights
+    (the paper's ``\\overline{sBIC}_{0.5}``).
+
+    Parameters
+    ----------
+    max_components : int
+        Largest number of components, >= 1.
+    phi : float, default 1.0
+        The penalty ``φ > 0`` of each surplus component (1.0 is the R package's default for
+        binomial mixtures, ``(r + 1)/2`` with ``r = 1``).
+
+    Returns
+    -------
+    LambdaTable
+        ``max_components`` square tables.
+
+    Raises
+    ------
+    TypeError
+        If ``max_components`` is not an integer or ``phi`` not a real number.
+    ValueError
+        If ``max_components < 1`` or ``phi`` is not finite and > 0.
+
+    Notes
+    -----
+    ``λ_ii = d_i/2`` (the diagonal is BIC). For ``j < i`` these are **upper bounds**: the
+    learning coefficients of binomial mixtures are not fully known (Drton & Plummer 2017,
+    Section 6.1). The formula is ``learnCoef.MixtureModels`` of the sBIC R package (0.2.0,
+    ``R/MixtureModels.R``) with the dimension of one component, 1.
+
+    References
+    ----------
+    Drton, M., & Plummer, M. (2017). A Bayesian information criterion for singular models.
+    Journal of the Royal Statistical Society B 79(2), 323–380, Section 6.1.
+    https://doi.org/10.1111/rssb.12187
+
+    Rousseau, J., & Mengersen, K. (2011). Asymptotic behaviour of the posterior distribution in
+    overfitted mixture models. Journal of the Royal Statistical Society B 73(5), 689–710.
+    https://doi.org/10.1111/j.1467-9868.2011.00781.x
+
+    Examples
+    --------
+    >>> binomial_mixture_lambdas(3).lam[2].tolist()  # (i + j − 1)/2 at i = 3
+    [1.5, 2.0, 2.5]
+    >>> binomial_mixture_lambdas(3, phi=0.5).lam[2].tolist()
+    [1.0, 1.75, 2.5]
+    """
+    kmax = _int(max_components, "max_components", 1, "pass the largest number of components.")
+    return _mixture_table(kmax, 1, _phi(phi))
+
+
+def _phi(phi: Any) -> float:
+    if isinstance(phi, bool) or not isinstance(phi, int | float | np.integer | np.floating):
+        raise TypeError(f"phi must be a real number > 0, got {type(phi).__name__}.")
+    value = float(phi)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(
+            f"phi must be finite and > 0, got {phi!r}; phi=1.0 is Drton & Plummer's "
+            "galaxies choice and the binomial default, None (Gaussian mixtures) the R "
+            "package's default (r + 1)/2."
+        )
+    return value
+
+
+def _mixture_table(kmax: int, r: int, phi: float) -> LambdaTable:
+    """``λ_ij = ½ min{j r + j − 1 + φ (i − j), r i + j − 1}``, ``m_ij = 1``, for ``j <= i``."""
     lam, mult = _empty(kmax)
     for a in range(kmax):
         i = a + 1
         for b in range(a + 1):
             j = b + 1
-            lam[a, b] = 0.5 * min(j * r + j - 1 + phi_value * (i - j), r * i + j - 1)
+            lam[a, b] = 0.5 * min(j * r + j - 1 + phi * (i - j), r * i + j - 1)
             mult[a, b] = 1
     return LambdaTable(lam, mult)
