@@ -136,8 +136,21 @@ job:
 
 stepping stone −72.028 ± 0.061, −72.111 ± 0.062, −72.097 ± 0.065 (465–506 s each) and hmc_smc
 −72.053 ± 0.072, −72.156 ± 0.057, −72.065 ± 0.032 (1522–1915 s each): all six within 0.2 nat
-and 2 se of the reference. ``--draws N`` sets the particles (draws) per chain of our methods.
-The tables are in docs/benchmarks.md.
+and 2 se of the reference. ``--draws N`` sets the particles (draws) per chain of our methods:
+hmc_smc with ``--draws 250`` on h5 gave −71.997 ± 0.163, −72.114 ± 0.168, −72.119 ± 0.157 in
+135–170 s (within 0.2 nat and the se, a third of stepping stone's time), with ``--draws 500``
+−71.960 ± 0.115, −72.177 ± 0.103, −72.076 ± 0.062 (405–540 s); on h2 ``--draws 250`` is too
+few (−84.688 ± 0.180, −84.506 ± 0.116, −84.478 ± 0.234: biased low).
+
+The zero-truth reference:
+
+    .venv/bin/python benchmarks/neural_evidence.py --references zero \
+        --ref-methods stepping_stone_long hmc_smc_long --ref-seeds 1 --long-particles 1000
+    .venv/bin/python benchmarks/neural_evidence.py --references zero \
+        --ref-methods stepping_stone_long --ref-seeds 2
+
+gave stepping_stone_long −58.565 ± 0.025 and −58.521 ± 0.026, hmc_smc_long −58.553 ± 0.004:
+agreed, reference −58.548. The tables are in docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -1,0 +1,217 @@
+"""λ and WBIC of small tanh networks: local and ladder λ̂ against the slope of F_n − n L_n(ŵ).
+
+Singular learning theory gives ``F_n = n L_n(w_0) + λ log n − (m − 1) log log n + O_p(1)``
+(Watanabe 2009, ch. 6), and ``n L_n(ŵ) = n L_n(w_0) + O_p(1)``, so the slope of
+``F_n − n L_n(ŵ)`` over ``log n`` is λ (biased down by about ``(m − 1)/log n``). This script
+measures it on nested data sets (the first n points of one draw) from ``log Z`` by HMC-SMC
+(``method="hmc_smc"``, ``--draws`` particles per chain) and ``n L_n(ŵ)`` by
+``slt.criteria.max_log_likelihood`` from the best posterior draw, fitted by
+``slt.learning_coefficient.fit_free_energy``; and, at every n, the estimators that need one
+data set only: ``learning_coefficient(method="local")`` and ``(method="ladder")`` (NUTS,
+defaults), the ladder with ``sampler="hmc_smc"`` (draws that move between modes), and WBIC with
+NUTS and with HMC-SMC.
+
+Cases:
+
+* ``zero3``: ``pymc_slt.models.tanh_network(x, y, 3, bias=False, noise_sd=0.3)`` (d = 6, known
+  noise sd) on pure noise ``y ~ N(0, 0.3²)``, ``x ~ U(−2, 2)``: the truth is the zero function,
+  where ``λ = rlct_tanh_network(3) = 5/6`` (Aoyagi & Watanabe 2005). Its multiplicity is not
+  known to us (m = 2 for H = 1).
+* ``h2``: the network of ``benchmarks/neural_evidence.py`` (H = 2 with biases, σ ~ HalfNormal,
+  d = 8) on ``y = sin(1.5 x) + N(0, 0.3²)`` (a fresh draw of 3200 points): λ unknown,
+  ≤ d/2 = 4.
+
+Every number is stored in ``benchmarks/neural_lambda.json`` as soon as it is measured (an
+interrupted run resumes; nothing stored is replaced); ``--show`` prints the table from it.
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/neural_lambda.py zero3 \\
+        [--ns 100 200 400 800 1600 3200] [--draws 250] [--seed 1] [--show]
+
+The measured table is in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import neural_evidence
+import numpy as np
+import pymc as pm
+
+import pymc_slt as slt
+from pymc_slt.criteria import max_log_likelihood
+from pymc_slt.learning_coefficient import fit_free_energy
+from pymc_slt.models import tanh_network
+from pymc_slt.sampling import best_draw
+from pymc_slt.theory import rlct_tanh_network
+
+STORE = Path(__file__).with_name("neural_lambda.json")
+N_MAX = 3200
+NOISE_SD = 0.3
+
+
+def _data(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-2, 2, N_MAX), rng.normal(0, NOISE_SD, N_MAX)
+
+
+def zero3(n: int) -> pm.Model:
+    x, noise = _data(2024)
+    return tanh_network(x[:n], noise[:n], 3, bias=False, noise_sd=NOISE_SD)
+
+
+def h2(n: int) -> pm.Model:
+    x, noise = _data(2025)
+    y = np.sin(1.5 * x) + noise
+    return neural_evidence.Case("h2", (2,), x[:n], y[:n]).model()
+
+
+CASES: dict[str, tuple[Callable[[int], pm.Model], float | None, int]] = {
+    "zero3": (zero3, rlct_tanh_network(3), 6),
+    "h2": (h2, None, 8),
+}
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float, str]:
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fn()
+    notes = "; ".join(sorted({w.category.__name__ for w in caught}))
+    return out, time.perf_counter() - start, notes
+
+
+def measure(model: pm.Model, draws: int, seed: int) -> dict[str, Callable[[], dict[str, Any]]]:
+    """The quantities of one data set, each a thunk returning a JSON-ready dict."""
+    quiet = {"random_seed": seed, "progressbar": False}
+
+    def log_z() -> dict[str, Any]:
+        r = slt.log_marginal_likelihood(model, method="hmc_smc", draws=draws, **quiet)
+        return {"value": r.log_z, "se": r.se}
+
+    def min_energy() -> dict[str, Any]:
+        post = slt.sample_tempered(model, 1.0, draws=500, chains=4, **quiet)
+        return {"value": -max_log_likelihood(model, best_draw(post, model)[0]).value, "se": 0.0}
+
+    def lam(method: str, sampler: str) -> Callable[[], dict[str, Any]]:
+        def run() -> dict[str, Any]:
+            kw = {"draws": draws} if sampler == "hmc_smc" else {}
+            r = slt.learning_coefficient(model, method=method, sampler=sampler, **kw, **quiet)
+            return {"value": r.estimate, "se": r.se}
+
+        return run
+
+    def wbic(sampler: str) -> Callable[[], dict[str, Any]]:
+        def run() -> dict[str, Any]:
+            kw = {"draws": draws} if sampler == "hmc_smc" else {}
+            r = slt.wbic(model, sampler=sampler, strict=False, **kw, **quiet)
+            return {"value": r.estimate, "se": r.se}
+
+        return run
+
+    return {
+        "log_z": log_z,
+        "min_energy": min_energy,
+        "lambda_local": lam("local", "nuts"),
+        "lambda_ladder": lam("ladder", "nuts"),
+        "lambda_ladder_hmc_smc": lam("ladder", "hmc_smc"),
+        "wbic_nuts": wbic("nuts"),
+        "wbic_hmc_smc": wbic("hmc_smc"),
+    }
+
+
+def load() -> dict[str, Any]:
+    return json.loads(STORE.read_text()) if STORE.exists() else {}
+
+
+def save(store: dict[str, Any]) -> None:
+    tmp = STORE.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(store, indent=1) + "\n")
+    tmp.replace(STORE)  # atomic: an interrupt never leaves half a file
+
+
+def key(case: str, n: int, draws: int, seed: int) -> str:
+    return f"{case}/n={n}/draws={draws}/seed={seed}"
+
+
+def run(case: str, ns: list[int], draws: int, seed: int) -> None:
+    store = load()
+    build = CASES[case][0]
+    for n in ns:
+        entry = store.setdefault(key(case, n, draws, seed), {})
+        for name, thunk in measure(build(n), draws, seed).items():
+            if name in entry:
+                continue
+            try:
+                out, seconds, notes = _timed(thunk)
+            except Exception as exc:  # recorded, not fatal: the other quantities still run
+                out, seconds, notes = (
+                    {"value": None, "se": None},
+                    0.0,
+                    f"{type(exc).__name__}: {exc}",
+                )
+            entry[name] = {**out, "seconds": seconds, "notes": notes}
+            save(store)
+            print(f"{case} n={n} {name}: {out['value']} ± {out['se']} ({seconds:.0f} s) {notes}",
+                  flush=True)  # fmt: skip
+
+
+def _cell(q: dict[str, Any] | None) -> str:
+    if not q or q["value"] is None:
+        return f"{'—':>16}"
+    return f"{q['value']:>9.3f} ± {q['se']:<5.3f}"
+
+
+def report(case: str, draws: int, seed: int) -> None:
+    store = load()
+    _, lam_true, dim = CASES[case]
+    rows = sorted(
+        ((int(k.split("/")[1][2:]), v) for k, v in store.items()
+         if k.startswith(f"{case}/") and k.endswith(f"/draws={draws}/seed={seed}")),
+    )  # fmt: skip
+    truth = "unknown" if lam_true is None else f"{lam_true:.3f}"
+    print(f"{case} (d = {dim}, d/2 = {dim / 2}, λ = {truth}), HMC-SMC draws={draws}, seed {seed}")
+    cols = ("lambda_local", "lambda_ladder", "lambda_ladder_hmc_smc", "wbic_nuts", "wbic_hmc_smc")
+    header = f"{'n':>5} {'F_n − n L_n(ŵ)':>16}" + "".join(f"{c:>22}" for c in cols)
+    print(header)
+    print("-" * len(header))
+    ns, excess, se = [], [], []
+    for n, v in rows:
+        if v.get("log_z", {}).get("value") is not None and "min_energy" in v:
+            ns.append(n)
+            excess.append(-v["log_z"]["value"] - v["min_energy"]["value"])
+            se.append(v["log_z"]["se"])
+            ex = f"{excess[-1]:>9.3f} ± {se[-1]:<5.3f}"
+        else:
+            ex = f"{'—':>16}"
+        print(f"{n:>5} {ex}" + "".join(f"{_cell(v.get(c)):>22}" for c in cols))
+    if len(set(ns)) >= 2:
+        fit = fit_free_energy(ns, np.array(excess) + 0.0, np.zeros(len(ns)), se)
+        print(f"slope of F_n − n L_n(ŵ) over log n: λ̂ = {fit.lam:.3f} ± {fit.se:.3f}")
+    seconds = sum(q.get("seconds", 0.0) for _, v in rows for q in v.values())
+    print(f"({seconds / 60:.0f} min of sampling in all)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("case", choices=list(CASES))
+    parser.add_argument("--ns", type=int, nargs="+", default=[100, 200, 400, 800, 1600, 3200])
+    parser.add_argument("--draws", type=int, default=250, help="HMC-SMC particles per chain")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--show", action="store_true", help="print the stored table only")
+    args = parser.parse_args()
+    if any(n < 2 or n > N_MAX for n in args.ns):
+        parser.error(f"--ns must lie in [2, {N_MAX}]")
+    if not args.show:
+        run(args.case, args.ns, args.draws, args.seed)
+    report(args.case, args.draws, args.seed)
+
+
+if __name__ == "__main__":
+    main()
