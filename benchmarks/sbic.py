@@ -37,8 +37,9 @@ The script asserts nothing.
     .venv/bin/python benchmarks/sbic.py [--reps 200] [--mixture-reps 20] [--restarts 10]
         [--binomial-reps 200]
 
-Measured with the defaults on the project's 2-core machine (another job running), 1 min 42 s;
-the full output, with the mixture table, is on the documentation's sBIC page (docs/sbic.md)::
+Measured with the defaults on the project's 2-core machine (another job running): 1 min 42 s
+for parts 1 and 2, 371 s for part 3 on one core; the full output, with the mixture tables, is
+on the documentation's sBIC page (docs/sbic.md)::
 
          n            BIC           sBIC    BIC (R idx)   sBIC (R idx)
         50    0.0 (0.97)    0.0 (3.06)    0.0 (1.27)    1.0 (3.40)
