@@ -2,7 +2,7 @@
 
 The tanh network of ``benchmarks/neural_evidence.py`` (one input, H hidden units with biases,
 d = 3H + 2, n = 200) is sampled by ``slt.sample_tempered(model, 1.0, sampler="hmc_smc")`` with one
-run of ``--particles`` particles at the default settings (10 HMC moves of 8 leapfrog steps per
+run of ``--particles`` particles at the default settings (5 HMC moves of 128 leapfrog steps per
 stage). Printed per H: d, the number of stages, wall time (compilation included, and without it:
 a second run on the compiled functions is not possible across calls, so compilation is measured
 separately as the time of a 10-particle run), seconds per particle per stage, and the process's
