@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ def _neural_evidence():
         "neural_evidence", BENCHMARKS / "neural_evidence.py"
     )
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("neural_evidence", module)  # its dataclasses look themselves up there
     spec.loader.exec_module(module)
     return module
 
