@@ -156,7 +156,6 @@ agreed, reference −58.548. The tables are in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import shlex
 import sys
@@ -168,6 +167,7 @@ from typing import Any
 
 import numpy as np
 import pymc as pm
+from _store import load_json, updating
 from scipy import special
 
 from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
@@ -335,7 +335,7 @@ def run_long(case: Case, seed: int, method: str, **settings: Any) -> dict[str, A
 
 
 def load_references() -> dict[str, Any]:
-    return json.loads(REFERENCES.read_text()) if REFERENCES.exists() else {}
+    return load_json(REFERENCES)
 
 
 def agreement(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -369,7 +369,11 @@ def agreement(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def store(case: Case, run: dict[str, Any], overwrite: bool) -> None:
-    refs = load_references()
+    with updating(REFERENCES, indent=2) as refs:
+        _add_run(refs, case, run, overwrite)
+
+
+def _add_run(refs: dict[str, Any], case: Case, run: dict[str, Any], overwrite: bool) -> None:
     entry = refs.setdefault(
         case.name,
         {"widths": list(case.widths), "dim": case.dim, "noise_only": CASES[case.name][1]},
@@ -383,7 +387,6 @@ def store(case: Case, run: dict[str, Any], overwrite: bool) -> None:
     else:
         runs.append(run)
     entry.update(agreement(runs))
-    REFERENCES.write_text(json.dumps(refs, indent=2) + "\n")
 
 
 def command() -> str:

@@ -36,7 +36,6 @@ The measured table is in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 import warnings
 from collections.abc import Callable
@@ -46,6 +45,7 @@ from typing import Any
 import neural_evidence
 import numpy as np
 import pymc as pm
+from _store import load_json, save_json
 from scipy import stats
 
 import pymc_slt as slt
@@ -137,22 +137,12 @@ def measure(model: pm.Model, draws: int, seed: int) -> dict[str, Callable[[], di
     }
 
 
-def load() -> dict[str, Any]:
-    return json.loads(STORE.read_text()) if STORE.exists() else {}
-
-
-def save(store: dict[str, Any]) -> None:
-    tmp = STORE.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(store, indent=1) + "\n")
-    tmp.replace(STORE)  # atomic: an interrupt never leaves half a file
-
-
 def key(case: str, n: int, draws: int, seed: int) -> str:
     return f"{case}/n={n}/draws={draws}/seed={seed}"
 
 
 def run(case: str, ns: list[int], draws: int, seed: int) -> None:
-    store = load()
+    store = load_json(STORE)
     build = CASES[case][0]
     for n in ns:
         entry = store.setdefault(key(case, n, draws, seed), {})
@@ -168,7 +158,7 @@ def run(case: str, ns: list[int], draws: int, seed: int) -> None:
                     f"{type(exc).__name__}: {exc}",
                 )
             entry[name] = {**out, "seconds": seconds, "notes": notes}
-            save(store)
+            save_json(STORE, store)
             print(f"{case} n={n} {name}: {out['value']} ± {out['se']} ({seconds:.0f} s) {notes}",
                   flush=True)  # fmt: skip
 
@@ -180,7 +170,7 @@ def _cell(q: dict[str, Any] | None) -> str:
 
 
 def report(case: str, draws: int, seed: int) -> None:
-    store = load()
+    store = load_json(STORE)
     _, lam_true, dim, truth_energy = CASES[case]
     rows = sorted(
         ((int(k.split("/")[1][2:]), v) for k, v in store.items()

@@ -33,13 +33,13 @@ The measured tables are on the documentation's sBIC page (docs/sbic.md).
 from __future__ import annotations
 
 import argparse
-import json
 import time
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _store import load_json, save_json
 
 import pymc_slt as slt
 from pymc_slt.models import reduced_rank_regression
@@ -103,16 +103,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-def load() -> dict[str, Any]:
-    return json.loads(STORE.read_text()) if STORE.exists() else {}
-
-
-def save(store: dict[str, Any]) -> None:
-    tmp = STORE.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(store, indent=1) + "\n")
-    tmp.replace(STORE)  # atomic: an interrupt never leaves half a file
 
 
 def pick(run: dict[str, Any], column: str, sign: float) -> int | None:
@@ -189,7 +179,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", action="store_true", help="print the stored runs only")
     args = parser.parse_args()
-    store = load()
+    store = load_json(STORE)
     if not args.show:
         for n in args.ns:
             for rep in range(args.reps):
@@ -197,7 +187,7 @@ def main() -> None:
                 if key in store:
                     continue
                 store[key] = run_one(n, rep, args.seed, args.draws, args.chains)
-                save(store)
+                save_json(STORE, store)
                 print(f"{key}: {store[key]['seconds']:.0f} s", flush=True)
     report(store, args.ns)
 

@@ -23,6 +23,8 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
 def _neural_evidence():
+    if str(BENCHMARKS) not in sys.path:  # its sibling helper module (_store)
+        sys.path.insert(0, str(BENCHMARKS))
     spec = importlib.util.spec_from_file_location(
         "neural_evidence", BENCHMARKS / "neural_evidence.py"
     )

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from pymc_slt._validate import validate_positive_real
 from pymc_slt.theory.rlct import _aoyagi_watanabe, _int, rlct_reduced_rank
 
 __all__ = [
@@ -347,16 +348,13 @@ def binomial_mixture_lambdas(max_components: int, phi: float = 1.0) -> LambdaTab
 
 
 def _phi(phi: Any) -> float:
-    if isinstance(phi, bool) or not isinstance(phi, int | float | np.integer | np.floating):
-        raise TypeError(f"phi must be a real number > 0, got {type(phi).__name__}.")
-    value = float(phi)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(
-            f"phi must be finite and > 0, got {phi!r}; phi=1.0 is Drton & Plummer's "
-            "galaxies choice and the binomial default, None (Gaussian mixtures) the R "
-            "package's default (r + 1)/2."
-        )
-    return value
+    return validate_positive_real(
+        phi,
+        "phi",
+        what="a real number > 0",
+        hint="phi=1.0 is Drton & Plummer's galaxies choice and the binomial default, None "
+        "(Gaussian mixtures) the R package's default (r + 1)/2",
+    )
 
 
 def _mixture_table(kmax: int, r: int, phi: float) -> LambdaTable:
