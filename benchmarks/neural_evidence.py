@@ -448,13 +448,20 @@ def print_references(name: str) -> None:
 # ---------------------------------------------------------------- our methods
 
 
-def run_ours(case: Case, method: str, seed: int, draws: int | None = None) -> dict[str, Any]:
+def run_ours(
+    case: Case, method: str, seed: int, draws: int | None = None, chains: int = 4
+) -> dict[str, Any]:
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             res = log_marginal_likelihood(
-                case.model(), method=method, draws=draws, random_seed=seed, progressbar=False
+                case.model(),
+                method=method,
+                draws=draws,
+                chains=chains,
+                random_seed=seed,
+                progressbar=False,
             )
             log_z, se, error = res.log_z, res.se, ""
         except Exception as exc:  # reported in the row
@@ -471,7 +478,9 @@ def run_ours(case: Case, method: str, seed: int, draws: int | None = None) -> di
     return {"log_z": log_z, "se": se, "seconds": seconds, "notes": notes}
 
 
-def ours(case: Case, methods: list[str], seeds: list[int], draws: int | None = None) -> None:
+def ours(
+    case: Case, methods: list[str], seeds: list[int], draws: int | None = None, chains: int = 4
+) -> None:
     entry = load_references().get(case.name, {})
     if entry.get("agreed"):
         targets = {"ref": entry["reference"]}
@@ -483,7 +492,7 @@ def ours(case: Case, methods: list[str], seeds: list[int], draws: int | None = N
         else "no agreed reference; errors vs each reference method's mean: "
         + ", ".join(f"{m} {v:.3f}" for m, v in targets.items())
     )
-    effort = "default draws" if draws is None else f"draws={draws}"
+    effort = ("default draws" if draws is None else f"draws={draws}") + f", chains={chains}"
     print(f"\n{case.name} (d={case.dim}, {effort}): {label}", flush=True)
     err_cols = "".join(f"{'err ' + t:>16}{'≤0.2':>5}{'≤2se':>5}" for t in targets)
     header = f"{'method':<16}{'seed':>5}{'log Z':>10}{'se':>8}{'seconds':>9}{err_cols}  notes"
@@ -491,7 +500,7 @@ def ours(case: Case, methods: list[str], seeds: list[int], draws: int | None = N
     print("-" * len(header), flush=True)
     for method in methods:
         for seed in seeds:
-            r = run_ours(case, method, seed, draws)
+            r = run_ours(case, method, seed, draws, chains)
             cells = ""
             for value in targets.values():
                 err = r["log_z"] - value
@@ -525,6 +534,7 @@ def main() -> None:
     parser.add_argument(
         "--draws", type=int, help="draws (particles) per chain of our methods; default theirs"
     )
+    parser.add_argument("--chains", type=int, default=4, help="chains (SMC runs) of our methods")
     parser.add_argument("--show", nargs="+", choices=list(CASES), metavar="CASE")
     args = parser.parse_args()
     if unknown := set(args.cases) - set(CASES):
@@ -534,7 +544,7 @@ def main() -> None:
     for name in args.show or []:
         print_references(name)
     for name in args.cases:
-        ours(make_case(name), args.methods, args.seeds, args.draws)
+        ours(make_case(name), args.methods, args.seeds, args.draws, args.chains)
 
 
 if __name__ == "__main__":
