@@ -26,6 +26,11 @@ Methods
     ``pymc-slt[jax]``): for multimodal posteriors such as neural networks', where NUTS chains
     stay in one mode and bridge sampling fails or warns.
 
+Which to use when, with the measurements behind each rule: the documentation's page "Choosing a
+method for log Z" (``docs/evidence.md``). In short: bridge sampling on one mode; stepping stone
+or HMC-SMC on a neural network's or any singular model's separated modes; two methods that agree
+as the check.
+
 References
 ----------
 Meng, X.-L. & Wong, W. H. (1996). Statistica Sinica 6(4), 831–860.
