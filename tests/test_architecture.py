@@ -2,18 +2,19 @@
 
 The layers, lowest first (a folder may import from its own folder and from lower layers only)::
 
-    0  _validate, _progress, _version, base, theory, datasets
-    1  models
-    2  sampling
-    3  evidence, criteria, learning_coefficient, fisher, phases, exact, selection
-    4  comparison, plots, sweep
-    5  study
-    6  commands, cli
+    0  _validate, _progress, _version
+    1  base, theory, datasets
+    2  models
+    3  sampling
+    4  evidence, criteria, learning_coefficient, fisher, phases, exact, selection
+    5  comparison, plots, sweep
+    6  study
+    7  commands, cli
 
 The package root ``pymc_slt/__init__.py`` re-exports the public names and may import anything.
 A name or module starting with ``_`` may be imported only inside its own folder; the root's
-private modules (``_validate``, ``_progress``, ``_version``) are the package's shared internals
-and open to every folder. Every import counts, including those inside functions and under
+private modules (``_validate``, ``_progress``, ``_version``) are the package's shared internals:
+the lowest layer, open to every folder. Every import counts, including those inside functions and under
 ``TYPE_CHECKING``, so the graph is the one a reader sees.
 """
 
@@ -28,7 +29,8 @@ import pymc_slt
 
 PACKAGE = Path(pymc_slt.__file__).parent
 LAYERS = (
-    {"_validate", "_progress", "_version", "base", "theory", "datasets"},
+    {"_validate", "_progress", "_version"},
+    {"base", "theory", "datasets"},
     {"models"},
     {"sampling"},
     {"evidence", "criteria", "learning_coefficient", "fisher", "phases", "exact", "selection"},
