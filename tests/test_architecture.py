@@ -14,8 +14,8 @@ The layers, lowest first (a folder may import from its own folder and from lower
 The package root ``pymc_slt/__init__.py`` re-exports the public names and may import anything.
 A name or module starting with ``_`` may be imported only inside its own folder; the root's
 private modules (``_validate``, ``_progress``, ``_version``) are the package's shared internals:
-the lowest layer, open to every folder. Every import counts, including those inside functions and under
-``TYPE_CHECKING``, so the graph is the one a reader sees.
+the lowest layer, open to every folder. Every import counts, including those inside functions
+and under ``TYPE_CHECKING``, so the graph is the one a reader sees.
 """
 
 from __future__ import annotations
