@@ -120,7 +120,8 @@ def test_a_failing_quantity_is_nan_with_its_reason(monkeypatch):
     assert np.isfinite(line["log_z"]) and np.isfinite(line["lambda_hat"])  # the rest is kept
 
 
-def test_bridge_that_fails_falls_back_to_stepping_stone(monkeypatch):
+def _failing_bridge(monkeypatch):
+    """Make default bridge sampling raise in compare's rows; return the row module."""
     import pymc_slt.comparison.row as row
 
     real = row.log_marginal_likelihood
@@ -131,11 +132,55 @@ def test_bridge_that_fails_falls_back_to_stepping_stone(monkeypatch):
         return real(model, **kwargs)
 
     monkeypatch.setattr(row, "log_marginal_likelihood", failing_bridge)
+    return row
+
+
+def test_bridge_that_fails_falls_back_to_stepping_stone(monkeypatch):
+    _failing_bridge(monkeypatch)
     with pytest.warns(UserWarning, match="had problems"):
         table = compare(_tiny())
     line = table.loc["line"]
     assert line["log_z_method"] == "stepping_stone" and np.isfinite(line["log_z"])
     assert "bridge sampling failed (RuntimeError: iteration did not converge)" in line["problems"]
+
+
+def test_bridge_that_fails_on_a_large_model_falls_back_to_hmc_smc(monkeypatch):
+    """The fallback's threshold lowered to d = 2, so the conjugate line takes the HMC-SMC path,
+    and its log Z is checked against the exact one."""
+    pytest.importorskip("blackjax")
+    from pymc_slt.exact import ConjugateLinearRegression
+
+    row = _failing_bridge(monkeypatch)
+    monkeypatch.setattr(row, "FALLBACK_HMC_SMC_MIN_DIM", 2)
+    with pytest.warns(UserWarning, match="had problems"):
+        table = compare(_tiny())
+    line = table.loc["line"]
+    assert line["log_z_method"] == "hmc_smc"
+    assert "log Z is from method='hmc_smc' (2 × 250 particles)" in line["problems"]
+    x, y = _data(n=40, seed=3)
+    exact = ConjugateLinearRegression(np.column_stack([np.ones_like(x), x]), y, 1.0, 2.0)
+    error = line["log_z"] - exact.log_evidence()
+    assert abs(error) < 4 * line["log_z_se"] + 0.05, (line["log_z"], line["log_z_se"])
+
+
+def test_fallback_chooses_by_dimension_and_installed_jax(monkeypatch):
+    import importlib.util
+
+    from pymc_slt.comparison import row
+
+    run = {"draws": 500, "tune": 400, "chains": 3, "sampler": "nuts", "sampler_kwargs": None}
+    user = {"method": "bridge", "bridge_proposal": "normal", "n_betas": 20}
+    method, kwargs, note = row.fallback(8, run, user)
+    assert method == "stepping_stone" and note == ""
+    assert kwargs == {"n_betas": 20, "draws": 500, "tune": 400, "chains": 3}  # no bridge option
+    if importlib.util.find_spec("blackjax"):
+        method, kwargs, note = row.fallback(row.FALLBACK_HMC_SMC_MIN_DIM, run, user)
+        assert (method, kwargs) == ("hmc_smc", {"draws": 250, "chains": 3})
+        mine = {**run, "sampler": "hmc_smc", "sampler_kwargs": {"num_mcmc_steps": 8}}
+        assert row.fallback(32, mine, {})[1]["sampler_kwargs"] == {"num_mcmc_steps": 8}
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # no JAX installed
+    method, kwargs, note = row.fallback(32, run, user)
+    assert method == "stepping_stone" and "pip install 'pymc-slt[jax]'" in note
 
 
 def test_hierarchical_models_and_fisher_kind_per_model():
