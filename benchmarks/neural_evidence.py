@@ -154,7 +154,8 @@ agreed, reference −58.548.
 
 h10 and deep (2026-12-05, the zero commands with ``h10``/``deep``): h10 agreed at −69.968
 (hmc_smc_long −69.924 ± 0.036; stepping_stone_long −70.060 ± 0.037, −69.962 ± 0.035), deep at
-−72.501 (hmc_smc_long −72.453 ± 0.064; stepping_stone_long −72.549 ± 0.044). Then
+−72.501 (hmc_smc_long −72.453 ± 0.064; stepping_stone_long −72.549 ± 0.044), −72.510 after a
+second hmc_smc_long seed (``--ref-seeds 2`` at 4 × 4000 particles: −72.488 ± 0.028, 7284 s). Then
 
     OMP_NUM_THREADS=1 taskset -c 1 .venv/bin/python benchmarks/neural_evidence.py deep h10 \
         --methods hmc_smc --seeds 1 2 3 --draws 250
@@ -163,7 +164,7 @@ h10 and deep (2026-12-05, the zero commands with ``h10``/``deep``): h10 agreed a
     OMP_NUM_THREADS=1 taskset -c 1 .venv/bin/python benchmarks/neural_evidence.py h2 \
         --methods hmc_smc --seeds 2             # and --seeds 3
 
-gave hmc_smc 4 × 250 within 0.15 nat on both (142–179 s), stepping stone +0.031 and +0.045
+gave hmc_smc 4 × 250 within 0.15 nat on both (142–179 s), stepping stone +0.031 and +0.054
 (889 and 899 s), and hmc_smc at 4 × 2000 on h2 −84.528 ± 0.102 and −84.397 ± 0.083 (483 and
 582 s; seed 2 misses 0.2 nat). The tables are in docs/benchmarks.md.
 """
