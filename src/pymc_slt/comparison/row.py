@@ -11,7 +11,6 @@ between modes (:func:`fallback`); the row says so in ``problems`` and ``log_z_me
 
 from __future__ import annotations
 
-import importlib.util
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +37,7 @@ from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
 from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
 from pymc_slt.fisher import fisher_rank, has_location
 from pymc_slt.learning_coefficient.estimate import learning_coefficient
+from pymc_slt.sampling.hmc_smc import jax_installed
 from pymc_slt.sampling.points import best_draw
 from pymc_slt.sampling.tempered import n_observations, n_parameters, sample_tempered
 
@@ -189,7 +189,7 @@ def _evidence(model, post, seed, run, options, row: _Row) -> None:
             why = f"bridge sampling warned ({_first_line(doubts[0].message)})"
         except Exception as err:
             why = f"bridge sampling failed ({type(err).__name__}: {_first_line(err)})"
-    method, kwargs, note = fallback(n_parameters(model), run, options)
+    method, kwargs, note = fallback(row.values["d"], run, options)
     ok = row.attempt(
         "log_z", lambda: _log_z(log_marginal_likelihood(model, method=method, **common, **kwargs))
     )
@@ -200,8 +200,9 @@ def _evidence(model, post, seed, run, options, row: _Row) -> None:
 def fallback(d: int, run: dict[str, Any], options: dict[str, Any]) -> tuple[str, dict, str]:
     """The method, its keyword arguments and a note for log Z when bridge sampling fails.
 
-    A tanh network's posterior has many separated modes; both fallbacks reach them all,
-    by measurement (``benchmarks/neural_evidence.py``, docs/evidence.md):
+    A tanh network's posterior has many separated modes; both fallbacks move between them
+    (bridge sampling cannot), and how well was measured on tanh networks against agreed
+    references (``benchmarks/neural_evidence.py``, docs/evidence.md):
 
     * ``d ≥`` :data:`FALLBACK_HMC_SMC_MIN_DIM` (17) with JAX and BlackJAX installed:
       ``"hmc_smc"`` with :data:`FALLBACK_HMC_SMC_DRAWS` (250) particles in each of
@@ -230,8 +231,7 @@ def fallback(d: int, run: dict[str, Any], options: dict[str, Any]) -> tuple[str,
         ``method``, ``random_seed`` and ``progressbar``, and a note for ``problems``.
     """
     options = {k: v for k, v in options.items() if k not in ("method", "bridge_proposal")}
-    has_jax = all(importlib.util.find_spec(name) for name in ("jax", "blackjax"))
-    if d >= FALLBACK_HMC_SMC_MIN_DIM and has_jax:
+    if d >= FALLBACK_HMC_SMC_MIN_DIM and jax_installed():
         chains = options.get("chains", run["chains"])
         kwargs = {"draws": FALLBACK_HMC_SMC_DRAWS, "chains": chains}
         if run["sampler"] == "hmc_smc" and run["sampler_kwargs"]:

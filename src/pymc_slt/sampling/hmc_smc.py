@@ -75,6 +75,7 @@ Cabezas, A. et al. (2024). BlackJAX: composable Bayesian inference in JAX. arXiv
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,6 +95,7 @@ __all__ = [
     "HMCSMCRun",
     "check_settings",
     "hmc_smc_raws",
+    "jax_installed",
     "require_jax",
     "run_hmc_smc",
 ]
@@ -109,6 +111,11 @@ HMC_SMC_DEFAULTS: dict[str, Any] = {
 _KERNELS = ("hmc", "nuts")
 _MIN_KEPT = 1e-3  # smallest share of prior draws inside a narrowing transform we accept
 _MAX_STAGES = 10_000
+
+
+def jax_installed() -> bool:
+    """Whether JAX and BlackJAX are installed (without importing them)."""
+    return all(importlib.util.find_spec(name) for name in ("jax", "blackjax"))
 
 
 def require_jax():
