@@ -28,7 +28,7 @@ Every number is stored in ``benchmarks/neural_lambda.json`` as soon as it is mea
 interrupted run resumes; nothing stored is replaced); ``--show`` prints the table from it.
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/neural_lambda.py zero3 \\
-        [--ns 100 200 400 800 1600 3200] [--draws 250] [--seed 1] [--show]
+        [--ns 100 200 400 800 1600 3200] [--draws 250] [--seed 1] [--quantities ...] [--show]
 
 The measured table is in docs/benchmarks.md.
 """
@@ -45,7 +45,7 @@ from typing import Any
 import neural_evidence
 import numpy as np
 import pymc as pm
-from _store import load_json, save_json
+from _store import load_json, updating
 from scipy import stats
 
 import pymc_slt as slt
@@ -137,17 +137,28 @@ def measure(model: pm.Model, draws: int, seed: int) -> dict[str, Callable[[], di
     }
 
 
+#: what :func:`measure` returns, in the order it is run
+QUANTITIES = (
+    "log_z",
+    "min_energy",
+    "lambda_local",
+    "lambda_ladder",
+    "lambda_ladder_hmc_smc",
+    "wbic_nuts",
+    "wbic_hmc_smc",
+)
+
+
 def key(case: str, n: int, draws: int, seed: int) -> str:
     return f"{case}/n={n}/draws={draws}/seed={seed}"
 
 
-def run(case: str, ns: list[int], draws: int, seed: int) -> None:
-    store = load_json(STORE)
+def run(case: str, ns: list[int], draws: int, seed: int, quantities: list[str] | None) -> None:
     build = CASES[case][0]
     for n in ns:
-        entry = store.setdefault(key(case, n, draws, seed), {})
+        k = key(case, n, draws, seed)
         for name, thunk in measure(build(n), draws, seed).items():
-            if name in entry:
+            if (quantities and name not in quantities) or name in load_json(STORE).get(k, {}):
                 continue
             try:
                 out, seconds, notes = _timed(thunk)
@@ -157,8 +168,8 @@ def run(case: str, ns: list[int], draws: int, seed: int) -> None:
                     0.0,
                     f"{type(exc).__name__}: {exc}",
                 )
-            entry[name] = {**out, "seconds": seconds, "notes": notes}
-            save_json(STORE, store)
+            with updating(STORE) as store:  # re-read under a lock: another core may have written
+                store.setdefault(k, {})[name] = {**out, "seconds": seconds, "notes": notes}
             print(f"{case} n={n} {name}: {out['value']} ± {out['se']} ({seconds:.0f} s) {notes}",
                   flush=True)  # fmt: skip
 
@@ -212,12 +223,15 @@ def main() -> None:
     parser.add_argument("--ns", type=int, nargs="+", default=[100, 200, 400, 800, 1600, 3200])
     parser.add_argument("--draws", type=int, default=250, help="HMC-SMC particles per chain")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--quantities", nargs="+", choices=QUANTITIES, help="measure only these (default: all)"
+    )
     parser.add_argument("--show", action="store_true", help="print the stored table only")
     args = parser.parse_args()
     if any(n < 2 or n > N_MAX for n in args.ns):
         parser.error(f"--ns must lie in [2, {N_MAX}]")
     if not args.show:
-        run(args.case, args.ns, args.draws, args.seed)
+        run(args.case, args.ns, args.draws, args.seed, args.quantities)
     report(args.case, args.draws, args.seed)
 
 

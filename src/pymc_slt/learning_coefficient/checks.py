@@ -18,6 +18,7 @@ from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import energy
 from pymc_slt.sampling.diagnostics import (
     ESS_PER_CHAIN_MIN,
+    MULTIMODAL_SAMPLER,
     RHAT_MAX,
     PoorMixingWarning,
     warn_poor_mixing,
@@ -69,7 +70,7 @@ def warn_mixing(betas: np.ndarray, diag: dict, stacklevel: int) -> None:
     warn_poor_mixing(
         problems,
         "increase tune/draws, raise target_accept (sampler_kwargs={'target_accept': 0.95}) "
-        "or use sampler='smc' for a multimodal posterior",
+        f"or use {MULTIMODAL_SAMPLER} for a multimodal posterior",
         what="The estimate and its diagnostics",
         stacklevel=stacklevel,
     )

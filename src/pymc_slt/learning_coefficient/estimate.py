@@ -43,6 +43,7 @@ from pymc_slt.learning_coefficient.checks import (
 )
 from pymc_slt.learning_coefficient.local import local_estimate
 from pymc_slt.learning_coefficient.result import LearningCoefficientResult, ladder_dataset
+from pymc_slt.sampling.diagnostics import MULTIMODAL_SAMPLER
 from pymc_slt.sampling.points import best_draw
 from pymc_slt.sampling.tempered import (
     check_settings,
@@ -359,11 +360,13 @@ def _check_bound(result: LearningCoefficientResult, d: int) -> LearningCoefficie
     if result.estimate > d / 2 + 2 * result.se:
         warnings.warn(
             f"λ̂ = {result.estimate:.3g} ± {result.se:.2g} exceeds d/2 = {d / 2:g} by more than "
-            "2 se, but λ ≤ d/2 for every model (d free parameters). The draws do not represent "
-            "the tempered posterior: it is multimodal (sampler='smc', more chains), the prior "
-            "still dominates at this n (larger n, or betas further from 0), or for "
-            "method='local' w* is not near a minimum of n L_n (pass point=, or a longer pilot). "
-            "The estimate is still returned.",
+            "2 se, but λ ≤ d/2 for every model (d free parameters). Either the draws do not "
+            "represent the tempered posterior: it is multimodal (use "
+            f"{MULTIMODAL_SAMPLER}, more chains), or for method='local' w* is not near a "
+            "minimum of n L_n (pass point=, or a longer pilot); or n is still below the "
+            "asymptotic regime: the prior dominates, or the tempered posterior sits in a "
+            "worse-fitting phase of larger volume than the best fit's (compare λ̂ at larger n, "
+            "or betas further from 0). The estimate is still returned.",
             UserWarning,
             stacklevel=3,
         )

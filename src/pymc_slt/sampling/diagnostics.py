@@ -21,6 +21,7 @@ import xarray as xr
 
 __all__ = [
     "ESS_PER_CHAIN_MIN",
+    "MULTIMODAL_SAMPLER",
     "RHAT_MAX",
     "MixingReport",
     "PoorMixingWarning",
@@ -32,6 +33,12 @@ __all__ = [
 RHAT_MAX = 1.01
 #: Smallest acceptable effective sample size per chain.
 ESS_PER_CHAIN_MIN = 100
+#: The sampler to advise when NUTS chains cannot cross between modes. PyMC's SMC moves particles
+#: by a random walk that stops mixing past a handful of parameters (it is off by nats on the tanh
+#: networks of docs/benchmarks.md, d = 8 to 33); HMC-SMC is within 0.2 nat there.
+MULTIMODAL_SAMPLER = (
+    "sampler='hmc_smc' (pip install 'pymc-slt[jax]'; PyMC's sampler='smc' only for d ≲ 5)"
+)
 
 
 class PoorMixingWarning(UserWarning):

@@ -49,7 +49,7 @@ from pymc_slt._validate import (
 )
 from pymc_slt.base.loglik import count_observations
 from pymc_slt.models.tempering import tempered
-from pymc_slt.sampling.diagnostics import check_mixing, warn_poor_mixing
+from pymc_slt.sampling.diagnostics import MULTIMODAL_SAMPLER, check_mixing, warn_poor_mixing
 from pymc_slt.sampling.hmc_smc import check_settings as check_hmc_smc_settings
 from pymc_slt.sampling.hmc_smc import hmc_smc_raws, require_jax
 from pymc_slt.sampling.loglik import stacked_log_likelihood
@@ -164,10 +164,14 @@ def sample_tempered(
     beta : float, default 1.0
         Inverse temperature β > 0; 1.0 is the ordinary posterior.
     draws, tune, chains : int
-        Kept draws and tuning steps per chain, and number of chains (for ``sampler="smc"``,
-        ``draws`` is the number of particles per chain and ``tune`` is unused).
-    sampler : {"nuts", "smc"}
-        ``"nuts"`` runs nutpie; ``"smc"`` runs ``pm.sample_smc`` (for multimodal posteriors).
+        Kept draws and tuning steps per chain, and number of chains (for ``sampler="smc"`` and
+        ``"hmc_smc"``, ``draws`` is the number of particles per chain and ``tune`` is unused).
+    sampler : {"nuts", "smc", "hmc_smc"}
+        ``"nuts"`` runs nutpie; each chain stays in the mode it starts in. For a multimodal
+        posterior (a neural network's, a mixture's), ``"hmc_smc"`` runs adaptive tempered SMC
+        with HMC moves (BlackJAX on PyMC's JAX log density; ``pip install 'pymc-slt[jax]'``),
+        each chain an independent run of ``draws`` particles from the prior to β. ``"smc"`` runs
+        ``pm.sample_smc``, whose random-walk moves stop mixing past a handful of parameters.
     random_seed : int or numpy.random.Generator, optional
         Same seed, same draws.
     progressbar : bool, default True
@@ -480,8 +484,8 @@ def _warn_mixing(problems, sampler: str, stacklevel: int) -> None:
     lines = [f"at beta={beta:.4g}: {'; '.join(report.problems)}" for beta, report in problems]
     remedy = (
         "increase tune/draws, raise target_accept "
-        "(sampler_kwargs={'target_accept': 0.95}), reparameterize, or use sampler='smc' for a "
-        "multimodal (singular) posterior"
+        "(sampler_kwargs={'target_accept': 0.95}), reparameterize, or use "
+        f"{MULTIMODAL_SAMPLER} for a multimodal (singular) posterior"
         if sampler == "nuts"
         else "increase draws (particles) or chains"
     )
