@@ -465,8 +465,16 @@ def print_references(name: str) -> None:
 
 
 def run_ours(
-    case: Case, method: str, seed: int, draws: int | None = None, chains: int = 4
+    case: Case,
+    method: str,
+    seed: int,
+    draws: int | None = None,
+    chains: int = 4,
+    integration_steps: int | None = None,
 ) -> dict[str, Any]:
+    steps = None
+    if integration_steps is not None and method == "hmc_smc":
+        steps = {"num_integration_steps": integration_steps}
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -478,6 +486,7 @@ def run_ours(
                 chains=chains,
                 random_seed=seed,
                 progressbar=False,
+                sampler_kwargs=steps,
             )
             log_z, se, error = res.log_z, res.se, ""
         except Exception as exc:  # reported in the row
@@ -495,7 +504,12 @@ def run_ours(
 
 
 def ours(
-    case: Case, methods: list[str], seeds: list[int], draws: int | None = None, chains: int = 4
+    case: Case,
+    methods: list[str],
+    seeds: list[int],
+    draws: int | None = None,
+    chains: int = 4,
+    integration_steps: int | None = None,
 ) -> None:
     entry = load_references().get(case.name, {})
     if entry.get("agreed"):
@@ -509,6 +523,8 @@ def ours(
         + ", ".join(f"{m} {v:.3f}" for m, v in targets.items())
     )
     effort = ("default draws" if draws is None else f"draws={draws}") + f", chains={chains}"
+    if integration_steps is not None:
+        effort += f", hmc_smc num_integration_steps={integration_steps}"
     print(f"\n{case.name} (d={case.dim}, {effort}): {label}", flush=True)
     err_cols = "".join(f"{'err ' + t:>16}{'≤0.2':>5}{'≤2se':>5}" for t in targets)
     header = f"{'method':<16}{'seed':>5}{'log Z':>10}{'se':>8}{'seconds':>9}{err_cols}  notes"
@@ -516,7 +532,7 @@ def ours(
     print("-" * len(header), flush=True)
     for method in methods:
         for seed in seeds:
-            r = run_ours(case, method, seed, draws, chains)
+            r = run_ours(case, method, seed, draws, chains, integration_steps)
             cells = ""
             for value in targets.values():
                 err = r["log_z"] - value
@@ -551,6 +567,11 @@ def main() -> None:
         "--draws", type=int, help="draws (particles) per chain of our methods; default theirs"
     )
     parser.add_argument("--chains", type=int, default=4, help="chains (SMC runs) of our methods")
+    parser.add_argument(
+        "--integration-steps",
+        type=int,
+        help="leapfrog steps per HMC move of hmc_smc (default: the package's, 128)",
+    )
     parser.add_argument("--show", nargs="+", choices=list(CASES), metavar="CASE")
     args = parser.parse_args()
     if unknown := set(args.cases) - set(CASES):
@@ -560,7 +581,14 @@ def main() -> None:
     for name in args.show or []:
         print_references(name)
     for name in args.cases:
-        ours(make_case(name), args.methods, args.seeds, args.draws, args.chains)
+        ours(
+            make_case(name),
+            args.methods,
+            args.seeds,
+            args.draws,
+            args.chains,
+            args.integration_steps,
+        )
 
 
 if __name__ == "__main__":
