@@ -29,6 +29,7 @@ interrupted run resumes; nothing stored is replaced); ``--show`` prints the tabl
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/neural_lambda.py zero3 \\
         [--ns 100 200 400 800 1600 3200] [--draws 250] [--seed 1] [--quantities ...] [--show]
+    .venv/bin/python benchmarks/neural_lambda.py h2 --ns 3200 --best-fit 1 2 3 5 10 20
 
 The measured table is in docs/benchmarks.md.
 """
@@ -46,7 +47,7 @@ import neural_evidence
 import numpy as np
 import pymc as pm
 from _store import load_json, updating
-from scipy import stats
+from scipy import optimize, stats
 
 import pymc_slt as slt
 from pymc_slt.criteria import max_log_likelihood
@@ -217,6 +218,46 @@ def report(case: str, draws: int, seed: int) -> None:
     print(f"({seconds / 60:.0f} min of sampling in all)")
 
 
+def bounded_best_fit(n: int, radii: list[float], restarts: int = 30) -> None:
+    """The least mean squared error of the h2 network with every weight and bias in [−R, R].
+
+    Multi-start L-BFGS-B (``restarts`` uniform starts per R, seed 0) on the first n points of
+    h2's data; ``n L_n`` is at the best σ (σ² = the mean squared error). If the error keeps
+    falling as R grows, the infimum of the loss lies at infinity, outside every compact set:
+    the setting of Watanabe's theorems (a compact parameter set, or minimizers in the interior)
+    does not hold and ``F_n − n L_n(ŵ)`` need not grow like λ log n.
+    """
+    x, noise = _data(2025)
+    x, y = x[:n], np.sin(1.5 * x[:n]) + noise[:n]
+
+    def mse(p: np.ndarray) -> float:
+        hidden = np.tanh(np.outer(x, p[0:2]) + p[2:4])
+        return float(np.mean((y - hidden @ p[4:6] - p[6]) ** 2))
+
+    rng = np.random.default_rng(0)
+    print(f"h2, n = {n}: least squared error with |every weight and bias| ≤ R ({restarts} starts)")
+    print(f"{'R':>6}{'mse':>10}{'n L_n':>10}  W1, b1, W2, b2")
+    for radius in radii:
+        best = min(
+            (
+                optimize.minimize(
+                    mse,
+                    rng.uniform(-1, 1, 7) * min(radius, 3),
+                    method="L-BFGS-B",
+                    bounds=[(-radius, radius)] * 7,
+                    options={"maxiter": 2000},
+                )
+                for _ in range(restarts)
+            ),
+            key=lambda r: r.fun,
+        )
+        energy = n / 2 * (np.log(2 * np.pi * best.fun) + 1)
+        print(f"{radius:>6g}{best.fun:>10.5f}{energy:>10.2f}  {np.round(best.x, 2)}", flush=True)
+    floor = float(np.mean(noise[:n] ** 2))
+    truth = n / 2 * (np.log(2 * np.pi * floor) + 1)
+    print(f"the truth sin(1.5 x): mse {floor:.5f}, n L_n {truth:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("case", choices=list(CASES))
@@ -227,9 +268,21 @@ def main() -> None:
         "--quantities", nargs="+", choices=QUANTITIES, help="measure only these (default: all)"
     )
     parser.add_argument("--show", action="store_true", help="print the stored table only")
+    parser.add_argument(
+        "--best-fit",
+        type=float,
+        nargs="+",
+        metavar="R",
+        help="h2 only: the least squared error with every weight in [-R, R], at the largest n",
+    )
     args = parser.parse_args()
     if any(n < 2 or n > N_MAX for n in args.ns):
         parser.error(f"--ns must lie in [2, {N_MAX}]")
+    if args.best_fit:
+        if args.case != "h2":
+            parser.error("--best-fit is for the h2 case")
+        bounded_best_fit(max(args.ns), args.best_fit)
+        return
     if not args.show:
         run(args.case, args.ns, args.draws, args.seed, args.quantities)
     report(args.case, args.draws, args.seed)
