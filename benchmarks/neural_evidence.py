@@ -166,7 +166,21 @@ second hmc_smc_long seed (``--ref-seeds 2`` at 4 × 4000 particles: −72.488 ±
 
 gave hmc_smc 4 × 250 within 0.15 nat on both (142–179 s), stepping stone +0.031 and +0.054
 (889 and 899 s), and hmc_smc at 4 × 2000 on h2 −84.528 ± 0.102 and −84.397 ± 0.083 (483 and
-582 s; seed 2 misses 0.2 nat). The tables are in docs/benchmarks.md.
+582 s). Then more h2 reference seeds, and cheaper HMC-SMC settings on h2 and h5:
+
+    .venv/bin/python benchmarks/neural_evidence.py --references h2 \
+        --ref-methods stepping_stone_long --ref-seeds 3 4 5
+    .venv/bin/python benchmarks/neural_evidence.py --references h2 --ref-methods hmc_smc_long \
+        --ref-seeds 2 3 --long-particles 1000
+    .venv/bin/python benchmarks/neural_evidence.py h2 --methods hmc_smc --draws 250 \
+        --chains 16 --seeds 1 2 3
+    .venv/bin/python benchmarks/neural_evidence.py h2 h5 --methods hmc_smc --draws 250 \
+        --integration-steps 256 --seeds 1 2 3
+
+moved the h2 reference to −84.367 (hmc_smc_long mean −84.401, stepping_stone_long mean
+−84.332); against it hmc_smc at its defaults errs by +0.008, −0.161, −0.030 (all three seeds
+within 0.2 nat and 2 se), 16 × 250 by −0.13, −0.09, −0.21, and 256 leapfrog steps help on
+neither network. The tables are in docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def _neural_evidence():
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "draws"),
-    # h2 needs the default 4 x 2000 particles (at 250 it is biased low by 0.17-0.38 nat);
+    # h2 needs the default 4 x 2000 particles (at 250 it is biased low by 0.11-0.32 nat);
     # the wider and deeper networks are right at 4 x 250 (docs/evidence.md).
     [("h2", None), ("h5", 250), ("h10", 250), ("deep", 250), ("zero", 250)],
 )

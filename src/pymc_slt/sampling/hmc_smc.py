@@ -33,8 +33,8 @@ Details that keep the number right on users' models:
 **Long trajectories.** Each stage moves every particle ``num_mcmc_steps`` = 5 times with
 ``num_integration_steps`` = 128 leapfrog steps. Short trajectories leave the particles where
 resampling put them, and the share of each mode is then frozen too early: on the H = 2 tanh
-network of ``benchmarks/neural_evidence.py`` (d = 8, n = 200; reference −84.31, two long runs
-of different methods agreeing within 0.01 nat) 2 runs × 1000 particles gave (2026-12-03,
+network of ``benchmarks/neural_evidence.py`` (d = 8, n = 200; reference −84.37, long runs of
+two different methods agreeing within 0.07 nat) 2 runs × 1000 particles gave (2026-12-03,
 ``benchmarks/hmc_smc_moves.py``)
 
 =================================  =========  ===============
