@@ -252,7 +252,10 @@ def bounded_best_fit(n: int, radii: list[float], restarts: int = 30) -> None:
             key=lambda r: r.fun,
         )
         energy = n / 2 * (np.log(2 * np.pi * best.fun) + 1)
-        print(f"{radius:>6g}{best.fun:>10.5f}{energy:>10.2f}  {np.round(best.x, 2)}", flush=True)
+        with np.printoptions(suppress=True):
+            print(
+                f"{radius:>6g}{best.fun:>10.5f}{energy:>10.2f}  {np.round(best.x, 2)}", flush=True
+            )
     floor = float(np.mean(noise[:n] ** 2))
     truth = n / 2 * (np.log(2 * np.pi * floor) + 1)
     print(f"the truth sin(1.5 x): mse {floor:.5f}, n L_n {truth:.2f}")
