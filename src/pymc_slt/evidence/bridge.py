@@ -70,7 +70,8 @@ HALVES_Z_MAX = 3.0
 _TOL = 1e-10
 _MAXITER = 1000
 #: The advice when the posterior is multimodal. PyMC's ``method="smc"`` is off by nats on the
-#: tanh networks of docs/benchmarks.md; these two are within 0.2 nat there.
+#: tanh networks of docs/evidence.md; these two are within 0.2 nat there at their defaults
+#: (HMC-SMC on every network, stepping stone on all but H = 2, where one seed of three missed).
 _MULTIMODAL_METHODS = "method='hmc_smc' (pip install 'pymc-slt[jax]') or method='stepping_stone'"
 
 
