@@ -485,10 +485,15 @@ def run_ours(
     draws: int | None = None,
     chains: int = 4,
     integration_steps: int | None = None,
+    ladder: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    steps = None
+    extra: dict[str, Any] = {}
     if integration_steps is not None and method == "hmc_smc":
-        steps = {"num_integration_steps": integration_steps}
+        extra["sampler_kwargs"] = {"num_integration_steps": integration_steps}
+    if method == "stepping_stone" and ladder:
+        extra.update({k: v for k, v in ladder.items() if k != "target_accept"})
+        if "target_accept" in ladder:
+            extra["sampler_kwargs"] = {"target_accept": ladder["target_accept"]}
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -500,7 +505,7 @@ def run_ours(
                 chains=chains,
                 random_seed=seed,
                 progressbar=False,
-                sampler_kwargs=steps,
+                **extra,
             )
             log_z, se, error = res.log_z, res.se, ""
         except Exception as exc:  # reported in the row
@@ -524,6 +529,7 @@ def ours(
     draws: int | None = None,
     chains: int = 4,
     integration_steps: int | None = None,
+    ladder: dict[str, Any] | None = None,
 ) -> None:
     entry = load_references().get(case.name, {})
     if entry.get("agreed"):
@@ -539,6 +545,8 @@ def ours(
     effort = ("default draws" if draws is None else f"draws={draws}") + f", chains={chains}"
     if integration_steps is not None:
         effort += f", hmc_smc num_integration_steps={integration_steps}"
+    if ladder:
+        effort += f", stepping_stone {ladder}"
     print(f"\n{case.name} (d={case.dim}, {effort}): {label}", flush=True)
     err_cols = "".join(f"{'err ' + t:>16}{'≤0.2':>5}{'≤2se':>5}" for t in targets)
     header = f"{'method':<16}{'seed':>5}{'log Z':>10}{'se':>8}{'seconds':>9}{err_cols}  notes"
@@ -546,7 +554,7 @@ def ours(
     print("-" * len(header), flush=True)
     for method in methods:
         for seed in seeds:
-            r = run_ours(case, method, seed, draws, chains, integration_steps)
+            r = run_ours(case, method, seed, draws, chains, integration_steps, ladder)
             cells = ""
             for value in targets.values():
                 err = r["log_z"] - value
@@ -586,6 +594,10 @@ def main() -> None:
         type=int,
         help="leapfrog steps per HMC move of hmc_smc (default: the package's, 128)",
     )
+    parser.add_argument("--n-betas", type=int, help="rungs of stepping_stone (default: its own)")
+    parser.add_argument(
+        "--target-accept", type=float, help="NUTS target_accept of stepping_stone's rungs"
+    )
     parser.add_argument("--show", nargs="+", choices=list(CASES), metavar="CASE")
     args = parser.parse_args()
     if unknown := set(args.cases) - set(CASES):
@@ -602,7 +614,9 @@ def main() -> None:
             args.draws,
             args.chains,
             args.integration_steps,
-        )
+            {k: v for k, v in (("n_betas", args.n_betas), ("target_accept", args.target_accept))
+             if v is not None},
+        )  # fmt: skip
 
 
 if __name__ == "__main__":
