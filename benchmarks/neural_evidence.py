@@ -180,7 +180,16 @@ gave hmc_smc 4 × 250 within 0.15 nat on both (142–179 s), stepping stone +0.0
 moved the h2 reference to −84.367 (hmc_smc_long mean −84.401, stepping_stone_long mean
 −84.332); against it hmc_smc at its defaults errs by +0.008, −0.161, −0.030 (all three seeds
 within 0.2 nat and 2 se), 16 × 250 by −0.13, −0.09, −0.21, and 256 leapfrog steps help on
-neither network. The tables are in docs/benchmarks.md.
+neither network. Which setting of the long ladder helps the stepping stone on h2:
+
+    .venv/bin/python benchmarks/neural_evidence.py h2 --methods stepping_stone \
+        --seeds 1 2 3 --n-betas 64          # and --target-accept 0.95 instead
+    .venv/bin/python benchmarks/neural_evidence.py h2 --methods stepping_stone \
+        --seeds 4 5 6 --target-accept 0.95  # and without it
+
+gave errors −0.14, −0.33, −0.27 with 64 rungs, +0.18, −0.02, −0.13, +0.08, −0.03, +0.22 at
+``target_accept`` 0.95, and −0.49, +0.29, −0.73 at the default (seeds 4–6). The tables are in
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
