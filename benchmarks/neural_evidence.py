@@ -493,16 +493,10 @@ def run_ours(
     seed: int,
     draws: int | None = None,
     chains: int = 4,
-    integration_steps: int | None = None,
-    ladder: dict[str, Any] | None = None,
+    settings: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
-    if integration_steps is not None and method == "hmc_smc":
-        extra["sampler_kwargs"] = {"num_integration_steps": integration_steps}
-    if method == "stepping_stone" and ladder:
-        extra.update({k: v for k, v in ladder.items() if k != "target_accept"})
-        if "target_accept" in ladder:
-            extra["sampler_kwargs"] = {"target_accept": ladder["target_accept"]}
+    """One run of our ``method``; ``settings[method]`` are extra keyword arguments for it."""
+    extra = (settings or {}).get(method, {})
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -537,8 +531,7 @@ def ours(
     seeds: list[int],
     draws: int | None = None,
     chains: int = 4,
-    integration_steps: int | None = None,
-    ladder: dict[str, Any] | None = None,
+    settings: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     entry = load_references().get(case.name, {})
     if entry.get("agreed"):
@@ -552,10 +545,7 @@ def ours(
         + ", ".join(f"{m} {v:.3f}" for m, v in targets.items())
     )
     effort = ("default draws" if draws is None else f"draws={draws}") + f", chains={chains}"
-    if integration_steps is not None:
-        effort += f", hmc_smc num_integration_steps={integration_steps}"
-    if ladder:
-        effort += f", stepping_stone {ladder}"
+    effort += "".join(f", {method} {kwargs}" for method, kwargs in (settings or {}).items())
     print(f"\n{case.name} (d={case.dim}, {effort}): {label}", flush=True)
     err_cols = "".join(f"{'err ' + t:>16}{'≤0.2':>5}{'≤2se':>5}" for t in targets)
     header = f"{'method':<16}{'seed':>5}{'log Z':>10}{'se':>8}{'seconds':>9}{err_cols}  notes"
@@ -563,7 +553,7 @@ def ours(
     print("-" * len(header), flush=True)
     for method in methods:
         for seed in seeds:
-            r = run_ours(case, method, seed, draws, chains, integration_steps, ladder)
+            r = run_ours(case, method, seed, draws, chains, settings)
             cells = ""
             for value in targets.values():
                 err = r["log_z"] - value
@@ -615,17 +605,17 @@ def main() -> None:
         references(make_case(name), args)
     for name in args.show or []:
         print_references(name)
+    settings: dict[str, dict[str, Any]] = {}
+    if args.integration_steps is not None:
+        settings["hmc_smc"] = {"sampler_kwargs": {"num_integration_steps": args.integration_steps}}
+    if args.n_betas is not None:
+        settings.setdefault("stepping_stone", {})["n_betas"] = args.n_betas
+    if args.target_accept is not None:
+        settings.setdefault("stepping_stone", {})["sampler_kwargs"] = {
+            "target_accept": args.target_accept
+        }
     for name in args.cases:
-        ours(
-            make_case(name),
-            args.methods,
-            args.seeds,
-            args.draws,
-            args.chains,
-            args.integration_steps,
-            {k: v for k, v in (("n_betas", args.n_betas), ("target_accept", args.target_accept))
-             if v is not None},
-        )  # fmt: skip
+        ours(make_case(name), args.methods, args.seeds, args.draws, args.chains, settings)
 
 
 if __name__ == "__main__":

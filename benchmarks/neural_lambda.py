@@ -99,6 +99,18 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float, str]:
     return out, time.perf_counter() - start, notes
 
 
+#: the names of what :func:`measure` returns, in the order it is run
+QUANTITIES = (
+    "log_z",
+    "min_energy",
+    "lambda_local",
+    "lambda_ladder",
+    "lambda_ladder_hmc_smc",
+    "wbic_nuts",
+    "wbic_hmc_smc",
+)
+
+
 def measure(model: pm.Model, draws: int, seed: int) -> dict[str, Callable[[], dict[str, Any]]]:
     """The quantities of one data set, each a thunk returning a JSON-ready dict."""
     quiet = {"random_seed": seed, "progressbar": False}
@@ -127,27 +139,16 @@ def measure(model: pm.Model, draws: int, seed: int) -> dict[str, Callable[[], di
 
         return run
 
-    return {
-        "log_z": log_z,
-        "min_energy": min_energy,
-        "lambda_local": lam("local", "nuts"),
-        "lambda_ladder": lam("ladder", "nuts"),
-        "lambda_ladder_hmc_smc": lam("ladder", "hmc_smc"),
-        "wbic_nuts": wbic("nuts"),
-        "wbic_hmc_smc": wbic("hmc_smc"),
-    }
-
-
-#: what :func:`measure` returns, in the order it is run
-QUANTITIES = (
-    "log_z",
-    "min_energy",
-    "lambda_local",
-    "lambda_ladder",
-    "lambda_ladder_hmc_smc",
-    "wbic_nuts",
-    "wbic_hmc_smc",
-)
+    thunks = (
+        log_z,
+        min_energy,
+        lam("local", "nuts"),
+        lam("ladder", "nuts"),
+        lam("ladder", "hmc_smc"),
+        wbic("nuts"),
+        wbic("hmc_smc"),
+    )
+    return dict(zip(QUANTITIES, thunks, strict=True))
 
 
 def key(case: str, n: int, draws: int, seed: int) -> str:
