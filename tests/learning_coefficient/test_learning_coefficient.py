@@ -285,7 +285,7 @@ def test_same_seed_same_numbers():
 
 
 def _zoo_case(label: str, seed: int) -> pm.Model:
-    from pymc_slt.models import data as sim
+    from pymc_slt.models import simulate as sim
     from pymc_slt.models.neural import reduced_rank_regression, tanh_network
     from pymc_slt.models.regular import linear_regression
     from pymc_slt.models.singular import normal_crossing
@@ -359,3 +359,19 @@ def test_local_from_given_draws_uses_their_best_draw():
     result = reused.to_dataset()
     assert float(result["estimate"]) == reused.estimate and result["betas"].dims == ("rung",)
     assert reused.lam == reused.estimate
+
+
+def test_bound_warning_names_a_best_fit_in_the_priors_far_tail():
+    # y ~ N(μ, 1) around 10, μ ~ N(0, 1), n = 100: the fit sits 10 prior sd out. At β = 1/log n
+    # the tempered mean is pulled 0.44 back toward 0, so E_β[n L_n] − n L_n(w*) ≈ 50 (0.44² +
+    # 1/22.7) ≈ 12 and λ̂ ≈ 2.6 > d/2 = 0.5: the prior, not the model, makes λ̂ large here.
+    y = 10.0 + np.random.default_rng(0).normal(size=100)
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0.0, 1.0)
+        pm.Normal("y", mu, 1.0, observed=y)
+    with pytest.warns(UserWarning, match="exceeds d/2") as caught:
+        res = learning_coefficient(model, random_seed=1, **FAST)
+    assert 2.0 < res.estimate < 3.2, res.estimate
+    assert res.diagnostics["prior_tail"] == 0.0
+    assert any("prior's far tail" in str(w.message) for w in caught)
+    assert slt.sampling.prior_tail(model, {"mu": np.array(0.0)}) > 0.9

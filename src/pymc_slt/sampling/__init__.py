@@ -5,7 +5,8 @@
 * :mod:`~pymc_slt.sampling.diagnostics`: divergences, r̂ and bulk ESS of a run, and the one
   :class:`PoorMixingWarning`.
 * :mod:`~pymc_slt.sampling.loglik`: the untempered log-likelihood at given draws.
-* :mod:`~pymc_slt.sampling.points`: the best draw of a run and :math:`n L_n` at a point.
+* :mod:`~pymc_slt.sampling.points`: the best draw of a run, :math:`n L_n` at a point and
+  where a point sits in the prior.
 * :mod:`~pymc_slt.sampling.langevin`: noisy gradient descent on PyTensor gradients.
 """
 
@@ -17,7 +18,7 @@ from pymc_slt.sampling.diagnostics import (
 )
 from pymc_slt.sampling.langevin import noisy_gradient_descent
 from pymc_slt.sampling.loglik import log_likelihood
-from pymc_slt.sampling.points import best_draw, point_energy
+from pymc_slt.sampling.points import best_draw, point_energy, prior_tail
 from pymc_slt.sampling.tempered import (
     CompiledTempered,
     n_observations,
@@ -37,6 +38,7 @@ __all__ = [
     "n_parameters",
     "noisy_gradient_descent",
     "point_energy",
+    "prior_tail",
     "sample_ladder",
     "sample_tempered",
     "warn_poor_mixing",
