@@ -75,6 +75,30 @@ def test_stepping_stone_samples_its_own_ladder():
     assert len(result.diagnostics["betas"]) == 13
 
 
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        (None, {"target_accept": 0.95}),
+        ({"max_treedepth": 8}, {"target_accept": 0.95, "max_treedepth": 8}),
+        ({"target_accept": 0.8}, {"target_accept": 0.8}),
+    ],
+)
+def test_ladder_rungs_run_nuts_at_a_high_target_accept_unless_set(monkeypatch, user, expected):
+    from pymc_slt.evidence import path
+
+    seen = {}
+
+    def record(*args, **kwargs):
+        seen.update(kwargs)
+        raise InterruptedError  # stop before sampling
+
+    monkeypatch.setattr(path, "sample_ladder", record)
+    model = make_conjugate(n=20, d=2, seed=5, prior_sd=2.0).model()
+    with pytest.raises(InterruptedError):
+        log_marginal_likelihood(model, method="stepping_stone", sampler_kwargs=user, **FAST)
+    assert seen["sampler"] == "nuts" and seen["sampler_kwargs"] == expected
+
+
 def test_smc_matches_exact(exact):
     # the se rests on the spread of 6 chains (t with 5 dof: |t| > 4 has probability 1 %)
     result = log_marginal_likelihood(

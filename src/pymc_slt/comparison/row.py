@@ -44,7 +44,6 @@ from pymc_slt.sampling.tempered import n_observations, n_parameters, sample_temp
 __all__ = [
     "FALLBACK_HMC_SMC_DRAWS",
     "FALLBACK_HMC_SMC_MIN_DIM",
-    "FALLBACK_LADDER_TARGET_ACCEPT",
     "fallback",
     "model_row",
 ]
@@ -53,8 +52,6 @@ __all__ = [
 FALLBACK_HMC_SMC_MIN_DIM = 17
 #: Particles per chain of that HMC-SMC fallback.
 FALLBACK_HMC_SMC_DRAWS = 250
-#: NUTS ``target_accept`` of the stepping-stone fallback's rungs, unless the user set one.
-FALLBACK_LADDER_TARGET_ACCEPT = 0.95
 
 #: Columns a failed quantity leaves NaN.
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -218,9 +215,9 @@ def fallback(d: int, run: dict[str, Any], options: dict[str, Any]) -> tuple[str,
       agreed references over 3 seeds each, in 135–179 s, a third or less of the default
       stepping stone's time, whose ladder grows with d.
     * otherwise ``"stepping_stone"`` on the run's ``draws``, ``tune`` and ``chains`` (and the
-      user's ladder options), its NUTS rungs at ``target_accept`` =
-      :data:`FALLBACK_LADDER_TARGET_ACCEPT` (0.95) unless the run or the options set one. At
-      d = 8 (a network with H = 2, reference −84.367) stepping stone at NUTS's default 0.8
+      user's ladder options, and the run's NUTS settings), its NUTS rungs at the ladder's
+      ``target_accept`` 0.95 (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless one is set.
+      At d = 8 (a network with H = 2, reference −84.367) stepping stone at NUTS's default 0.8
       erred by +0.16, −0.54, +0.005, −0.49, +0.29, −0.73 over 6 seeds (41–73 s), at 0.95 by
       +0.18, −0.02, −0.13, +0.08, −0.03, +0.22, each within 2 se (60–77 s): divergences at
       small β bias the ladder. HMC-SMC with 4 × 250 particles was 0.11–0.32 nat low there.
@@ -249,9 +246,9 @@ def fallback(d: int, run: dict[str, Any], options: dict[str, Any]) -> tuple[str,
             kwargs["sampler_kwargs"] = run["sampler_kwargs"]  # the user's HMC-SMC settings
         return "hmc_smc", kwargs, f" ({chains} × {FALLBACK_HMC_SMC_DRAWS} particles)"
     kwargs = {**options, **{k: run[k] for k in ("draws", "tune", "chains") if k not in options}}
-    if kwargs.get("sampler", "nuts") == "nuts" and "sampler_kwargs" not in options:
-        nuts = run["sampler_kwargs"] if run["sampler"] == "nuts" and run["sampler_kwargs"] else {}
-        kwargs["sampler_kwargs"] = {"target_accept": FALLBACK_LADDER_TARGET_ACCEPT, **nuts}
+    nuts = run["sampler"] == "nuts" and kwargs.get("sampler", "nuts") == "nuts"
+    if nuts and run["sampler_kwargs"] and "sampler_kwargs" not in options:
+        kwargs["sampler_kwargs"] = run["sampler_kwargs"]  # the user's NUTS settings
     note = ""
     if d >= FALLBACK_HMC_SMC_MIN_DIM:
         note = " (pip install 'pymc-slt[jax]' for the faster method='hmc_smc')"

@@ -231,6 +231,10 @@ def log_marginal_likelihood(
         (e.g. ``{"kernel": pm.smc.kernels.MH}``) or ``"hmc_smc"``'s settings
         (:data:`pymc_slt.sampling.hmc_smc.HMC_SMC_DEFAULTS`: ``target_ess``,
         ``num_mcmc_steps``, ``num_integration_steps``, ``target_accept``, ``kernel``).
+        The ladder methods' NUTS rungs run at ``target_accept`` 0.95
+        (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless this sets one: at nutpie's 0.8
+        stepping stone missed exact log Z by more than 2 se in 9 of 44 runs over the gallery's
+        models, at 0.95 in 3 of 44, for 1.16× the time.
     random_seed : int or numpy.random.Generator, optional
         Same seed, same result.
     progressbar : bool, default True
