@@ -148,10 +148,11 @@ def test_bridge_that_fails_on_a_large_model_falls_back_to_hmc_smc(monkeypatch):
     """The fallback's threshold lowered to d = 2, so the conjugate line takes the HMC-SMC path,
     and its log Z is checked against the exact one."""
     pytest.importorskip("blackjax")
+    from pymc_slt.evidence import fallback
     from pymc_slt.exact import ConjugateLinearRegression
 
-    row = _failing_bridge(monkeypatch)
-    monkeypatch.setattr(row, "FALLBACK_HMC_SMC_MIN_DIM", 2)
+    _failing_bridge(monkeypatch)
+    monkeypatch.setattr(fallback, "FALLBACK_HMC_SMC_MIN_DIM", 2)
     with pytest.warns(UserWarning, match="had problems"):
         table = compare(_tiny())
     line = table.loc["line"]
@@ -166,26 +167,26 @@ def test_bridge_that_fails_on_a_large_model_falls_back_to_hmc_smc(monkeypatch):
 def test_fallback_chooses_by_dimension_and_installed_jax(monkeypatch):
     import importlib.util
 
-    from pymc_slt.comparison import row
+    from pymc_slt.evidence import fallback as fb
 
     run = {"draws": 500, "tune": 400, "chains": 3, "sampler": "nuts", "sampler_kwargs": None}
     user = {"method": "bridge", "bridge_proposal": "normal", "n_betas": 20}
-    method, kwargs, note = row.fallback(8, run, user)
+    method, kwargs, note = fb.fallback(8, run, user)
     assert method == "stepping_stone" and note == ""
     assert kwargs == {"n_betas": 20, "draws": 500, "tune": 400, "chains": 3}  # no bridge option
     careful = {**run, "sampler_kwargs": {"target_accept": 0.99, "max_treedepth": 12}}
-    assert row.fallback(8, careful, {})[1]["sampler_kwargs"] == careful["sampler_kwargs"]
+    assert fb.fallback(8, careful, {})[1]["sampler_kwargs"] == careful["sampler_kwargs"]
     own = {"sampler_kwargs": {"target_accept": 0.9}}
-    assert row.fallback(8, run, own)[1]["sampler_kwargs"] == own["sampler_kwargs"]
-    smc = row.fallback(8, {**run, "sampler": "smc", "sampler_kwargs": {"threshold": 0.6}}, {})
+    assert fb.fallback(8, run, own)[1]["sampler_kwargs"] == own["sampler_kwargs"]
+    smc = fb.fallback(8, {**run, "sampler": "smc", "sampler_kwargs": {"threshold": 0.6}}, {})
     assert "sampler_kwargs" not in smc[1]  # SMC's settings are not NUTS's
     if importlib.util.find_spec("blackjax"):
-        method, kwargs, note = row.fallback(row.FALLBACK_HMC_SMC_MIN_DIM, run, user)
+        method, kwargs, note = fb.fallback(fb.FALLBACK_HMC_SMC_MIN_DIM, run, user)
         assert (method, kwargs) == ("hmc_smc", {"draws": 250, "chains": 3})
         mine = {**run, "sampler": "hmc_smc", "sampler_kwargs": {"num_mcmc_steps": 8}}
-        assert row.fallback(32, mine, {})[1]["sampler_kwargs"] == {"num_mcmc_steps": 8}
+        assert fb.fallback(32, mine, {})[1]["sampler_kwargs"] == {"num_mcmc_steps": 8}
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # no JAX installed
-    method, kwargs, note = row.fallback(32, run, user)
+    method, kwargs, note = fb.fallback(32, run, user)
     assert method == "stepping_stone" and "pip install 'pymc-slt[jax]'" in note
 
 

@@ -1,4 +1,5 @@
-"""The README's example and every script in examples/ run (examples with tiny draws)."""
+"""The README's example, the evidence page's and every script in examples/ run (examples with tiny
+draws)."""
 
 import importlib.util
 import re
@@ -46,3 +47,19 @@ def test_example_runs(path, capsys):
     spec.loader.exec_module(module)
     module.main(draws=100, tune=100)
     assert capsys.readouterr().out.strip()
+
+
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
+def test_evidence_page_example_replaces_a_doubtful_bridge_and_matches_quadrature(capsys):
+    """docs/evidence.md: on y = a·b·x the 6 NUTS chains split between the two modes, bridge
+    sampling warns, and the default path reruns log Z by stepping stone and says so."""
+    import pymc_slt as slt
+    from tests.conftest import product_model
+
+    (block,) = _python_blocks((ROOT / "docs" / "evidence.md").read_text())
+    with pytest.warns(slt.EvidenceWarning, match="log Z is from method='stepping_stone'"):
+        exec(compile(block, "docs/evidence.md", "exec"), {})
+    method_line, reason = capsys.readouterr().out.splitlines()[-2:]
+    method, log_z, se = method_line.split()
+    assert method == "stepping_stone" and reason.startswith("bridge sampling warned (")
+    assert abs(float(log_z) - product_model()[1]) < 4 * float(se) + 0.03, (log_z, se)

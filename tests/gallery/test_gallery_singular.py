@@ -28,9 +28,10 @@ def test_label_switching_is_flagged_and_the_ladder_is_right():
     ordered = REFERENCES["mixture_ordered"]
     assert abs(ref["log_z"] - ordered["log_z"] - np.log(2.0)) < 0.01  # PyMC's ordered prior
     with pytest.warns(slt.EvidenceWarning, match="label-switched"):
-        slt.log_marginal_likelihood(model, random_seed=1, **FAST)
-    ss = slt.log_marginal_likelihood(
-        model, method="stepping_stone", n_betas=16, draws=300, tune=300, chains=2, random_seed=2,
-        progressbar=False,
-    )  # fmt: skip
+        slt.log_marginal_likelihood(model, random_seed=1, fallback=False, **FAST)
+    # the default path replaces that bridge estimate by stepping stone, and says so
+    run = {"draws": 300, "tune": 300, "chains": 2, "progressbar": False}
+    with pytest.warns(slt.EvidenceWarning, match="label-switched.*method='stepping_stone'"):
+        ss = slt.log_marginal_likelihood(model, random_seed=2, **run)
+    assert ss.method == "stepping_stone" and "fallback_from" in ss.diagnostics
     assert abs(ss.estimate - ref["log_z"]) < 4 * np.hypot(ss.se, ref["se"]) + 0.02, (ss, ref)

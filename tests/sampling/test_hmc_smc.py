@@ -12,11 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pymc as pm
 import pytest
-from scipy import integrate
-from scipy.stats import norm
 
 import pymc_slt as slt
 from pymc_slt.exact import ConjugateLinearRegression
+from tests.conftest import product_model
 
 RUNS = {"chains": 4, "random_seed": 3, "progressbar": False}
 SHORT = {"num_mcmc_steps": 10, "num_integration_steps": 8}  # the defaults before 2026-12-03
@@ -60,31 +59,8 @@ def test_nuts_moves_match_the_exact_evidence(conjugate):
     assert abs(result.estimate - exact.log_evidence()) < 4 * result.se + 0.02, result
 
 
-def _product_model():
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=60)
-    y = 1.2 * x + rng.normal(size=60)
-    with pm.Model() as model:
-        a = pm.Normal("a", 0.0, 1.0)
-        b = pm.Normal("b", 0.0, 1.0)
-        pm.Normal("y", a * b * x, 1.0, observed=y)
-
-    # b integrated in closed form: with c = ab, the likelihood is K·exp(−S (c − ĉ)²/2) and
-    # E_b[exp(−S (ab − ĉ)²/2)] = (1 + S a²)^(−1/2) exp(−S ĉ² / (2 (1 + S a²))); a by quadrature
-    sxx, sxy, syy = x @ x, x @ y, y @ y
-    c_hat = sxy / sxx
-    log_k = -0.5 * x.size * np.log(2 * np.pi) - 0.5 * (syy - sxy**2 / sxx)
-
-    def integrand(a_):
-        s = 1 + sxx * a_**2
-        return norm.pdf(a_) * np.exp(-0.5 * sxx * c_hat**2 / s) / np.sqrt(s)
-
-    value, _ = integrate.quad(integrand, -np.inf, np.inf, epsabs=0, epsrel=1e-12, limit=200)
-    return model, float(log_k + np.log(value))
-
-
 def test_two_mode_product_matches_quadrature_and_weighs_both_modes():
-    model, log_z = _product_model()
+    model, log_z = product_model()
     kwargs = {"method": "hmc_smc", "draws": 500, **RUNS}
     result = slt.log_marginal_likelihood(model, **kwargs)
     assert abs(result.estimate - log_z) < 4 * result.se + 0.02, (result, log_z)
@@ -98,7 +74,7 @@ def test_two_mode_product_matches_quadrature_and_weighs_both_modes():
 
 
 def test_bad_settings_and_discrete_models_are_refused_before_sampling():
-    model, _ = _product_model()
+    model, _ = product_model()
     with pytest.raises(ValueError, match=r"unknown key\(s\) \['step'\]"):
         slt.sample_tempered(model, sampler="hmc_smc", sampler_kwargs={"step": 1})
     with pytest.raises(ValueError, match=r"target_ess.*\(0, 1\)"):

@@ -6,12 +6,12 @@ quantities that need the β = 1 draws (WAIC, LOO, BIC, the Fisher point, the def
 sampling and the local λ's point) are NaN with the reason "needs the β = 1 draws" if sampling
 them failed. Default bridge sampling that raises or warns (:class:`pymc_slt.EvidenceWarning`:
 separated modes, halves that disagree, a poor proposal) is replaced by a method that moves
-between modes (:func:`fallback`); the row says so in ``problems`` and ``log_z_method``.
+between modes (:func:`pymc_slt.evidence.fallback.fallback`); the row says so in ``problems``
+and ``log_z_method``.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -33,25 +33,15 @@ from pymc_slt.criteria.bic import max_log_likelihood
 from pymc_slt.criteria.loo import loo_elpd
 from pymc_slt.criteria.waic import waic
 from pymc_slt.criteria.wbic import wbic
+from pymc_slt.evidence.fallback import fallback, first_line, try_bridge
 from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
-from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
+from pymc_slt.evidence.result import EvidenceResult
 from pymc_slt.fisher import fisher_rank, has_location
 from pymc_slt.learning_coefficient.estimate import learning_coefficient
-from pymc_slt.sampling.hmc_smc import jax_installed
 from pymc_slt.sampling.points import best_draw
 from pymc_slt.sampling.tempered import n_observations, n_parameters, sample_tempered
 
-__all__ = [
-    "FALLBACK_HMC_SMC_DRAWS",
-    "FALLBACK_HMC_SMC_MIN_DIM",
-    "fallback",
-    "model_row",
-]
-
-#: From this many free parameters on, bridge sampling falls back to HMC-SMC (with JAX).
-FALLBACK_HMC_SMC_MIN_DIM = 17
-#: Particles per chain of that HMC-SMC fallback.
-FALLBACK_HMC_SMC_DRAWS = 250
+__all__ = ["model_row"]
 
 #: Columns a failed quantity leaves NaN.
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -84,17 +74,12 @@ class _Row:
             self.values.update(fn())
             return True
         except Exception as err:
-            self.fail(quantity, f"{type(err).__name__}: {_first_line(err)}")
+            self.fail(quantity, f"{type(err).__name__}: {first_line(err)}")
             return False
 
     def fail(self, quantity: str, reason: str) -> None:
         self.values.update(dict.fromkeys(_COLUMNS[quantity], np.nan))
         self.problems.append(f"{quantity}: {reason}")
-
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip() or repr(err)
-    return text.splitlines()[0]
 
 
 def model_row(
@@ -120,7 +105,7 @@ def model_row(
         try:
             best = best_draw(post, model)[0]
         except Exception as err:
-            row.problems.append(f"best draw: {type(err).__name__}: {_first_line(err)}")
+            row.problems.append(f"best draw: {type(err).__name__}: {first_line(err)}")
     if best is not None:
         row.attempt("bic", lambda: bic_columns(max_log_likelihood(model, best).value, d, n))
         kind = _fisher_kind(model, opts["fisher_kind"])
@@ -155,7 +140,7 @@ def _posterior(model: pm.Model, seed: int, run: dict, row: _Row) -> xr.DataTree 
     try:
         return sample_tempered(model, 1.0, random_seed=seed, **run)
     except Exception as err:
-        row.problems.append(f"posterior (β = 1): {type(err).__name__}: {_first_line(err)}")
+        row.problems.append(f"posterior (β = 1): {type(err).__name__}: {first_line(err)}")
         return None
 
 
@@ -173,86 +158,26 @@ def _evidence(model, post, seed, run, options, row: _Row) -> None:
     if method != "smc" and "data" not in options:
         options = {"sampler": run["sampler"], "sampler_kwargs": run["sampler_kwargs"], **options}
     common = {"random_seed": seed, "progressbar": False}
-    if method != "bridge" or "data" in options:
+    if method != "bridge" or "data" in options or options.get("fallback") is False:
         row.attempt("log_z", lambda: _log_z(log_marginal_likelihood(model, **common, **options)))
         return
-    why = None
+    options.pop("fallback", None)
     if post is None:
         why = "bridge sampling needs the β = 1 draws, which failed"
     else:
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                result = log_marginal_likelihood(model, data=post, **common, **options)
-            doubts = [w for w in caught if issubclass(w.category, EvidenceWarning)]
-            for w in caught:
-                if w not in doubts:  # pass the other warnings (e.g. poor mixing) on
-                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-            if not doubts:
-                row.values.update(_log_z(result))
-                return
-            why = f"bridge sampling warned ({_first_line(doubts[0].message)})"
-        except Exception as err:
-            why = f"bridge sampling failed ({type(err).__name__}: {_first_line(err)})"
+        result, why = try_bridge(
+            lambda: log_marginal_likelihood(model, data=post, fallback=False, **common, **options),
+            catch=(Exception,),
+        )
+        if why is None:
+            row.values.update(_log_z(result))
+            return
     method, kwargs, note = fallback(row.values["d"], run, options)
     ok = row.attempt(
         "log_z", lambda: _log_z(log_marginal_likelihood(model, method=method, **common, **kwargs))
     )
     if ok:
         row.problems.append(f"log_z: {why}; log Z is from method={method!r}{note}")
-
-
-def fallback(d: int, run: dict[str, Any], options: dict[str, Any]) -> tuple[str, dict, str]:
-    """The method, its keyword arguments and a note for log Z when bridge sampling fails.
-
-    A tanh network's posterior has many separated modes; both fallbacks move between them
-    (bridge sampling cannot), and how well was measured on tanh networks against agreed
-    references (``benchmarks/neural_evidence.py``, docs/evidence.md):
-
-    * ``d ≥`` :data:`FALLBACK_HMC_SMC_MIN_DIM` (17) with JAX and BlackJAX installed:
-      ``"hmc_smc"`` with :data:`FALLBACK_HMC_SMC_DRAWS` (250) particles in each of
-      ``chains`` runs. On networks with d = 17, 32 and 34 it was within 0.15 nat of the
-      agreed references over 3 seeds each, in 135–179 s, a third or less of the default
-      stepping stone's time, whose ladder grows with d.
-    * otherwise ``"stepping_stone"`` on the run's ``draws``, ``tune`` and ``chains`` (and the
-      user's ladder options, and the run's NUTS settings), its NUTS rungs at the ladder's
-      ``target_accept`` 0.95 (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless one is set.
-      At d = 8 (a network with H = 2, reference −84.367) stepping stone at NUTS's default 0.8
-      erred by +0.16, −0.54, +0.005, −0.49, +0.29, −0.73 over 6 seeds (41–73 s), at 0.95 by
-      +0.18, −0.02, −0.13, +0.08, −0.03, +0.22, each within 2 se (60–77 s): divergences at
-      small β bias the ladder. HMC-SMC with 4 × 250 particles was 0.11–0.32 nat low there.
-
-    Parameters
-    ----------
-    d : int
-        Free parameters of the model.
-    run : dict
-        The row's sampling settings (``draws``, ``tune``, ``chains``, ``sampler``,
-        ``sampler_kwargs``).
-    options : dict
-        The user's ``evidence_options`` (bridge sampling's own, ``bridge_proposal``, is dropped).
-
-    Returns
-    -------
-    tuple of (str, dict, str)
-        The method, the keyword arguments of :func:`pymc_slt.log_marginal_likelihood` besides
-        ``method``, ``random_seed`` and ``progressbar``, and a note for ``problems``.
-    """
-    options = {k: v for k, v in options.items() if k not in ("method", "bridge_proposal")}
-    if d >= FALLBACK_HMC_SMC_MIN_DIM and jax_installed():
-        chains = options.get("chains", run["chains"])
-        kwargs = {"draws": FALLBACK_HMC_SMC_DRAWS, "chains": chains}
-        if run["sampler"] == "hmc_smc" and run["sampler_kwargs"]:
-            kwargs["sampler_kwargs"] = run["sampler_kwargs"]  # the user's HMC-SMC settings
-        return "hmc_smc", kwargs, f" ({chains} × {FALLBACK_HMC_SMC_DRAWS} particles)"
-    kwargs = {**options, **{k: run[k] for k in ("draws", "tune", "chains") if k not in options}}
-    nuts = run["sampler"] == "nuts" and kwargs.get("sampler", "nuts") == "nuts"
-    if nuts and run["sampler_kwargs"] and "sampler_kwargs" not in options:
-        kwargs["sampler_kwargs"] = run["sampler_kwargs"]  # the user's NUTS settings
-    note = ""
-    if d >= FALLBACK_HMC_SMC_MIN_DIM:
-        note = " (pip install 'pymc-slt[jax]' for the faster method='hmc_smc')"
-    return "stepping_stone", kwargs, note
 
 
 def _log_z(result: EvidenceResult) -> dict[str, Any]:

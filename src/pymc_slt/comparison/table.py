@@ -176,7 +176,7 @@ def compare(
           fails or warns is replaced by a method that moves between modes, and that is said
           here too: ``"hmc_smc"`` with 250 particles per chain from d = 17 free parameters on
           (if JAX is installed), ``"stepping_stone"`` below (see
-          :func:`pymc_slt.comparison.row.fallback` for the measurements behind the choice).
+          :func:`pymc_slt.evidence.fallback.fallback` for the measurements behind the choice).
 
     Raises
     ------

@@ -3,6 +3,7 @@
 * :mod:`~pymc_slt.evidence.marginal_likelihood`: :func:`log_marginal_likelihood`, the entry
   point, and :class:`EvidenceResult`.
 * :mod:`~pymc_slt.evidence.bridge`: bridge sampling from posterior draws.
+* :mod:`~pymc_slt.evidence.fallback`: what replaces bridge sampling when it fails or warns.
 * :mod:`~pymc_slt.evidence.path`: stepping stone and thermodynamic integration over a β ladder,
   each cross-checked by the other on the same draws.
 * :mod:`~pymc_slt.evidence.smc`: log Z from SMC runs (PyMC's, or HMC-SMC's).

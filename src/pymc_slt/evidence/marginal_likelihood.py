@@ -50,7 +50,10 @@ doi:10.1007/s11222-013-9397-1
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -68,9 +71,12 @@ from pymc_slt._validate import (
     validate_positive_int,
 )
 from pymc_slt.evidence.bridge import PROPOSALS, Proposal, run_bridge, validate_proposal
+from pymc_slt.evidence.fallback import fallback as choose_fallback
+from pymc_slt.evidence.fallback import try_bridge
 from pymc_slt.evidence.path import run_ladder
-from pymc_slt.evidence.result import EvidenceResult
+from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
 from pymc_slt.evidence.smc import run_hmc_smc_evidence, run_smc_evidence
+from pymc_slt.sampling.tempered import n_parameters
 
 __all__ = ["METHODS", "PROPOSALS", "EvidenceResult", "log_marginal_likelihood"]
 
@@ -183,6 +189,7 @@ def log_marginal_likelihood(
     sampler_kwargs: dict[str, Any] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
+    fallback: bool = True,
 ) -> EvidenceResult:
     """Estimate :math:`\\log Z_n` (and :math:`F_n = -\\log Z_n`) of ``model`` with a standard error.
 
@@ -193,7 +200,7 @@ def log_marginal_likelihood(
     method : {"bridge", "stepping_stone", "thermodynamic", "smc", "hmc_smc"}, default "bridge"
         See Notes. ``"bridge"`` is the most accurate on unimodal posteriors; for multimodal
         (singular) posteriors use ``"hmc_smc"`` (neural networks, d ≳ 5), ``"stepping_stone"``
-        or ``"smc"`` (small d).
+        or ``"smc"`` (small d). Bridge sampling that fails or warns is replaced (``fallback``).
     data : xarray.DataTree, optional
         Existing draws to reuse instead of sampling: posterior draws of ``model`` at β = 1
         (``"bridge"``: from :func:`pymc_slt.sample_tempered` or ``pm.sample``), a ladder from
@@ -239,6 +246,16 @@ def log_marginal_likelihood(
         Same seed, same result.
     progressbar : bool, default True
         Show the samplers' progress.
+    fallback : bool, default True
+        ``"bridge"`` only. If bridge sampling raises (its iteration does not converge) or warns
+        (:class:`EvidenceWarning`: chains in different modes, halves that disagree, Pareto k̂ of
+        the Gaussian fit, an unordered mixture, one chain), rerun log Z by a method that moves
+        between modes (:func:`pymc_slt.evidence.fallback.fallback`: ``"hmc_smc"`` with 250
+        particles per chain from d = 17 when JAX is installed, ``"stepping_stone"`` on the same
+        ``draws``, ``tune``, ``chains`` and NUTS settings otherwise), warn which and why, and
+        return its result (``diagnostics["fallback_from"]`` holds the reason). This reruns the
+        sampler even when ``data`` is given. ``False`` returns bridge sampling's own estimate
+        with its warning, or raises its error.
 
     Returns
     -------
@@ -256,6 +273,7 @@ def log_marginal_likelihood(
           ``se_monte_carlo``, ``se_discretisation``, ``mean_energy``, ``var_energy`` per rung.
         * ``"smc"``: ``log_z_chains`` and ``se_dof`` (= chains − 1).
         * ``"hmc_smc"``: as ``"smc"``, plus ``n_stages`` and ``mean_acceptance`` per chain.
+        * after a fallback from ``"bridge"``: the method's own, plus ``fallback_from``.
 
     Raises
     ------
@@ -270,9 +288,11 @@ def log_marginal_likelihood(
 
     Warns
     -----
-    UserWarning
-        ``"bridge"``: if chains disagree (r̂ > 1.01: separated modes), the two halves disagree
-        (> 3 standard errors), or a Gaussian fits the posterior badly (Pareto k̂ > 0.7).
+    EvidenceWarning
+        ``"bridge"`` with ``fallback``: that log Z comes from another method, and why.
+        ``"bridge"`` without it: if chains disagree (r̂ > 1.01: separated modes), the two
+        halves disagree (> 3 standard errors), or a Gaussian fits the posterior badly (Pareto
+        k̂ > 0.7).
         ``"stepping_stone"``/``"thermodynamic"``: if a step of the ladder is too long or the
         discretisation error dominates. The samplers' own mixing warnings pass through.
 
@@ -409,7 +429,9 @@ def log_marginal_likelihood(
     sampler = _validate_sampler(sampler, method)
     if data is None and (method == "bridge" or sampler == "nuts"):
         check_continuous(model, f"method={method!r} with NUTS", "method='smc'")
-    seeds = spawn_seeds(random_seed, 2)
+    if not isinstance(fallback, bool):
+        raise TypeError(f"fallback must be True or False, got {fallback!r}.")
+    seeds = spawn_seeds(random_seed, 3)
     common = {"draws": draws, "tune": tune, "chains": chains, "progressbar": progressbar}
     if method == "smc":
         return run_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
@@ -417,7 +439,26 @@ def log_marginal_likelihood(
         return run_hmc_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
     common["sampler"] = sampler
     if method == "bridge":
-        return run_bridge(model, data, seeds, sampler_kwargs, proposal=proposal, **common)
+        bridge = partial(
+            run_bridge, model, data, seeds, sampler_kwargs, proposal=proposal, **common
+        )
+        if not fallback:
+            return bridge()
+        result, why = try_bridge(bridge)
+        if why is None:
+            return result
+        run = {**common, "sampler_kwargs": sampler_kwargs}
+        rerun, kwargs, note = choose_fallback(n_parameters(model), run, {})
+        warnings.warn(
+            f"{why}; log Z is from method={rerun!r}{note} instead (fallback=False keeps bridge "
+            "sampling's).",
+            EvidenceWarning,
+            stacklevel=2,
+        )
+        result = log_marginal_likelihood(
+            model, method=rerun, random_seed=seeds[2], progressbar=progressbar, **kwargs
+        )
+        return replace(result, diagnostics={**result.diagnostics, "fallback_from": why})
     return run_ladder(model, method, data, ladder_betas, n_betas, seeds, sampler_kwargs, **common)
 
 

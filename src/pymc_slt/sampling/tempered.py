@@ -484,7 +484,7 @@ def _warn_mixing(problems, sampler: str, stacklevel: int) -> None:
     lines = [f"at beta={beta:.4g}: {'; '.join(report.problems)}" for beta, report in problems]
     remedy = (
         "increase tune/draws, raise target_accept "
-        "(sampler_kwargs={'target_accept': 0.95}), reparameterize, or use "
+        "(e.g. sampler_kwargs={'target_accept': 0.99}), reparameterize, or use "
         f"{MULTIMODAL_SAMPLER} for a multimodal (singular) posterior"
         if sampler == "nuts"
         else "increase draws (particles) or chains"
