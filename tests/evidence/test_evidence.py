@@ -5,6 +5,7 @@ estimate, about se²/2), and se itself must be useful (< 0.5 nat).
 """
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pymc as pm
@@ -420,3 +421,33 @@ def test_stepping_stone_and_ti_disagreeing_on_one_ladder_are_flagged():
     close = [rng.normal(mu, sd, (4, 500)) for mu, sd in ((10.0, 1.0), (5.0, 0.05), (5.0, 0.05))]
     log_z, se, _ = stepping_stone(betas, close)
     assert cross_check(thermodynamic, betas, close, None, log_z, se)[1] is None
+
+
+def test_try_bridge_reports_why_and_passes_other_warnings_on():
+    from pymc_slt.evidence.fallback import try_bridge
+    from pymc_slt.evidence.result import warn_problems
+
+    ok = EvidenceResult(-1.0, 0.1, "bridge", {})
+
+    def doubtful():
+        warnings.warn("slow chains", slt.PoorMixingWarning, stacklevel=1)
+        warn_problems(["halves disagree", "k̂ 0.9"], "use stepping stone")
+        return ok
+
+    with pytest.warns(slt.PoorMixingWarning, match="slow chains"):
+        assert try_bridge(doubtful) == (ok, "bridge sampling warned (halves disagree; k̂ 0.9)")
+    assert try_bridge(lambda: ok) == (ok, None)
+
+    def diverging():
+        raise RuntimeError("did not converge\nsecond line")
+
+    assert try_bridge(diverging) == (
+        None,
+        "bridge sampling failed (RuntimeError: did not converge)",
+    )
+
+    def bad_input():
+        raise ValueError("not a bridge problem")
+
+    with pytest.raises(ValueError, match="not a bridge problem"):
+        try_bridge(bad_input)

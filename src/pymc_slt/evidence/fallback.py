@@ -59,8 +59,9 @@ def try_bridge(
     for w in caught:
         if w not in doubts:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if why is None and doubts:
-        why = f"bridge sampling warned ({first_line(doubts[0].message)})"
+    if why is None and doubts:  # the problems, without bridge sampling's own remedy
+        problems = first_line(doubts[0].message).split(" Remedy: ")[0].rstrip(".")
+        why = f"bridge sampling warned ({problems})"
     return result, why
 
 
