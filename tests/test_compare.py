@@ -144,6 +144,15 @@ def test_bridge_that_fails_falls_back_to_stepping_stone(monkeypatch):
     assert "bridge sampling failed (RuntimeError: iteration did not converge)" in line["problems"]
 
 
+def test_no_fallback_when_the_user_says_so(monkeypatch):
+    _failing_bridge(monkeypatch)
+    with pytest.warns(UserWarning, match="had problems"):
+        table = compare(_tiny(), evidence_options={"fallback": False})
+    line = table.loc["line"]
+    assert np.isnan(line["log_z"])
+    assert "log_z: RuntimeError: iteration did not converge" in line["problems"]
+
+
 def test_bridge_that_fails_on_a_large_model_falls_back_to_hmc_smc(monkeypatch):
     """The fallback's threshold lowered to d = 2, so the conjugate line takes the HMC-SMC path,
     and its log Z is checked against the exact one."""

@@ -176,7 +176,8 @@ def compare(
           fails or warns is replaced by a method that moves between modes, and that is said
           here too: ``"hmc_smc"`` with 250 particles per chain from d = 17 free parameters on
           (if JAX is installed), ``"stepping_stone"`` below (see
-          :func:`pymc_slt.evidence.fallback.fallback` for the measurements behind the choice).
+          :func:`pymc_slt.evidence.fallback.fallback` for the measurements behind the choice;
+          ``evidence_options={"fallback": False}`` keeps bridge sampling's own estimate).
 
     Raises
     ------
