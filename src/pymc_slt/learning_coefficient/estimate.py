@@ -382,7 +382,10 @@ def _check_bound(
     d = n_parameters(model)
     if result.estimate <= d / 2 + 2 * result.se:
         return result
-    tail = prior_tail(model, best)
+    try:
+        tail = prior_tail(model, best)
+    except Exception:  # a diagnostic of the warning only: never lose the estimate to it
+        tail = np.nan
     result = replace(result, diagnostics={**result.diagnostics, "prior_tail": tail})
     head = (
         f"λ̂ = {result.estimate:.3g} ± {result.se:.2g} exceeds d/2 = {d / 2:g} by more than 2 se, "
