@@ -53,11 +53,15 @@ def main() -> None:
     run = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
     for name in args.models:
         model = MODELS[name]()
-        result, seconds, notes = _timed(
-            lambda m=model: slt.log_marginal_likelihood(
-                m, random_seed=args.seed, progressbar=False, **run
+        try:
+            result, seconds, notes = _timed(
+                lambda m=model: slt.log_marginal_likelihood(
+                    m, random_seed=args.seed, progressbar=False, **run
+                )
             )
-        )
+        except (ValueError, TypeError) as err:  # refused before sampling, as it should be
+            print(f"{name}: refused: {err}")
+            continue
         print(f"{name}: default path → {result.method}: {result.log_z:.3f} ± {result.se:.3f}"
               f" ({seconds:.0f} s)")  # fmt: skip
         if "fallback_from" in result.diagnostics:

@@ -427,16 +427,21 @@ def test_try_bridge_reports_why_and_passes_other_warnings_on():
     from pymc_slt.evidence.fallback import try_bridge
     from pymc_slt.evidence.result import warn_problems
 
-    ok = EvidenceResult(-1.0, 0.1, "bridge", {})
+    def bridge(doubts: str | None):
+        def call():
+            warnings.warn("slow chains", slt.PoorMixingWarning, stacklevel=1)
+            warn_problems(["halves disagree", "k̂ 0.9"], "use stepping stone")
+            return EvidenceResult(-1.0, 0.1, "bridge", {} if doubts is None else {"doubts": doubts})
 
-    def doubtful():
-        warnings.warn("slow chains", slt.PoorMixingWarning, stacklevel=1)
-        warn_problems(["halves disagree", "k̂ 0.9"], "use stepping stone")
-        return ok
+        return call
 
-    with pytest.warns(slt.PoorMixingWarning, match="slow chains"):
-        assert try_bridge(doubtful) == (ok, "bridge sampling warned (halves disagree; k̂ 0.9)")
-    assert try_bridge(lambda: ok) == (ok, None)
+    with pytest.warns(slt.PoorMixingWarning, match="slow chains"):  # the doubt is not passed on
+        result, why = try_bridge(bridge("halves disagree"))
+    assert why == "bridge sampling warned (halves disagree)" and result.estimate == -1.0
+    with pytest.warns(slt.PoorMixingWarning):  # no "doubts": the first warning is the reason
+        assert try_bridge(bridge(None))[1] == "bridge sampling warned (halves disagree; k̂ 0.9)"
+    with pytest.warns(slt.EvidenceWarning, match="k̂ 0.9"):  # warned, but no doubt: passed on
+        assert try_bridge(bridge(""))[1] is None
 
     def diverging():
         raise RuntimeError("did not converge\nsecond line")
@@ -451,3 +456,23 @@ def test_try_bridge_reports_why_and_passes_other_warnings_on():
 
     with pytest.raises(ValueError, match="not a bridge problem"):
         try_bridge(bad_input)
+
+
+def test_warp3_keeps_its_estimate_under_a_poor_gaussian_fit_and_normal_does_not(monkeypatch):
+    """A poor Gaussian fit (Pareto k̂) is a doubt with the normal proposal only."""
+    from pymc_slt.evidence import bridge
+
+    monkeypatch.setattr(bridge, "KHAT_MAX", -1.0)  # every fit is "poor"
+    exact = make_conjugate(n=50, d=2, seed=5, prior_sd=2.0)
+    post = slt.sample_tempered(exact.model(), 1.0, draws=1000, tune=500, chains=4,
+                               random_seed=1, progressbar=False)  # fmt: skip
+    with pytest.warns(slt.EvidenceWarning, match="Gaussian fits the posterior poorly"):
+        warp3 = log_marginal_likelihood(exact.model(), data=post, random_seed=2)
+    assert warp3.method == "bridge" and warp3.diagnostics["doubts"] == ""
+    with pytest.warns(slt.EvidenceWarning, match="log Z is from method='stepping_stone'"):
+        normal = log_marginal_likelihood(
+            exact.model(), data=post, bridge_proposal="normal", random_seed=2, draws=200,
+            tune=200, chains=2, progressbar=False,
+        )  # fmt: skip
+    assert normal.method == "stepping_stone"
+    assert normal.diagnostics["fallback_from"].startswith("bridge sampling warned (a Gaussian")

@@ -2,7 +2,8 @@
 
 Bridge sampling needs draws that weigh every mode by its mass. When it raises (its iteration
 does not converge) or warns (:class:`~pymc_slt.evidence.result.EvidenceWarning`: chains in
-different modes, halves that disagree, a poor Gaussian fit, an unordered mixture, one chain),
+different modes, halves that disagree, an unordered mixture, one chain; a poor Gaussian fit only
+with the normal proposal: warp-III is built for skewed posteriors),
 :func:`pymc_slt.log_marginal_likelihood` (by default) and :func:`pymc_slt.compare` rerun log Z
 by a method that moves between modes, chosen by :func:`fallback`, and say so.
 """
@@ -44,9 +45,12 @@ def try_bridge(
 ) -> tuple[EvidenceResult | None, str | None]:
     """Run bridge sampling; return its result, or why it is not to be trusted.
 
-    Returns ``(result, None)`` if it neither raised one of ``catch`` nor issued an
-    :class:`EvidenceWarning`; otherwise ``(result or None, reason)``. Its other warnings (e.g.
-    the sampler's poor mixing) are passed on.
+    Returns ``(result, None)`` if it neither raised one of ``catch`` nor doubts its estimate,
+    otherwise ``(result or None, reason)``. The doubts are the result's
+    ``diagnostics["doubts"]`` (bridge sampling's problems, ``"; "``-joined, but a poor
+    Gaussian fit under warp-III), or, for a result without them, the first
+    :class:`EvidenceWarning`. The other warnings (the sampler's poor mixing; an
+    :class:`EvidenceWarning` that is no doubt) are passed on.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -55,13 +59,16 @@ def try_bridge(
             why = None
         except catch as err:
             result, why = None, f"bridge sampling failed ({type(err).__name__}: {first_line(err)})"
-    doubts = [w for w in caught if issubclass(w.category, EvidenceWarning)]
+    warned = [w for w in caught if issubclass(w.category, EvidenceWarning)]
+    if result is not None and "doubts" in result.diagnostics:
+        doubts = result.diagnostics["doubts"]
+    else:  # the problems, without bridge sampling's own remedy
+        doubts = "; ".join(first_line(w.message).split(" Remedy: ")[0] for w in warned[:1])
+    if why is None and doubts:
+        why = f"bridge sampling warned ({doubts.rstrip('.')})"
     for w in caught:
-        if w not in doubts:
+        if why is None or w not in warned:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if why is None and doubts:  # the problems, without bridge sampling's own remedy
-        problems = first_line(doubts[0].message).split(" Remedy: ")[0].rstrip(".")
-        why = f"bridge sampling warned ({problems})"
     return result, why
 
 

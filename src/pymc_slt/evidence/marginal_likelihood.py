@@ -247,12 +247,13 @@ def log_marginal_likelihood(
     progressbar : bool, default True
         Show the samplers' progress.
     fallback : bool, default True
-        ``"bridge"`` only. If bridge sampling raises (its iteration does not converge) or warns
-        (:class:`EvidenceWarning`: chains in different modes, halves that disagree, Pareto k̂ of
-        the Gaussian fit, an unordered mixture, one chain), rerun log Z by a method that moves
-        between modes (:func:`pymc_slt.evidence.fallback.fallback`: ``"hmc_smc"`` with 250
-        particles per chain from d = 17 when JAX is installed, ``"stepping_stone"`` on the same
-        ``draws``, ``tune``, ``chains`` and NUTS settings otherwise), warn which and why, and
+        ``"bridge"`` only. If bridge sampling raises (its iteration does not converge) or doubts
+        its estimate (chains in different modes, halves that disagree, an unordered mixture,
+        one chain, or Pareto k̂ of the Gaussian fit with ``bridge_proposal="normal"``), rerun
+        log Z by a method that moves between modes
+        (:func:`pymc_slt.evidence.fallback.fallback`: ``"hmc_smc"`` with 250 particles per
+        chain from d = 17 when JAX is installed, ``"stepping_stone"`` on the same ``draws``,
+        ``tune``, ``chains`` and NUTS settings otherwise), warn which and why, and
         return its result (``diagnostics["fallback_from"]`` holds the reason). This reruns the
         sampler even when ``data`` is given. ``False`` returns bridge sampling's own estimate
         with its warning, or raises its error.
@@ -266,7 +267,9 @@ def log_marginal_likelihood(
           ``se_halves`` (proposal fitted to the first half of each chain and iterated on the
           second, then the other way round), ``n_eff``, ``pareto_khat`` of the ratios of the
           posterior to the fitted normal at that normal's draws (for either proposal),
-          ``max_rhat``, ``n_draws``, ``dim``.
+          ``max_rhat``, ``n_draws``, ``dim``, and ``doubts``: the problems that make the
+          estimate doubtful and (with ``fallback``) replace it, ``"; "``-joined (empty if none;
+          a poor Gaussian fit under warp-III is reported, but no doubt).
         * ``"stepping_stone"``: ``betas`` (with 0), ``log_ratios`` and ``se_steps`` per step,
           ``thermodynamic_length``.
         * ``"thermodynamic"``: ``betas``, ``trapezoid`` (uncorrected rule), ``prior_segment``,
