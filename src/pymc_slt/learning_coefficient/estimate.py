@@ -23,7 +23,9 @@ The arithmetic lives in :mod:`pymc_slt.base.fit`.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
+from operator import itemgetter
 from typing import Any, Literal
 
 import numpy as np
@@ -343,7 +345,7 @@ def learning_coefficient(
         check_settings(draws, tune, chains, sampler)
         retry = sampler == "nuts" and "target_accept" not in (sampler_kwargs or {})
         result = local_estimate(model, arr, point, gamma, random_seed, run, n, retry=retry)
-        return _check_bound(result, model, result.diagnostics["point"])
+        return _check_bound(result, model, lambda: result.diagnostics["point"])
     if point is not None:
         raise ValueError(f"point is only used by method='local', not method={method!r}.")
     if isinstance(reuse, list):
@@ -359,31 +361,30 @@ def learning_coefficient(
         diag.update({"intercept": fit.intercept, "chi2": fit.chi2})
     warn_mixing(arr, diag, stacklevel=3)
     result = LearningCoefficientResult(fit.slope, fit.se, method, arr, stats["mean"], diag)
-    return _check_bound(result, model, min((best_draw(c, model) for c in children), key=_energy)[0])
-
-
-def _energy(best: tuple[dict[str, np.ndarray], float]) -> float:
-    return best[1]
+    return _check_bound(
+        result, model, lambda: min((best_draw(c, model) for c in children), key=itemgetter(1))[0]
+    )
 
 
 def _check_bound(
-    result: LearningCoefficientResult, model: pm.Model, best: dict[str, np.ndarray]
+    result: LearningCoefficientResult, model: pm.Model, best: Callable[[], dict[str, np.ndarray]]
 ) -> LearningCoefficientResult:
     """Warn if λ̂ exceeds d/2 by more than 2 se: λ ≤ d/2 always (Watanabe 2009, Thm 7.1).
 
-    The warning names the likely cause. If the best fit ``best`` (w* of ``"local"``, the lowest
-    :math:`n L_n` over the runs otherwise) lies in the prior's far tail (:func:`prior_tail` below
-    :data:`PRIOR_TAIL`, stored as ``diagnostics["prior_tail"]``), the prior still shapes the
-    posterior at this n. Measured on a tanh network with H = 2 (d = 8), whose least-squares fit
-    needs output weights of 10-20 prior sd: the best draw's tail share was 0 at n = 400 and
-    1600 (λ̂ ≈ 10 and 12), against 0.07-0.27 where λ̂ ≤ d/2 (that network at n = 100, and the
-    zero-truth network with H = 3 at n = 100-1600).
+    The warning names the likely cause. If the best fit ``best()`` (w* of ``"local"``, the
+    lowest :math:`n L_n` over the runs otherwise; found only when the warning fires) lies in the
+    prior's far tail (:func:`prior_tail` below :data:`PRIOR_TAIL`, stored as
+    ``diagnostics["prior_tail"]``), the prior still shapes the posterior at this n. Measured on
+    a tanh network with H = 2 (d = 8), whose least-squares fit needs output weights of 10-20
+    prior sd: the best draw's tail share was 0 at n = 400 and 1600 (λ̂ ≈ 10 and 12), against
+    0.07-0.27 where λ̂ ≤ d/2 (that network at n = 100, and the zero-truth network with H = 3 at
+    n = 100-1600).
     """
     d = n_parameters(model)
     if result.estimate <= d / 2 + 2 * result.se:
         return result
     try:
-        tail = prior_tail(model, best)
+        tail = prior_tail(model, best())
     except Exception:  # a diagnostic of the warning only: never lose the estimate to it
         tail = np.nan
     result = replace(result, diagnostics={**result.diagnostics, "prior_tail": tail})

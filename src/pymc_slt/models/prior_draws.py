@@ -31,6 +31,8 @@ https://artowen.su.domains/mc/
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pymc as pm
 import pytensor
@@ -108,16 +110,31 @@ def prior_log_weights(model: pm.Model, prior: xr.Dataset) -> np.ndarray | None:
 
 def _potential_sum(model: pm.Model, arrays: list[np.ndarray]) -> np.ndarray:
     """Σ of the model's potentials at constrained draws (chain, draw), −∞ where not finite."""
+
+    def total(plain: pm.Model) -> pt.TensorVariable:
+        return pt.add(*(pt.sum(p) for p in plain.replace_rvs_by_values(prior_potentials(plain))))
+
+    out = at_constrained_draws(model, total, arrays)
+    out[~np.isfinite(out)] = -np.inf
+    return out
+
+
+def at_constrained_draws(
+    model: pm.Model, scalar: Callable[[pm.Model], pt.TensorVariable], arrays: list[np.ndarray]
+) -> np.ndarray:
+    """A scalar of the free variables' constrained values at each (chain, draw) of ``arrays``.
+
+    ``scalar`` builds the expression from ``model`` with its value transforms removed (so its
+    value variables are the constrained values, in ``model.free_RVs`` order); ``arrays`` hold
+    those values with leading (chain, draw) axes, in the same order.
+    """
     with initvals_set_aside(model):
         plain = remove_value_transforms(model)
     inputs = [plain.rvs_to_values[plain[rv.name]] for rv in model.free_RVs]
-    potentials = plain.replace_rvs_by_values(prior_potentials(plain))
-    total = pt.add(*(pt.sum(p) for p in potentials))
-    fn = pytensor.function(inputs, total, on_unused_input="ignore")
+    fn = pytensor.function(inputs, scalar(plain), on_unused_input="ignore")
     n_chain, n_draw = arrays[0].shape[:2]
     out = np.empty((n_chain, n_draw))
     for c in range(n_chain):
         for s in range(n_draw):
             out[c, s] = fn(*(a[c, s] for a in arrays))
-    out[~np.isfinite(out)] = -np.inf
     return out

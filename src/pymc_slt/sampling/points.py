@@ -7,13 +7,10 @@ from collections.abc import Mapping
 
 import numpy as np
 import pymc as pm
-import pytensor
 import xarray as xr
-from pymc.model.transform.conditioning import remove_value_transforms
 
 from pymc_slt.base.loglik import energy
-from pymc_slt.models.prior_draws import draw_prior
-from pymc_slt.models.tempering import initvals_set_aside
+from pymc_slt.models.prior_draws import at_constrained_draws, draw_prior
 from pymc_slt.sampling.loglik import log_likelihood
 
 __all__ = ["best_draw", "point_energy", "prior_tail"]
@@ -74,19 +71,13 @@ def prior_tail(
     sits there, the prior still shapes the posterior, and asymptotic statements such as
     :math:`\lambda \le d/2` (Watanabe 2009, Thm 7.1) need a larger n to show.
     """
-    with initvals_set_aside(model):
-        plain = remove_value_transforms(model)
-    rvs = [plain[rv.name] for rv in model.free_RVs]
-    inputs = [plain.rvs_to_values[rv] for rv in rvs]
-    log_prior = pytensor.function(inputs, plain.logp(vars=rvs), on_unused_input="ignore")
-    dtypes = [value.dtype for value in inputs]
     prior = draw_prior(model, draws, random_seed)
-    arrays = [prior[rv.name].values[0] for rv in model.free_RVs]
-    at_draws = np.array(
-        [log_prior(*(np.asarray(a[s], dtype=t) for a, t in zip(arrays, dtypes, strict=True)))
-         for s in range(draws)]
-    )  # fmt: skip
-    at_point = log_prior(
-        *(np.asarray(point[rv.name], dtype=t) for rv, t in zip(model.free_RVs, dtypes, strict=True))
-    )
+    arrays = [  # the prior draws, then the point as one more draw
+        np.concatenate(
+            [prior[rv.name].values, np.asarray(point[rv.name])[None, None]], axis=1
+        ).astype(model.rvs_to_values[rv].dtype)
+        for rv in model.free_RVs
+    ]
+    log_prior = at_constrained_draws(model, lambda plain: plain.logp(vars=plain.free_RVs), arrays)
+    at_draws, at_point = log_prior[0, :-1], log_prior[0, -1]
     return float(np.mean(at_draws < at_point))
