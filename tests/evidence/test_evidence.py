@@ -459,7 +459,9 @@ def test_try_bridge_reports_why_and_passes_other_warnings_on():
 
 
 def test_warp3_keeps_its_estimate_under_a_poor_gaussian_fit_and_normal_does_not(monkeypatch):
-    """A poor Gaussian fit (Pareto k̂) is a doubt with the normal proposal only."""
+    """A poor Gaussian fit (Pareto k̂) is a doubt with the normal proposal only; there it is
+    checked by stepping stone, which agrees on this conjugate model, so bridge sampling's
+    estimate stands and the check is kept, without a warning."""
     from pymc_slt.evidence import bridge
 
     monkeypatch.setattr(bridge, "KHAT_MAX", -1.0)  # every fit is "poor"
@@ -469,10 +471,14 @@ def test_warp3_keeps_its_estimate_under_a_poor_gaussian_fit_and_normal_does_not(
     with pytest.warns(slt.EvidenceWarning, match="Gaussian fits the posterior poorly"):
         warp3 = log_marginal_likelihood(exact.model(), data=post, random_seed=2)
     assert warp3.method == "bridge" and warp3.diagnostics["doubts"] == ""
-    with pytest.warns(slt.EvidenceWarning, match="log Z is from method='stepping_stone'"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", slt.EvidenceWarning)
+        warnings.simplefilter("ignore", slt.PoorMixingWarning)
         normal = log_marginal_likelihood(
             exact.model(), data=post, bridge_proposal="normal", random_seed=2, draws=200,
             tune=200, chains=2, progressbar=False,
         )  # fmt: skip
-    assert normal.method == "stepping_stone"
+    assert normal.method == "bridge"
     assert normal.diagnostics["fallback_from"].startswith("bridge sampling warned (a Gaussian")
+    check = normal.diagnostics["candidates"]["stepping_stone"]
+    assert abs(check["log_z"] - exact.log_evidence()) < 4 * check["se"] + 0.02

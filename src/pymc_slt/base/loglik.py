@@ -6,6 +6,13 @@ term ``log p(y_i | x_i, w)``. If several observed variables share the length of 
 they are joint measurements of the same n units and their terms are added; otherwise they are
 separate data sets and their terms are concatenated (n is then the total). A 0-d observed variable
 counts as one observation.
+
+A likelihood that is one joint term over all its values (``pm.AR``, ``pm.GaussianRandomWalk``,
+``pm.gp.Marginal``, an ``MvNormal`` over the whole data vector) has no terms per observation:
+its log-likelihood group holds one number per draw. Quantities that need conditionally
+independent observations (WAIC, LOO, ν̂, V_n) call :func:`require_pointwise`, which raises for
+such a model; log Z, WBIC (with n the length of the data) and λ̂ need only the sum and stay
+valid.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ __all__ = [
     "OBS_DIM",
     "count_observations",
     "energy",
+    "joint_terms",
     "log_likelihood_group",
     "pointwise_log_likelihood",
+    "require_pointwise",
 ]
 
 #: Name of the observation dimension of :func:`pointwise_log_likelihood`.
@@ -102,3 +111,43 @@ def energy(data: xr.DataTree | xr.Dataset, var_names: Sequence[str] | None = Non
     out = -pointwise_log_likelihood(data, var_names).sum(OBS_DIM, skipna=False)
     out.name = "nLn"
     return out
+
+
+def joint_terms(data: xr.DataTree) -> dict[str, int]:
+    """Observed variables of ``data`` whose log-likelihood has fewer terms than the first axis of
+    their data (one joint term over correlated values), with that length.
+
+    Needs the ``observed_data`` group (pymc-slt's samplers and ``pm.sample`` write it); without
+    it nothing can be told and the result is empty.
+    """
+    if not isinstance(data, xr.DataTree) or not {"observed_data", "log_likelihood"} <= set(
+        data.children
+    ):
+        return {}
+    observed = data["observed_data"].to_dataset()
+    out = {}
+    for name, da in data["log_likelihood"].to_dataset().data_vars.items():
+        if name not in observed or observed[name].ndim == 0:
+            continue
+        extra = [d for d in da.dims if d not in _SAMPLE_DIMS]
+        terms = da.sizes[extra[0]] if extra else 1
+        length = observed[name].shape[0]
+        if terms < length:
+            out[name] = int(length)
+    return out
+
+
+def require_pointwise(data: xr.DataTree, what: str) -> None:
+    """Raise a ``ValueError`` if a likelihood of ``data`` is one joint term (:func:`joint_terms`):
+    ``what`` needs one term per conditionally independent observation."""
+    joint = joint_terms(data)
+    if joint:
+        name, n = next(iter(joint.items()))
+        raise ValueError(
+            f"{what} needs one log-likelihood term per observation, but the likelihood of "
+            f"{name!r} is one joint term over its {n} values (e.g. pm.AR, "
+            "pm.GaussianRandomWalk, pm.gp.Marginal, an MvNormal over all the data): they are "
+            "not conditionally independent observations, so WAIC, LOO, the singular fluctuation "
+            f"ν̂ and V_n are undefined for it. log Z (slt.log_marginal_likelihood), WBIC "
+            f"(slt.wbic, with n = {n}) and λ̂ (slt.learning_coefficient) remain valid."
+        )

@@ -4,10 +4,11 @@ A quantity that raises becomes NaN in its columns, and its reason goes to the ro
 ``problems`` (``"<quantity>: <error type>: <message>"``); the others are still computed. The
 quantities that need the β = 1 draws (WAIC, LOO, BIC, the Fisher point, the default bridge
 sampling and the local λ's point) are NaN with the reason "needs the β = 1 draws" if sampling
-them failed. Default bridge sampling that raises or warns (:class:`pymc_slt.EvidenceWarning`:
-separated modes, halves that disagree, a poor proposal) is replaced by a method that moves
-between modes (:func:`pymc_slt.evidence.fallback.fallback`); the row says so in ``problems``
-and ``log_z_method``.
+them failed. Default bridge sampling that raises or doubts its estimate is checked, and
+replaced where the check says so, by a method that moves between modes, by the rule of
+:mod:`pymc_slt.evidence.fallback` that :func:`pymc_slt.log_marginal_likelihood` follows too; a
+replacement or a doubt left standing is said in ``problems``, and ``log_z_method`` names the
+method that answered.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from pymc_slt.criteria.bic import max_log_likelihood
 from pymc_slt.criteria.loo import loo_elpd
 from pymc_slt.criteria.waic import waic
 from pymc_slt.criteria.wbic import wbic
-from pymc_slt.evidence.fallback import fallback, first_line, try_bridge
+from pymc_slt.evidence.fallback import fallback, first_line, settle, try_bridge
 from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
 from pymc_slt.evidence.result import EvidenceResult
 from pymc_slt.fisher import fisher_rank, has_location
@@ -162,6 +163,7 @@ def _evidence(model, post, seed, run, options, row: _Row) -> None:
         row.attempt("log_z", lambda: _log_z(log_marginal_likelihood(model, **common, **options)))
         return
     options.pop("fallback", None)
+    result = None
     if post is None:
         why = "bridge sampling needs the β = 1 draws, which failed"
     else:
@@ -173,11 +175,20 @@ def _evidence(model, post, seed, run, options, row: _Row) -> None:
             row.values.update(_log_z(result))
             return
     method, kwargs, note = fallback(row.values["d"], run, options)
-    ok = row.attempt(
-        "log_z", lambda: _log_z(log_marginal_likelihood(model, method=method, **common, **kwargs))
-    )
-    if ok:
-        row.problems.append(f"log_z: {why}; log Z is from method={method!r}{note}")
+    try:
+        result, message = settle(
+            result,
+            why,
+            method,
+            lambda: log_marginal_likelihood(model, method=method, **common, **kwargs),
+            note,
+        )
+    except RuntimeError as err:
+        row.fail("log_z", first_line(err))
+        return
+    row.values.update(_log_z(result))
+    if message:
+        row.problems.append(f"log_z: {message}")
 
 
 def _log_z(result: EvidenceResult) -> dict[str, Any]:

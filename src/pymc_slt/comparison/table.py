@@ -254,7 +254,8 @@ def compare(
     if troubled:
         warnings.warn(
             f"compare: {len(troubled)} of {len(table)} model(s) had problems ({troubled}); "
-            "their failed quantities are NaN and the reasons are in the 'problems' column.",
+            "the 'problems' column says what (a quantity that failed is NaN, one that was "
+            "replaced or doubted names the method that answered).",
             UserWarning,
             stacklevel=2,
         )

@@ -8,7 +8,7 @@ import arviz_stats as azs
 import numpy as np
 import xarray as xr
 
-from pymc_slt.base.loglik import pointwise_log_likelihood
+from pymc_slt.base.loglik import pointwise_log_likelihood, require_pointwise
 from pymc_slt.criteria.waic import TemperedDrawsWarning
 
 __all__ = ["loo_elpd"]
@@ -20,6 +20,7 @@ def loo_elpd(data: xr.DataTree) -> azs.ELPDData:
     Warns (:class:`~pymc_slt.criteria.waic.TemperedDrawsWarning`) if the draws are at β ≠ 1:
     LOO's importance weights assume the ordinary posterior.
     """
+    require_pointwise(data, "PSIS-LOO")
     beta = float(data.attrs.get("beta", 1.0))
     if not np.isclose(beta, 1.0):
         warnings.warn(

@@ -23,7 +23,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from scipy.special import logsumexp
 
 from pymc_slt._validate import validate_beta
-from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
+from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood, require_pointwise
 
 __all__ = ["ELPDDataWAIC", "TemperedDrawsWarning", "waic"]
 
@@ -234,6 +234,7 @@ def waic(
     names = _var_names(var_name)
     if not isinstance(pointwise, bool):
         raise TypeError(f"pointwise must be True or False, got {pointwise!r}.")
+    require_pointwise(data, "WAIC")
     log_lik = pointwise_log_likelihood(data, names)
     beta = validate_beta(data.attrs.get("beta", 1.0), "data.attrs['beta']")
     values = log_lik.values

@@ -45,9 +45,9 @@ from pymc.distributions.transforms import Ordered
 from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
+from pymc_slt.base.chains import chain_agreement, rhat_excess, within_chain_ess
 from pymc_slt.evidence.result import EvidenceResult, warn_problems
 from pymc_slt.evidence.unconstrained import log_density_fn, unconstrained_draws
-from pymc_slt.sampling.diagnostics import RHAT_MAX
 from pymc_slt.sampling.tempered import sample_tempered
 
 __all__ = [
@@ -67,6 +67,20 @@ PROPOSALS: tuple[str, ...] = ("warp3", "normal")
 KHAT_MAX = 0.7
 #: Halves whose estimates differ by more than this many combined standard errors disagree.
 HALVES_Z_MAX = 3.0
+#: r̂ above which chains sit in different places whatever their length: over the gallery's
+#: unimodal models and the turtles probit regression (4 × 1000 draws, 10 seeds each) the largest
+#: r̂ was 1.014, over the multimodal ones (a·b·x, two tanh networks, a mixture) the smallest
+#: 1.08 where chains were in different modes (benchmarks/fallback_alarms.py).
+RHAT_SEPARATED = 1.05
+#: Share of divergent transitions in the β = 1 run above which its draws miss part of the
+#: posterior (a funnel's neck) and bridge sampling is biased: on the centred eight schools (4–30
+#: divergences in 4 × 1000 draws) it was 0.05–0.27 nat low in every seed, while the non-centred
+#: one and the varying intercepts had at most 7 and bridge sampling within 0.011 nat.
+DIVERGENCE_SHARE_MAX = 0.002
+#: Level of the two chain tests (chain-wise log Z, r̂ against its draw-aware bound): the chance
+#: that each fires on healthy chains. The measured rates are in docs/evidence.md
+#: (``benchmarks/fallback_alarms.py``).
+CHAIN_TEST_ALPHA = 1e-3
 _TOL = 1e-10
 _MAXITER = 1000
 #: How the Pareto-k̂ problem begins. With warp-III it is no doubt about the estimate (see
@@ -209,6 +223,7 @@ def _one_direction(
     shift = float(np.median(l1))
     log_r = _bridge_log_ratio(l1 - shift, l2 - shift, log_s1, log_s2)
     re2 = _relative_mse(l1 - shift, l2 - shift, log_r, log_s1, log_s2, n_eff)
+    chain_z, chain_se = _chain_log_z(l1 - shift - log_r, log_s1, log_s2, n_chain)
     finite = l_gauss[np.isfinite(l_gauss)]
     khat = azs.base.array_stats.pareto_khat(
         finite, chain_axis=None, draw_axis=-1, r_eff=1.0, tail="right", log_weights=True
@@ -218,7 +233,29 @@ def _one_direction(
         "se": float(np.sqrt(re2)),
         "n_eff": n_eff,
         "pareto_khat": float(khat),
+        "log_z_chains": log_r + shift + chain_z,
+        "se_chains": chain_se,
     }
+
+
+def _chain_log_z(
+    l1: np.ndarray, log_s1: float, log_s2: float, n_chain: int
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Each chain's log Z relative to the pooled one, and its se (posterior side only).
+
+    The bridge's denominator is the mean of :math:`f_2 = g/(s_1 p + s_2 g)` over the posterior
+    draws (``l1`` = log p − log g at the pooled Ẑ); chain c alone would put its own mean
+    :math:`\bar f_{2,c}` there, so to first order :math:`\log\hat Z_c = \log\hat Z -
+    \log(\bar f_{2,c}/\bar f_2)`. Its se is :math:`\mathrm{sd}(f_{2,c})/(\sqrt{E_c}\,\bar
+    f_{2,c})` with :math:`E_c` the chain's own ESS; the proposal side is shared by every chain and
+    left out, since it cannot make them differ. :math:`f_2 ≤ 1/s_2` is bounded, so its chain
+    means are normal for moderate ESS.
+    """
+    f2 = np.exp(-np.logaddexp(log_s1 + l1, log_s2)).reshape(n_chain, -1)
+    means = f2.mean(axis=1)
+    ess = np.clip(within_chain_ess(f2, method="mean"), 1.0, f2.shape[1])
+    se = f2.std(axis=1, ddof=1) / (np.sqrt(ess) * means)
+    return -np.log(means / f2.mean()), se
 
 
 def bridge_draws(
@@ -229,7 +266,10 @@ def bridge_draws(
 ) -> tuple[float, float, dict[str, Any], list[str]]:
     """Bridge-sampling log Z from unconstrained draws ``theta`` (chain, draw, D), both ways round.
 
-    Returns ``(log_z, se, diagnostics, problems)``; ``problems`` is empty if nothing looks wrong.
+    Returns ``(log_z, se, diagnostics, problems)``; ``problems`` maps each kind of doubt
+    (``"chains"``: the chains' own log Z disagree; ``"rhat"``: r̂ beyond the bound healthy chains
+    of this length pass; ``"halves"``; ``"gaussian"``: Pareto k̂ of the Gaussian fit) to its
+    message, and is empty if nothing looks wrong.
     The draws are split along ``draw`` into halves A and B: the estimate with the proposal fitted
     to A and the iteration on B, and the one with the roles swapped, are averaged. Their standard
     errors are averaged too, which bounds the se of the mean whatever the correlation of the two.
@@ -251,23 +291,36 @@ def bridge_draws(
     se = 0.5 * (forward["se"] + backward["se"])
     gap = abs(forward["log_z"] - backward["log_z"])
     gap_z = gap / np.hypot(forward["se"], backward["se"])
-    max_rhat = (
-        float(np.nanmax(azs.rhat(theta, chain_axis=0, draw_axis=1))) if n_chain > 1 else np.nan
-    )
+    rhat, bound = rhat_excess(theta, CHAIN_TEST_ALPHA)
+    worst = int(np.nanargmax(rhat - bound)) if n_chain > 1 else 0
+    # each chain's log Z from the half it iterated on in each direction (independent halves)
+    chain_z = 0.5 * (forward["log_z_chains"] + backward["log_z_chains"])
+    chain_se = 0.5 * np.hypot(forward["se_chains"], backward["se_chains"])
+    chain_p = chain_agreement(chain_z, chain_se)
     khat = max(forward["pareto_khat"], backward["pareto_khat"])
-    problems = []
-    if np.isfinite(max_rhat) and max_rhat > RHAT_MAX:
-        problems.append(
-            f"chains disagree (max r_hat {max_rhat:.3f} > {RHAT_MAX}): the posterior may be "
-            "multimodal and the draws may not weigh its modes correctly"
+    problems: dict[str, str] = {}
+    if np.isfinite(chain_p) and chain_p < CHAIN_TEST_ALPHA:
+        problems["chains"] = (
+            "the chains' own log Z disagree beyond their standard errors ("
+            + ", ".join(f"{z:.2f} ± {e:.2f}" for z, e in zip(chain_z, chain_se, strict=True))
+            + f"; p = {chain_p:.1e}): the chains weigh different parts of the posterior"
+        )
+    if n_chain > 1 and (rhat[worst] > bound[worst] or np.nanmax(rhat) > RHAT_SEPARATED):
+        j = worst if rhat[worst] > bound[worst] else int(np.nanargmax(rhat))
+        limit = min(bound[j], RHAT_SEPARATED) if rhat[j] > RHAT_SEPARATED else bound[j]
+        problems["rhat"] = (
+            f"chains disagree (r_hat {rhat[j]:.3f} of parameter {j} exceeds {limit:.3f}: "
+            f"{RHAT_SEPARATED}, or the bound healthy chains of this length pass with "
+            f"probability {1 - CHAIN_TEST_ALPHA}): the posterior may be multimodal and the "
+            "draws may not weigh its modes correctly"
         )
     if gap_z > HALVES_Z_MAX:
-        problems.append(
+        problems["halves"] = (
             f"the two halves of the draws give log Z differing by {gap:.3g} "
             f"({gap_z:.1f} standard errors)"
         )
     if khat > KHAT_MAX:
-        problems.append(
+        problems["gaussian"] = (
             f"{_POOR_GAUSSIAN} (Pareto k-hat {khat:.2f} > "
             f"{KHAT_MAX}), as for curved, heavy-tailed or multimodal posteriors"
         )
@@ -277,7 +330,11 @@ def bridge_draws(
         "se_halves": (forward["se"], backward["se"]),
         "n_eff": (forward["n_eff"], backward["n_eff"]),
         "pareto_khat": khat,
-        "max_rhat": max_rhat,
+        "max_rhat": float(np.nanmax(rhat)) if n_chain > 1 else np.nan,
+        "rhat_bound": float(bound[worst]),
+        "log_z_chains": chain_z,
+        "se_chains": chain_se,
+        "chains_p": chain_p,
         "n_draws": n_chain * n_draw,
         "dim": theta.shape[-1],
     }
@@ -325,17 +382,25 @@ def run_bridge(
     log_z, se, diagnostics, problems = bridge_log_evidence(
         model, posterior, np.random.default_rng(seeds[1]), proposal
     )
+    stats = data["sample_stats"] if "sample_stats" in data.children else None
+    n_div = int(stats["diverging"].sum()) if stats is not None and "diverging" in stats else 0
+    diagnostics["n_divergences"] = n_div
+    if n_div > DIVERGENCE_SHARE_MAX * diagnostics["n_draws"]:
+        problems["divergences"] = (
+            f"{n_div} divergent transitions in the posterior draws: they miss part of it (a "
+            "funnel's neck, a sharp ridge), and bridge sampling's estimate is biased with them"
+        )
     if posterior.sizes["chain"] < 2:
-        problems.append("with one chain, separated modes cannot be detected")
+        problems["one_chain"] = "with one chain, separated modes cannot be detected"
     if data.attrs.get("sampler", "nuts") != "smc" and _unordered_mixture(model):
-        problems.append(
+        problems["mixture"] = (
             "the likelihood is a mixture whose components are not ordered, so the posterior "
             "has a label-switched copy of every mode; NUTS chains stay in one and bridge "
             "sampling then misses the others (log Z short by up to log K! for K components). "
             "An ordered transform on the component means removes the copies"
         )
     warn_problems(
-        problems,
+        list(problems.values()),
         "bridge sampling needs draws that weigh every mode correctly; use "
         f"{_MULTIMODAL_METHODS} for multimodal (singular) posteriors, or more chains and draws",
     )
@@ -343,15 +408,31 @@ def run_bridge(
     # but a poor Gaussian fit under warp-III, which is built for skewed posteriors. On the
     # gallery's Poisson GLM (k̂ 0.79) warp-III gave −119.000 ± 0.002 against the exact −119.002,
     # where stepping stone, its fallback, gave −118.905 ± 0.052 and −118.953 ± 0.052.
-    doubts = [p for p in problems if not (proposal == "warp3" and p.startswith(_POOR_GAUSSIAN))]
-    return EvidenceResult(log_z, se, "bridge", {**diagnostics, "doubts": "; ".join(doubts)})
+    doubts = {k: v for k, v in problems.items() if not (proposal == "warp3" and k == "gaussian")}
+    diagnostics = {
+        **diagnostics,
+        "doubts": "; ".join(doubts.values()),
+        "doubt_kinds": tuple(doubts),
+    }
+    return EvidenceResult(log_z, se, "bridge", diagnostics)
 
 
 def _unordered_mixture(model: pm.Model) -> bool:
-    """Whether an observed variable is a ``pm.Mixture``/``pm.NormalMixture`` while no free
-    variable has an ``ordered`` transform (the usual way to remove label switching)."""
-    mixture = any(
-        rv.owner is not None and isinstance(rv.owner.op, MixtureRV) for rv in model.observed_RVs
-    )
+    """Whether an observed variable is a mixture of exchangeable components (``pm.Mixture`` or
+    ``pm.NormalMixture`` of one family) while no free variable has an ``ordered`` transform (the
+    usual way to remove label switching).
+
+    Components of different families, as in ``pm.ZeroInflatedPoisson`` (a point mass at 0 and a
+    Poisson) or a hurdle model, cannot swap labels, so their posterior has no such copies.
+    """
     ordered = any(isinstance(t, Ordered) for t in model.rvs_to_transforms.values())
-    return mixture and not ordered
+    return not ordered and any(_exchangeable(rv) for rv in model.observed_RVs)
+
+
+def _exchangeable(rv) -> bool:
+    """A mixture whose components share one family: one batched component distribution, or
+    several of the same kind."""
+    if rv.owner is None or not isinstance(rv.owner.op, MixtureRV):
+        return False
+    kinds = [type(c.owner.op) if c.owner is not None else None for c in rv.owner.inputs[2:]]
+    return len(kinds) == 1 or len(set(kinds)) < len(kinds)

@@ -1,31 +1,61 @@
-"""What replaces bridge sampling when it fails or doubts itself, and how that is decided.
+"""What replaces bridge sampling when it fails or doubts itself, and when it may.
 
 Bridge sampling needs draws that weigh every mode by its mass. When it raises (its iteration
-does not converge) or warns (:class:`~pymc_slt.evidence.result.EvidenceWarning`: chains in
-different modes, halves that disagree, an unordered mixture, one chain; a poor Gaussian fit only
-with the normal proposal: warp-III is built for skewed posteriors),
-:func:`pymc_slt.log_marginal_likelihood` (by default) and :func:`pymc_slt.compare` rerun log Z
-by a method that moves between modes, chosen by :func:`fallback`, and say so.
+does not converge) or doubts its estimate (``diagnostics["doubts"]``: the chains' own log Z
+disagree beyond their se, r̂ beyond the bound healthy chains of that length pass, halves that
+disagree, an unordered mixture, one chain; a poor Gaussian fit only with the normal proposal),
+:func:`pymc_slt.log_marginal_likelihood` (by default) and :func:`pymc_slt.compare` run log Z by
+a method that moves between modes, chosen by :func:`fallback`, and :func:`settle` decides which
+answer stands:
+
+===================================  ============================  ===========================
+replacement                          bridge sampling ran           bridge sampling failed
+===================================  ============================  ===========================
+healthy, agrees (≤ 3 combined se)    bridge's (more precise); the  —
+                                     check is kept, no warning
+healthy, disagrees                   the replacement's, warned     the replacement's, warned
+fails its own checks or raises       bridge's, warned: no method   the replacement's, warned
+                                     is healthy                    (or the error, if it raised)
+===================================  ============================  ===========================
+
+A replacement is healthy when its own run names no problem (``diagnostics["problems"]``:
+stepping-stone rungs with divergences, steps too long, TI disagreeing; HMC-SMC runs that
+collapsed or spread). A collapsed HMC-SMC run is never pooled. Every candidate's number, se and
+problems stay in the result's ``diagnostics["candidates"]``, and the warning names them.
+
+The rule exists because the old one (replace on r̂ > 1.01) replaced right answers by worse ones
+on real data: on a probit regression and a probit random-intercept model of Sinharay & Stern's
+turtles (n = 244), r̂ of 1.014 on 4 × 1000 draws sent log Z to a stepping stone 2.8 se off and to
+an HMC-SMC whose collapsed runs made it useless, where bridge sampling was right to 0.02 nat.
+The false-alarm and detection rates of the doubts, and what the default path returns on the
+gallery, are in docs/evidence.md (``benchmarks/fallback_alarms.py``).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
+from pymc_slt.sampling.diagnostics import PoorMixingWarning
 from pymc_slt.sampling.hmc_smc import jax_installed
 
 __all__ = [
+    "AGREE_Z",
     "FALLBACK_HMC_SMC_DRAWS",
     "FALLBACK_HMC_SMC_MIN_DIM",
     "fallback",
     "first_line",
+    "settle",
     "try_bridge",
 ]
+
+#: Bridge sampling and its replacement agree when they differ by at most this many combined se.
+AGREE_Z = 3.0
 
 #: From this many free parameters on, bridge sampling falls back to HMC-SMC (with JAX).
 FALLBACK_HMC_SMC_MIN_DIM = 17
@@ -123,3 +153,98 @@ def fallback(d: int, run: dict[str, Any], options: dict[str, Any]) -> tuple[str,
     if d >= FALLBACK_HMC_SMC_MIN_DIM:
         note = " (pip install 'pymc-slt[jax]' for the faster method='hmc_smc')"
     return "stepping_stone", kwargs, note
+
+
+def _summary(result: EvidenceResult | None, problems: str) -> dict[str, Any]:
+    """A candidate's entry in ``diagnostics["candidates"]``."""
+    if result is None:
+        return {"log_z": np.nan, "se": np.nan, "problems": problems}
+    return {"log_z": result.log_z, "se": result.se, "problems": problems}
+
+
+def _line(method: str, entry: dict[str, Any]) -> str:
+    number = (
+        "no estimate" if np.isnan(entry["log_z"]) else f"{entry['log_z']:.3f} ± {entry['se']:.3f}"
+    )
+    return f"{method} {number}" + (f" ({entry['problems']})" if entry["problems"] else "")
+
+
+def settle(
+    bridge: EvidenceResult | None,
+    why: str,
+    method: str,
+    rerun: Callable[[], EvidenceResult],
+    note: str = "",
+) -> tuple[EvidenceResult, str | None]:
+    """Run the replacement ``method`` of doubted bridge sampling and decide which log Z stands.
+
+    Parameters
+    ----------
+    bridge : EvidenceResult or None
+        Bridge sampling's result, None if it raised.
+    why : str
+        Why it is doubted (from :func:`try_bridge`).
+    method : str
+        The replacement's name (from :func:`fallback`).
+    rerun : callable
+        Runs the replacement and returns its result.
+    note : str, optional
+        Said after the method's name (its settings, or how to get a faster one).
+
+    Returns
+    -------
+    tuple of (EvidenceResult, str or None)
+        The answer, with ``diagnostics["candidates"]`` (each method's ``log_z``, ``se`` and
+        ``problems``) and ``fallback_from`` (``why``), and the message to warn with (None when
+        the replacement confirms bridge sampling). See the module docstring for the rule.
+
+    Raises
+    ------
+    RuntimeError
+        If bridge sampling failed and the replacement raised too.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            other, error = rerun(), None
+        except (RuntimeError, ValueError, FloatingPointError, np.linalg.LinAlgError) as err:
+            other, error = None, f"{type(err).__name__}: {first_line(err)}"
+    problems = error or "; ".join(other.diagnostics.get("problems", ()))
+    candidates = {
+        "bridge": _summary(bridge, why.removeprefix("bridge sampling ")),
+        method: _summary(other, problems),
+    }
+    named = "; ".join(_line(m, c) for m, c in candidates.items())
+    keep = {"candidates": candidates, "fallback_from": why}
+    own = (EvidenceWarning, PoorMixingWarning)
+    if other is None and bridge is None:
+        raise RuntimeError(f"{why}, and method={method!r}, its replacement, raised {error}.")
+    if other is not None and not problems:
+        for w in caught:  # the replacement answers: its own warnings are the user's
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if bridge is not None and abs(other.log_z - bridge.log_z) <= AGREE_Z * np.hypot(
+            other.se, bridge.se
+        ):
+            return _with(bridge, keep), None
+        return _with(other, keep), (
+            f"{why}; log Z is from method={method!r}{note}, which passed its own checks, instead "
+            f"({named}). fallback=False keeps bridge sampling's."
+        )
+    for w in caught:
+        if not issubclass(w.category, own):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if bridge is not None:
+        return _with(bridge, keep), (
+            f"{why}, and method={method!r}{note}, its replacement, failed its own checks: no "
+            "method is healthy. log Z is bridge sampling's, whose doubt is about the draws, not "
+            f"the estimator ({named}). Remedy: more chains and draws, or method='hmc_smc' with "
+            "more draws (particles)."
+        )
+    return _with(other, keep), (
+        f"{why}; log Z is from method={method!r}{note}, which has problems of its own ({named}). "
+        "Remedy: more chains and draws, or method='hmc_smc' with more draws (particles)."
+    )
+
+
+def _with(result: EvidenceResult, extra: dict[str, Any]) -> EvidenceResult:
+    return replace(result, diagnostics={**result.diagnostics, **extra})

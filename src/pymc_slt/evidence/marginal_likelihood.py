@@ -65,6 +65,7 @@ from pytensor.graph.traversal import ancestors
 
 from pymc_slt._validate import (
     check_continuous,
+    named_seed,
     spawn_seeds,
     validate_betas,
     validate_model,
@@ -72,8 +73,9 @@ from pymc_slt._validate import (
 )
 from pymc_slt.evidence.bridge import PROPOSALS, Proposal, run_bridge, validate_proposal
 from pymc_slt.evidence.fallback import fallback as choose_fallback
-from pymc_slt.evidence.fallback import try_bridge
+from pymc_slt.evidence.fallback import settle, try_bridge
 from pymc_slt.evidence.path import run_ladder
+from pymc_slt.evidence.prior_mass import prior_mass
 from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
 from pymc_slt.evidence.smc import run_hmc_smc_evidence, run_smc_evidence
 from pymc_slt.sampling.tempered import n_parameters
@@ -437,32 +439,64 @@ def log_marginal_likelihood(
     seeds = spawn_seeds(random_seed, 3)
     common = {"draws": draws, "tune": tune, "chains": chains, "progressbar": progressbar}
     if method == "smc":
-        return run_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
+        return _stated(model, run_smc_evidence(model, data, seeds[0], sampler_kwargs, **common))
     if method == "hmc_smc":
-        return run_hmc_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
+        return _stated(model, run_hmc_smc_evidence(model, data, seeds[0], sampler_kwargs, **common))
     common["sampler"] = sampler
     if method == "bridge":
         bridge = partial(
             run_bridge, model, data, seeds, sampler_kwargs, proposal=proposal, **common
         )
         if not fallback:
-            return bridge()
+            return _stated(model, bridge())
         result, why = try_bridge(bridge)
         if why is None:
-            return result
+            return _stated(model, result)
         run = {**common, "sampler_kwargs": sampler_kwargs}
         rerun, kwargs, note = choose_fallback(n_parameters(model), run, {})
-        warnings.warn(
-            f"{why}; log Z is from method={rerun!r}{note} instead (fallback=False keeps bridge "
-            "sampling's).",
-            EvidenceWarning,
-            stacklevel=2,
+        result, message = settle(
+            result,
+            why,
+            rerun,
+            lambda: log_marginal_likelihood(
+                model, method=rerun, random_seed=seeds[2], progressbar=progressbar, **kwargs
+            ),
+            note,
         )
-        result = log_marginal_likelihood(
-            model, method=rerun, random_seed=seeds[2], progressbar=progressbar, **kwargs
-        )
-        return replace(result, diagnostics={**result.diagnostics, "fallback_from": why})
-    return run_ladder(model, method, data, ladder_betas, n_betas, seeds, sampler_kwargs, **common)
+        if message:
+            warnings.warn(message, EvidenceWarning, stacklevel=2)
+        return _stated(model, result)
+    result = run_ladder(model, method, data, ladder_betas, n_betas, seeds, sampler_kwargs, **common)
+    return _stated(model, result)
+
+
+def _stated(model: pm.Model, result: EvidenceResult) -> EvidenceResult:
+    """``result`` with the prior mass a narrowing transform leaves out stated (once): in
+    ``diagnostics`` (``transform_log_mass``, its se, and ``log_z_normalized`` for the renormalized
+    prior) and in an :class:`EvidenceWarning`. See :mod:`pymc_slt.evidence.prior_mass`."""
+    if "transform_log_mass" in result.diagnostics:
+        return result
+    found = prior_mass(model, named_seed(0, "prior_mass"))  # a property of the model: one seed
+    if found is None:
+        return result
+    names, log_mass, se = found
+    corrected = result.log_z - log_mass
+    warnings.warn(
+        f"the transform of {names} keeps only part of its distribution's support and PyMC does "
+        f"not renormalize the prior there: the prior has mass {np.exp(log_mass):.4g} (1/K! for "
+        "K exchangeable ordered components), so this log Z is that of an unnormalized prior, "
+        f"{-log_mass:.3f} below the normalized prior's {corrected:.3f} (diagnostics"
+        "['log_z_normalized']). Compare models by log_z_normalized unless the others share the "
+        "same transform.",
+        EvidenceWarning,
+        stacklevel=3,
+    )
+    extra = {
+        "transform_log_mass": log_mass,
+        "transform_log_mass_se": se,
+        "log_z_normalized": corrected,
+    }
+    return replace(result, diagnostics={**result.diagnostics, **extra})
 
 
 def _validate_sampler(sampler: Any, method: str) -> str:

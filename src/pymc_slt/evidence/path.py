@@ -67,7 +67,7 @@ def prior_energy(
 
 def ladder_energies(ladder: xr.DataTree) -> tuple[np.ndarray, list[np.ndarray]]:
     """β of each rung of a :func:`pymc_slt.sample_ladder` tree and its ``n L_n`` (chain, draw)."""
-    rungs = sorted(ladder.children.values(), key=lambda child: float(child.attrs["beta"]))
+    rungs = _rungs(ladder)
     betas = np.array([float(child.attrs["beta"]) for child in rungs])
     return betas, [energy(child).transpose("chain", "draw").values for child in rungs]
 
@@ -92,19 +92,27 @@ def _crossover(dim: int, prior_var: float) -> float:
     return float(np.sqrt(dim / (2 * prior_var)))
 
 
-def thermodynamic_schedule(n_betas: int, dim: int, prior_var: float) -> np.ndarray:
+def thermodynamic_schedule(
+    n_betas: int, dim: int, prior_var: float, start: float | None = None
+) -> np.ndarray:
     """β_1 < … < β_K = 1 in equal steps of the approximate thermodynamic length.
 
     .. math::
 
-        β_k = β_c\\left[(1 + 1/β_c)^{k/K} - 1\\right],\\qquad β_c = \\sqrt{d / (2 V_0)},
+        β_k = β_c\\left[(1 + 1/β_c)^{u_k} - 1\\right],\\qquad β_c = \\sqrt{d / (2 V_0)},
 
-    linear in k below the crossover β_c (the posterior still looks like the prior, whose energy
-    variance is :math:`V_0`) and geometric above it (where :math:`\\operatorname{Var}_β[nL_n] ≈
-    d/(2β^2)` for a regular model; a singular one has λ < d/2 and a smaller variance).
+    with :math:`u_k = k/K`: linear in k below the crossover β_c (the posterior still looks like
+    the prior, whose energy variance is :math:`V_0`) and geometric above it (where
+    :math:`\\operatorname{Var}_β[nL_n] ≈ d/(2β^2)` for a regular model; a singular one has
+    λ < d/2 and a smaller variance). With ``start``, the K rungs run from β_1 = ``start`` to 1
+    in equal steps of u (the part of the path below ``start`` is left to the prior draws).
     """
-    t = np.arange(1, n_betas + 1) / n_betas
     beta_c = _crossover(dim, prior_var)
+    if start is None:
+        t = np.arange(1, n_betas + 1) / n_betas
+    else:
+        u0 = start if not np.isfinite(beta_c) else np.log1p(start / beta_c) / np.log1p(1 / beta_c)
+        t = u0 + (1 - u0) * np.arange(n_betas) / max(n_betas - 1, 1)
     if not np.isfinite(beta_c):
         return t
     betas = beta_c * np.expm1(t * np.log1p(1 / beta_c))
@@ -235,6 +243,13 @@ _N_BETAS_RANGE = (16, 64)
 _CROSS_CHECK_Z = 3.0
 #: A stepping stone whose weights keep less than this fraction of their draws is too long.
 _MIN_STEP_EFFICIENCY = 0.1
+#: The default ladder's first NUTS rung is the largest β whose importance weights on the exact
+#: prior draws keep this fraction of them: below it the prior draws themselves carry the
+#: estimate, and NUTS never samples a tempered posterior that is still the prior.
+PRIOR_STEP_EFFICIENCY = 0.3
+#: A rung with more than this fraction of divergent transitions biases its mean energy; the
+#: ladder's estimate is then not healthy (an :class:`EvidenceWarning`, and no fallback answer).
+RUNG_DIVERGENCE_SHARE_MAX = 0.01
 
 
 def run_ladder(
@@ -264,6 +279,9 @@ def run_ladder(
             low, high = _N_BETAS_RANGE
             k = n_betas if n_betas is not None else int(np.clip(np.ceil(length), low, high))
             betas = thermodynamic_schedule(k, dim, prior_var)
+            first = prior_step(prior, prior_log_w, PRIOR_STEP_EFFICIENCY)
+            if betas[0] < first < 0.5:  # the prior draws carry the path up to `first`
+                betas = thermodynamic_schedule(k, dim, prior_var, start=first)
         data = sample_ladder(
             model,
             betas,
@@ -302,8 +320,50 @@ def run_ladder(
         diagnostics["prior_log_mass"] = _logmeanexp(prior_log_w)
     problems = _ladder_problems(method, all_betas, all_energies, diagnostics, prior_log_w)
     problems += [disagreement] if disagreement else []
-    warn_problems(problems, "increase n_betas (or draws)")
+    divergences = np.array(
+        [int(child.attrs.get("n_divergences", 0)) for child in _rungs(data)], dtype=int
+    )
+    diagnostics["divergences"] = divergences
+    share = divergences / np.array([e.size for e in energies])
+    if np.any(share > RUNG_DIVERGENCE_SHARE_MAX):
+        worst = int(np.argmax(share))
+        problems.append(
+            f"{divergences.sum()} divergent transitions at the rungs, {share[worst]:.1%} of the "
+            f"draws at beta={rung_betas[worst]:.3g} (> {RUNG_DIVERGENCE_SHARE_MAX:.0%}), which "
+            "biases the rungs' mean energies"
+        )
+    diagnostics["problems"] = tuple(problems)
+    warn_problems(
+        problems, "increase n_betas (or draws), or sampler_kwargs={'target_accept': 0.99}"
+    )
     return EvidenceResult(log_z, se, method, diagnostics)
+
+
+def prior_step(energies: np.ndarray, log_weights: np.ndarray | None, efficiency: float) -> float:
+    """The largest β at which importance weights :math:`c\\,e^{-β\\, nL_n}` of the prior draws
+    keep ``efficiency`` of them (Kish's ESS / N); 1.0 if they do all the way.
+
+    Found by bisection on log β (the efficiency falls as β grows). Draws of zero likelihood
+    (``nL_n = +∞``) have weight 0 at every β > 0.
+    """
+    base = np.zeros_like(energies) if log_weights is None else log_weights
+
+    def kept(beta: float) -> float:
+        log_w = base - beta * energies
+        return float(np.exp(2 * _logmeanexp(log_w) - _logmeanexp(2 * log_w)))
+
+    if kept(1.0) >= efficiency:
+        return 1.0
+    low, high = -30.0, 0.0  # log β
+    for _ in range(60):
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if kept(float(np.exp(mid))) >= efficiency else (low, mid)
+    return float(np.exp(low))
+
+
+def _rungs(ladder: xr.DataTree) -> list[xr.DataTree]:
+    """The rungs of a :func:`pymc_slt.sample_ladder` tree in ascending β."""
+    return sorted(ladder.children.values(), key=lambda child: float(child.attrs["beta"]))
 
 
 def cross_check(

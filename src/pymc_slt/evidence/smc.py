@@ -20,6 +20,14 @@ __all__ = ["SPREAD_MAX", "run_hmc_smc_evidence", "run_smc_evidence"]
 
 #: Independent runs whose log Z spread more than this (sd, nat) have degenerate weights.
 SPREAD_MAX = 0.5
+#: An HMC-SMC run has collapsed when a stage's weights kept less than this share of the
+#: particles (Kish's ESS; tempering aims at ``target_ess`` = 0.5, and a stage clipped at the end
+#: keeps more): its estimate rests on a handful of particles. In the trial of issue 26 (a probit
+#: GLMM) two runs jumped to β = 1 in one stage and gave log Z 110 nat too low.
+MIN_ESS_SHARE = 0.05
+#: ... or when its moves were accepted less often than this (its target is 0.7): its particles
+#: did not move (those two runs: 0.004 and 0.002).
+MIN_ACCEPTANCE = 0.01
 
 
 def run_smc_evidence(model, data, seed, sampler_kwargs, *, draws, tune, chains, progressbar):
@@ -43,25 +51,57 @@ def run_hmc_smc_evidence(model, data, seed, sampler_kwargs, *, draws, tune, chai
             progressbar=progressbar, sampler_kwargs=sampler_kwargs,
         )  # fmt: skip
     stats = data["sample_stats"]
-    extra = {name: stats[name].values for name in ("n_stages", "mean_acceptance") if name in stats}
-    return _pooled(data, "hmc_smc", extra)
+    names = ("n_stages", "mean_acceptance", "n_zero_likelihood", "min_ess_share")
+    extra = {name: stats[name].values for name in names if name in stats}
+    chains = stats.sizes["chain"]
+    bad = np.zeros(chains, bool)
+    if "min_ess_share" in extra:
+        bad |= extra["min_ess_share"] < MIN_ESS_SHARE
+    if "mean_acceptance" in extra:
+        bad |= extra["mean_acceptance"] < MIN_ACCEPTANCE
+    return _pooled(data, "hmc_smc", extra, [int(c) for c in np.flatnonzero(bad)])
 
 
-def _pooled(data, method: str, extra: dict | None = None) -> EvidenceResult:
-    per_chain = final_log_marginal_likelihood(data["sample_stats"])
-    if per_chain.size < 2:
+def _pooled(
+    data, method: str, extra: dict | None = None, collapsed: list[int] | None = None
+) -> EvidenceResult:
+    """Pool the chains' log Z, leaving out the ``collapsed`` ones (never pooled: a run whose
+    particles did not move is no estimate), and name what is wrong in ``problems``."""
+    all_chains = final_log_marginal_likelihood(data["sample_stats"])
+    if all_chains.size < 2:
         raise ValueError(
             "the SMC run has one chain, so there is no standard error; run chains >= 2."
         )
-    log_z, se = combine_chains(per_chain)
+    collapsed = collapsed or []
+    kept = np.setdiff1d(np.arange(all_chains.size), collapsed)
+    per_chain = all_chains[kept]
     problems = []
+    if collapsed:
+        rates = [
+            f"{label} {', '.join(f'{(extra or {})[key][c]:.3g}' for c in collapsed)}"
+            for key, label in (("min_ess_share", "smallest ESS share"), ("mean_acceptance",
+                                                                          "acceptance"))
+            if key in (extra or {})
+        ]  # fmt: skip
+        problems.append(
+            f"chain(s) {collapsed} collapsed ({'; '.join(rates)}; healthy runs keep an ESS "
+            f"share above {MIN_ESS_SHARE} and acceptance above {MIN_ACCEPTANCE}): their "
+            "particles degenerated or did not move, so their log Z ("
+            + ", ".join(f"{all_chains[c]:.2f}" for c in collapsed)
+            + ") is left out of the estimate"
+        )
+    if per_chain.size >= 2:
+        log_z, se = combine_chains(per_chain)
+    else:
+        log_z, se = (float(per_chain[0]), np.nan) if per_chain.size else (np.nan, np.nan)
+        problems.append(f"fewer than two of the {all_chains.size} chains are left, so no se")
     infinite = infinite_chains(data["sample_stats"])
     if infinite:
         problems.append(
             f"the SMC weights of chain(s) {infinite} became infinite or zero at some stage, so "
             "their log Z is not an estimate"
         )
-    spread = float(np.std(per_chain, ddof=1))
+    spread = float(np.std(per_chain, ddof=1)) if per_chain.size >= 2 else np.nan
     if spread > SPREAD_MAX:
         problems.append(
             f"the {per_chain.size} runs' log Z differ by sd {spread:.2f} nat (> {SPREAD_MAX}): "
@@ -71,5 +111,11 @@ def _pooled(data, method: str, extra: dict | None = None) -> EvidenceResult:
     warn_problems(
         problems, "raise draws (particles) or, for method='smc' at d ≳ 5, use method='hmc_smc'"
     )
-    diagnostics = {"log_z_chains": per_chain, "se_dof": per_chain.size - 1, **(extra or {})}
+    diagnostics = {
+        "log_z_chains": all_chains,
+        "se_dof": per_chain.size - 1,
+        **(extra or {}),
+        "collapsed_chains": tuple(collapsed),
+        "problems": tuple(problems),
+    }
     return EvidenceResult(log_z, se, method, diagnostics)

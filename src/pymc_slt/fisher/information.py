@@ -162,8 +162,21 @@ def _location(rv) -> Any:
     return op.dist_params(rv.owner)[found]
 
 
-def _per_observation(logp, length: int):
-    """Pointwise log-likelihood with trailing axes summed: shape (length,)."""
+def _per_observation(logp, length: int, name: str = "y"):
+    """Pointwise log-likelihood with trailing axes summed: shape (length,).
+
+    A scalar log-likelihood over ``length`` > 1 values (``pm.AR``, ``pm.gp.Marginal``, an
+    MvNormal over all the data) is one joint term, whose single score spans at most one
+    direction: the score form's rank would be 1 whatever the model, so it is refused.
+    """
+    if logp.ndim == 0 and length > 1:
+        raise ValueError(
+            f"the likelihood of {name!r} is one joint term over its {length} values (e.g. "
+            "pm.AR, pm.GaussianRandomWalk, pm.gp.Marginal, an MvNormal over all the data), so "
+            "the score form (1/n) Σ s_i s_iᵀ has one term and rank at most 1 whatever the model. "
+            "Use kind='output' where the likelihood has a location parameter, or judge the "
+            "rank by slt.learning_coefficient."
+        )
     if logp.ndim == 0:
         return logp[None]
     return logp.reshape((length, -1)).sum(axis=1) if logp.ndim > 1 else logp
@@ -205,7 +218,7 @@ def _compile(model: pm.Model, kind: str) -> _Compiled:
     else:
         lengths = [shape[0] if shape else 1 for shape in data_shapes.values()]
         terms = [
-            _per_observation(pm.logp(rv, model.rvs_to_values[rv], warn_rvs=False), length)
+            _per_observation(pm.logp(rv, model.rvs_to_values[rv], warn_rvs=False), length, rv.name)
             for rv, length in zip(model.observed_RVs, lengths, strict=True)
         ]
         if len(set(lengths)) == 1:  # joint measurements of the same n units

@@ -44,7 +44,7 @@ from pymc.model.transform.conditioning import remove_value_transforms
 from pymc_slt.models.tempering import initvals_set_aside, prior_potentials
 from pymc_slt.models.transforms import comes_back, round_trip_fn
 
-__all__ = ["draw_prior", "prior_log_weights", "restricting_transforms"]
+__all__ = ["draw_prior", "inside_transforms", "prior_log_weights", "restricting_transforms"]
 
 
 def restricting_transforms(model: pm.Model) -> list[str]:
@@ -97,15 +97,35 @@ def prior_log_weights(model: pm.Model, prior: xr.Dataset) -> np.ndarray | None:
     if potentials:
         log_c += _potential_sum(model, arrays)
     if restricted:
-        back = round_trip_fn(model, restricted)
-        index = [next(i for i, rv in enumerate(model.free_RVs) if rv.name == n) for n in restricted]
-        for c in range(n_chain):
-            for s in range(n_draw):
-                with np.errstate(all="ignore"):
-                    values = back(*(a[c, s] for a in arrays))
-                if not comes_back(values, [arrays[i][c, s] for i in index]):
-                    log_c[c, s] = -np.inf
+        log_c[~_inside(model, restricted, arrays)] = -np.inf
     return log_c
+
+
+def inside_transforms(model: pm.Model, prior: xr.Dataset) -> np.ndarray:
+    """Whether each forward prior draw (chain, draw) lies in every transform's image (all True
+    for a model without a restricting transform)."""
+    arrays = [
+        np.asarray(prior[rv.name].values, dtype=model.rvs_to_values[rv].dtype)
+        for rv in model.free_RVs
+    ]
+    restricted = restricting_transforms(model)
+    if not restricted:
+        return np.ones((prior.sizes["chain"], prior.sizes["draw"]), bool)
+    return _inside(model, restricted, arrays)
+
+
+def _inside(model: pm.Model, restricted: list[str], arrays: list[np.ndarray]) -> np.ndarray:
+    """Round trip of the ``restricted`` variables through their transforms, draw by draw."""
+    back = round_trip_fn(model, restricted)
+    index = [next(i for i, rv in enumerate(model.free_RVs) if rv.name == n) for n in restricted]
+    n_chain, n_draw = arrays[0].shape[:2]
+    inside = np.ones((n_chain, n_draw), bool)
+    for c in range(n_chain):
+        for s in range(n_draw):
+            with np.errstate(all="ignore"):
+                values = back(*(a[c, s] for a in arrays))
+            inside[c, s] = comes_back(values, [arrays[i][c, s] for i in index])
+    return inside
 
 
 def _potential_sum(model: pm.Model, arrays: list[np.ndarray]) -> np.ndarray:

@@ -78,6 +78,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -149,6 +150,13 @@ class HMCSMCRun:
         Each run's mean HMC acceptance rate per stage.
     settings : dict
         The ``sampler_kwargs`` used, defaults filled in.
+    zero_likelihood : list of int
+        Each run's prior particles whose likelihood is zero (log-likelihood −inf, or NaN, read
+        as zero): they get weight 0 in the first stage and are resampled away.
+    min_ess_share : list of float
+        Each run's smallest effective sample size of a stage's weights, as a share of the
+        particles (about ``target_ess`` when tempering works; near 0 when a stage's weights
+        degenerate onto a few particles).
     """
 
     betas: np.ndarray
@@ -157,6 +165,8 @@ class HMCSMCRun:
     schedules: list[np.ndarray] = field(default_factory=list)
     acceptance: list[np.ndarray] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    zero_likelihood: list[int] = field(default_factory=list)
+    min_ess_share: list[float] = field(default_factory=list)
 
 
 def check_settings(sampler_kwargs: dict[str, Any] | None) -> dict[str, Any]:
@@ -247,6 +257,26 @@ def _initial_particles(model, forward, n_particles, rng) -> tuple[np.ndarray, fl
     return particles, float(np.log(share)) if share < 1 else 0.0
 
 
+def _finite_ess_gap(delta, log_lik, target_ess):
+    """log ESS of the weights :math:`e^{δ\\,\\ell_i}` minus log(``target_ess`` · N₊), where N₊
+    particles have a finite log-likelihood :math:`\\ell_i`; the others (zero likelihood, or NaN,
+    which :func:`run_hmc_smc` reads as zero) get weight 0 at every δ > 0.
+
+    BlackJAX's ``ess_solver`` maps those particles' weights to 1 at δ = 0 and to 0 beyond, so
+    when more than ``1 − target_ess`` of them have zero likelihood (a probit model whose Φ
+    underflows at prior draws) its root lies at δ = 0⁺, the dichotomy returns 0, and tempering
+    jumped to β = 1 in one stage with acceptance near 0. Measured against the particles that can
+    carry weight, the gap is ``−log target_ess > 0`` at δ = 0 and the root is where it should be;
+    the dropped particles still count in the stage's mean weight, so Z is unchanged.
+    """
+    import jax.numpy as jnp
+    from blackjax.smc.ess import log_ess
+
+    finite = jnp.isfinite(log_lik)
+    log_w = jnp.where(finite, delta * jnp.where(finite, log_lik, 0.0), -jnp.inf)
+    return log_ess(log_w) - jnp.log(target_ess * jnp.sum(finite))
+
+
 class _Tempering:
     """One JAX-compiled tempered-SMC pass: log prior + t · log-target, t from 0 to 1."""
 
@@ -255,7 +285,6 @@ class _Tempering:
         import blackjax
         import jax.numpy as jnp
         from blackjax.smc import resampling, solver, tempered
-        from blackjax.smc.ess import ess_solver
 
         self.settings = settings
         nuts = settings["kernel"] == "nuts"
@@ -273,11 +302,17 @@ class _Tempering:
 
         self._step = step
         vmapped = jax.vmap(logtarget)
-        self._delta = jax.jit(
-            lambda x, cap: jnp.clip(
-                ess_solver(vmapped, x, settings["target_ess"], cap, solver.dichotomy), 0.0, cap
-            )
-        )
+        target_ess = float(settings["target_ess"])
+
+        def next_delta(x, cap):
+            """The increment whose weights keep ``target_ess`` of the particles with a nonzero
+            likelihood, and how many have one (see :func:`_finite_ess_gap`)."""
+            log_lik = vmapped(x)
+            gap = partial(_finite_ess_gap, log_lik=log_lik, target_ess=target_ess)
+            finite = jnp.sum(jnp.isfinite(log_lik))
+            return jnp.clip(solver.dichotomy(gap, 0.0, cap), 0.0, cap), finite
+
+        self._delta = jax.jit(next_delta)
 
         n_leapfrog = int(settings["num_integration_steps"])
 
@@ -308,26 +343,40 @@ class _Tempering:
         jax, jnp = self.jax, self.jnp
         state = self.tempered.init(jnp.asarray(particles))
         self.step_size = self._initial_step  # each run adapts its own
-        log_z, schedule, accept = 0.0, [0.0], []
+        log_z, schedule, accept, zero_likelihood, ess_share = 0.0, [0.0], [], [], []
         t, k = 0.0, 0
         for _ in range(_MAX_STAGES):
             if k == len(stops):
                 break
             key, k_step, k_stop = jax.random.split(key, 3)
             cap = stops[k] - t
-            delta = float(self._delta(state.particles, cap))
-            delta = cap if delta <= 0 or cap - delta < 1e-9 * max(cap, 1.0) else delta
+            delta, finite = self._delta(state.particles, cap)
+            delta, finite = float(delta), int(finite)
+            if finite == 0:
+                raise FloatingPointError(
+                    "every particle has zero likelihood (log-likelihood -inf or NaN) at the "
+                    f"tempering step from t = {t:.3g} (t = β / β_max); the model's "
+                    "log-likelihood underflows or is undefined where the prior puts its mass: "
+                    "check it at prior draws, or write it in a log-scale form (e.g. a log-CDF)."
+                )
+            zero_likelihood.append(len(state.particles) - finite)
+            if not np.isfinite(delta) or delta <= 0 or cap - delta < 1e-9 * max(cap, 1.0):
+                delta = cap  # the whole way to the stop keeps enough weight (or is all left)
             params = self.params(state.particles, state.weights)
             state, info = self._step(k_step, state, t + delta, params)
             t = float(state.tempering_param)
             log_z += float(info.log_likelihood_increment)
             rate = float(jnp.mean(info.update_info.acceptance_rate))
             accept.append(rate)
+            weights = np.asarray(state.weights)  # normalized: Kish's ESS share is 1 / (N Σw²)
+            ess_share.append(float(1.0 / (weights.size * np.sum(weights**2))))
             schedule.append(t)
             self.step_size *= float(np.exp(2.0 * (rate - self.settings["target_accept"])))
             if t >= stops[k] - 1e-12:
                 on_stop(k, self.equal_weight_draws(k_stop, state), log_z)
                 k += 1
+        self.zero_likelihood = zero_likelihood[0] if zero_likelihood else 0
+        self.min_ess_share = min(ess_share, default=1.0)
         return log_z, schedule, accept
 
     def equal_weight_draws(self, key, state):
@@ -358,8 +407,9 @@ def run_hmc_smc(
     logprior, potential, loglik = _densities(model, layout)
     top = float(betas[-1])
 
-    def scaled(theta):  # the path's t ∈ [0, 1] is β / β_max
-        return top * loglik(theta)
+    def scaled(theta):  # the path's t ∈ [0, 1] is β / β_max; NaN likelihood read as zero
+        value = top * loglik(theta)
+        return jax.numpy.where(jax.numpy.isnan(value), -jax.numpy.inf, value)
 
     main = _Tempering(
         logprior if potential is None else (lambda x: logprior(x) + potential(x)),
@@ -373,7 +423,7 @@ def run_hmc_smc(
     rng = np.random.default_rng(seed)
     log_z = np.empty((len(betas), chains))
     draws_per_rung: list[list[np.ndarray]] = [[] for _ in betas]
-    schedules, acceptance = [], []
+    schedules, acceptance, zero_likelihood, min_ess = [], [], [], []
     for c in track(range(chains), total=chains, description="HMC-SMC", enabled=progressbar):
         key = jax.random.key(int(rng.integers(2**31)))
         particles, log_kept = _initial_particles(model, forward, draws, rng)
@@ -395,8 +445,12 @@ def run_hmc_smc(
         _, schedule, accept = main.run(key, particles, list(betas / top), record)
         schedules.append(np.asarray(schedule) * top)
         acceptance.append(np.asarray(accept))
+        zero_likelihood.append(main.zero_likelihood)
+        min_ess.append(main.min_ess_share)
     posterior = [constrained(np.stack(rung)) for rung in draws_per_rung]
-    return HMCSMCRun(betas, posterior, log_z, schedules, acceptance, settings)
+    return HMCSMCRun(
+        betas, posterior, log_z, schedules, acceptance, settings, zero_likelihood, min_ess
+    )
 
 
 def _constrained_fn(model: pm.Model, layout) -> Callable[[np.ndarray], xr.Dataset]:
@@ -437,7 +491,8 @@ def hmc_smc_raws(
     sampler_kwargs: dict[str, Any] | None,
 ) -> list[xr.DataTree]:
     """:func:`run_hmc_smc` as one raw DataTree per rung: ``posterior`` and ``sample_stats``
-    (``log_marginal_likelihood``, ``n_stages`` and ``mean_acceptance`` per chain)."""
+    (``log_marginal_likelihood``, ``n_stages``, ``mean_acceptance``, ``n_zero_likelihood`` and
+    ``min_ess_share`` per chain)."""
     run = run_hmc_smc(
         model, betas, draws=draws, chains=chains, seed=seed, progressbar=progressbar,
         sampler_kwargs=sampler_kwargs,
@@ -445,6 +500,8 @@ def hmc_smc_raws(
     stats = {
         "n_stages": ("chain", np.array([len(s) - 1 for s in run.schedules])),
         "mean_acceptance": ("chain", np.array([float(np.mean(a)) for a in run.acceptance])),
+        "n_zero_likelihood": ("chain", np.asarray(run.zero_likelihood, dtype=int)),
+        "min_ess_share": ("chain", np.asarray(run.min_ess_share, dtype=float)),
     }
     raws = []
     for k, posterior in enumerate(run.posterior):

@@ -1,0 +1,206 @@
+"""How often bridge sampling doubts itself: false alarms (unimodal models), detection (multimodal).
+
+The default ``log_marginal_likelihood`` replaces bridge sampling only when it doubts its estimate
+(:mod:`pymc_slt.evidence.fallback`). A doubt on a unimodal posterior is a false alarm: it costs a
+second method's run and, before the doubts were tied to the number of draws, it replaced right
+answers by worse ones. A doubt on a multimodal posterior is a detection. For every model × seed
+this runs bridge sampling at the user's defaults (4 chains × 1000 draws after 1000 tuning steps,
+``fallback=False``) and records which doubts fired (``diagnostics["doubt_kinds"]``), what the
+former rule (r̂ > 1.01, halves, mixture, one chain) would have done, and bridge sampling's error
+where the model has a reference.
+
+Models: the gallery's (``tests/gallery/models.py``) and the real-data models of
+``tests/gallery/real_data.py`` (unimodal), and the multimodal ones: the unordered mixture, y =
+a·b·x, and the gallery's two tanh networks.
+
+Each run is written to ``benchmarks/results/fallback_alarms/<model>-<seed>.json`` as it ends, so
+an interrupted sweep resumes where it stopped; ``--report`` writes the tables (markdown, to
+stdout) and ``benchmarks/results/fallback_alarms.json`` with the package version, the machine and
+the command. Run on one core per process, e.g. two halves side by side::
+
+    OMP_NUM_THREADS=1 PYTHONPATH=. .venv/bin/python benchmarks/fallback_alarms.py --seeds 1-10 \
+        --models unimodal
+    OMP_NUM_THREADS=1 PYTHONPATH=. .venv/bin/python benchmarks/fallback_alarms.py --seeds 1-10 \
+        --models multimodal
+    PYTHONPATH=. .venv/bin/python benchmarks/fallback_alarms.py --report
+
+``--quick`` runs 2 unimodal and 1 multimodal model at 2 seeds into a temporary folder and
+asserts that no unimodal run doubts and the multimodal one does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pymc as pm
+
+import pymc_slt as slt
+from pymc_slt.sampling.diagnostics import RHAT_MAX
+from tests.gallery.matrix import REFERENCES
+from tests.gallery.models import GALLERY
+from tests.gallery.real_data import REAL_DATA
+
+OUT = Path(__file__).parent / "results"
+
+
+def abx() -> pm.Model:
+    """y = a·b·x (docs/evidence.md): modes (a, b) and (−a, −b) of equal mass."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=60)
+    y = 1.2 * x + rng.normal(size=60)
+    with pm.Model() as model:
+        a = pm.Normal("a", 0.0, 1.0)
+        b = pm.Normal("b", 0.0, 1.0)
+        pm.Normal("y", a * b * x, 1.0, observed=y)
+    return model
+
+
+_GALLERY_UNIMODAL = [
+    "eight_schools_centered", "eight_schools_noncentered", "linear_sigma_halfnormal",
+    "varying_intercept", "logistic_glm", "poisson_glm", "negative_binomial_glm",
+    "mixture_ordered", "deterministic_and_potential", "two_observed",
+]  # fmt: skip
+UNIMODAL: dict[str, tuple[Callable[[], pm.Model], float | None]] = {
+    **{name: (GALLERY[name], REFERENCES[name]["log_z"]) for name in _GALLERY_UNIMODAL},
+    **{name: (build, None) for name, (build, _) in REAL_DATA.items()},
+}
+MULTIMODAL: dict[str, tuple[Callable[[], pm.Model], float | None]] = {
+    "mixture_unordered": (GALLERY["mixture_unordered"], REFERENCES["mixture_unordered"]["log_z"]),
+    "abx": (abx, None),
+    "bnn_one_layer": (GALLERY["bnn_one_layer"], None),
+    "bnn_two_layers": (GALLERY["bnn_two_layers"], None),
+}
+
+
+def reference(name: str) -> float | None:
+    if name in REAL_DATA:
+        return REAL_DATA[name][1]()
+    return {**UNIMODAL, **MULTIMODAL}[name][1]
+
+
+def run_one(name: str, seed: int, folder: Path) -> dict:
+    """Bridge sampling at the defaults on ``name`` with ``seed``; written to ``folder``."""
+    path = folder / f"{name}-{seed}.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    build = {**UNIMODAL, **MULTIMODAL}[name][0]
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = slt.log_marginal_likelihood(
+            build(), random_seed=seed, progressbar=False, fallback=False
+        )
+    d = result.diagnostics
+    gap = abs(d["log_z_halves"][0] - d["log_z_halves"][1]) / np.hypot(*d["se_halves"])
+    old = bool(d["max_rhat"] > RHAT_MAX or gap > 3.0 or "mixture" in d["doubt_kinds"])
+    ref = reference(name)
+    row = {
+        "model": name,
+        "seed": seed,
+        "multimodal": name in MULTIMODAL,
+        "log_z": result.log_z,
+        "se": result.se,
+        "error": None if ref is None else result.log_z - ref,
+        "doubt_kinds": list(d["doubt_kinds"]),
+        "former_rule": old,
+        "max_rhat": d["max_rhat"],
+        "rhat_bound": d["rhat_bound"],
+        "chains_p": d["chains_p"],
+        "n_divergences": d["n_divergences"],
+        "seconds": time.perf_counter() - start,
+    }
+    path.write_text(json.dumps(row, indent=1))
+    return row
+
+
+def _seeds(text: str) -> list[int]:
+    low, _, high = text.partition("-")
+    return list(range(int(low), int(high or low) + 1))
+
+
+def _rate(hits: int, runs: int) -> str:
+    return f"{hits}/{runs} ({hits / runs:.0%})" if runs else "–"
+
+
+def report(rows: list[dict]) -> str:
+    """Markdown tables: per model, then the rates."""
+    lines = [
+        "| model | kind | runs | doubts (now) | by kind | former rule | bridge's largest error |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in sorted({r["model"] for r in rows}, key=lambda m: (m in MULTIMODAL, m)):
+        mine = [r for r in rows if r["model"] == name]
+        kinds: dict[str, int] = {}
+        for r in mine:
+            for k in r["doubt_kinds"]:
+                kinds[k] = kinds.get(k, 0) + 1
+        errors = [abs(r["error"]) for r in mine if r["error"] is not None]
+        lines.append(
+            f"| {name} | {'multimodal' if name in MULTIMODAL else 'unimodal'} | {len(mine)} | "
+            f"{sum(bool(r['doubt_kinds']) for r in mine)} | "
+            f"{', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or '–'} | "
+            f"{sum(r['former_rule'] for r in mine)} | "
+            f"{f'{max(errors):.3f}' if errors else '–'} |"
+        )
+    for label, multimodal in (("False alarms (unimodal)", False), ("Detection (multimodal)", True)):
+        group = [r for r in rows if r["multimodal"] == multimodal]
+        now = sum(bool(r["doubt_kinds"]) for r in group)
+        former = sum(r["former_rule"] for r in group)
+        lines.append(
+            f"{label}: now {_rate(now, len(group))}, former rule {_rate(former, len(group))}."
+        )
+    lines.insert(len(lines) - 2, "")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=["unimodal", "multimodal"])
+    parser.add_argument("--seeds", default="1-10", help="e.g. 1-10")
+    parser.add_argument("--report", action="store_true")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    folder = OUT / "fallback_alarms"
+    if args.quick:
+        folder = Path(tempfile.mkdtemp())
+        names, seeds = ["linear_sigma_halfnormal", "turtles_probit", "mixture_unordered"], [1, 2]
+    else:
+        groups = {"unimodal": list(UNIMODAL), "multimodal": list(MULTIMODAL)}
+        names = [m for g in args.models for m in groups.get(g, [g])]
+        seeds = _seeds(args.seeds)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not args.report:
+        for name in names:
+            for seed in seeds:
+                row = run_one(name, seed, folder)
+                print(f"{name} seed {seed}: doubts {row['doubt_kinds'] or 'none'}, "
+                      f"{row['seconds']:.0f} s", flush=True)  # fmt: skip
+    rows = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    table = report(rows)
+    print(table)
+    if args.quick:
+        assert not any(r["doubt_kinds"] for r in rows if not r["multimodal"]), table
+        assert all(r["doubt_kinds"] for r in rows if r["multimodal"]), table
+    elif args.report:
+        meta = {
+            "version": slt.__version__,
+            "machine": f"{platform.machine()}, {platform.processor() or platform.system()}",
+            "python": sys.version.split()[0],
+            "command": " ".join(["benchmarks/fallback_alarms.py", *sys.argv[1:]]),
+        }
+        (OUT / "fallback_alarms.json").write_text(
+            json.dumps({**meta, "rows": rows, "table": table}, indent=1)
+        )
+
+
+if __name__ == "__main__":
+    main()
