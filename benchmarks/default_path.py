@@ -96,6 +96,7 @@ def run(name: str, seed: int, check: bool) -> dict | None:
         "why": d.get("fallback_from"),
         "candidates": d.get("candidates"),
         "warnings": notes,
+        "command": " ".join(["OMP_NUM_THREADS=1 benchmarks/default_path.py", *sys.argv[1:]]),
     }
     line = f"{name} seed {seed}: {result.method} {result.log_z:.3f} ± {result.se:.3f} "
     line += f"({seconds:.0f} s); warp-III {bridge.log_z:.3f} ± {bridge.se:.3f}"
@@ -128,10 +129,31 @@ def _save(rows: list[dict]) -> None:
         "version": slt.__version__,
         "machine": f"{platform.machine()}, {platform.processor() or platform.system()}",
         "python": sys.version.split()[0],
-        "command": " ".join(["benchmarks/default_path.py", *sys.argv[1:]]),
+        "command": "; ".join(dict.fromkeys(r["command"] for r in kept + rows)),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({**meta, "rows": kept + rows}, indent=1, default=float))
+    rows = sorted(kept + rows, key=lambda r: (r["model"], r["seed"]))
+    table = _table(rows)
+    OUT.write_text(json.dumps({**meta, "rows": rows, "table": table}, indent=1, default=float))
+
+
+def _table(rows: list[dict]) -> str:
+    """Markdown: per model and seed, what answered, warp-III alone, and the reference."""
+    lines = [
+        "| model | seed | answered | log Z ± se | s | warp-III alone | reference | error |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ref = r["reference"]
+        checked = r["method"] == "bridge" and r["why"]
+        answered = r["method"] + (" (checked by " + ", ".join(
+            m for m in r["candidates"] if m != "bridge") + ")" if checked else "")  # fmt: skip
+        lines.append(
+            f"| {r['model']} | {r['seed']} | {answered} | {r['log_z']:.3f} ± {r['se']:.3f} | "
+            f"{r['seconds']:.0f} | {r['warp3']:.3f} ± {r['warp3_se']:.3f} | "
+            + ("– | – |" if ref is None else f"{ref:.3f} | {r['log_z'] - ref:+.3f} |")
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:

@@ -44,7 +44,9 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "**/.venv*", "README.md", "**/README.md", "api/generated"]
+exclude_patterns = [
+    "_build", "**/.venv*", "README.md", "**/README.md", "api/generated", "_generated",
+]  # fmt: skip
 
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
@@ -269,7 +271,34 @@ def _skip_namedtuple_fields(app, what, name, obj, skip, options) -> bool | None:
     return None
 
 
+_RESULTS = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "results")
+_GENERATED = os.path.join(os.path.dirname(__file__), "_generated")
+
+
+def _benchmark_tables(app) -> None:
+    """Write ``docs/_generated/<name>.md`` from each ``benchmarks/results/<name>.json`` that holds
+    a ``table`` (markdown), under a line naming the command, version and machine that made it:
+    the pages ``{include}`` these, so their numbers are the result files', never pasted."""
+    import json
+
+    os.makedirs(_GENERATED, exist_ok=True)
+    for name in sorted(os.listdir(_RESULTS)) if os.path.isdir(_RESULTS) else []:
+        if not name.endswith(".json"):
+            continue
+        with open(os.path.join(_RESULTS, name)) as handle:
+            result = json.load(handle)
+        if "table" not in result:
+            continue
+        made = (
+            f"*Made by `{result['command']}` (pymc-slt {result['version']}, "
+            f"{result['machine']}, Python {result['python']}).*"
+        )
+        with open(os.path.join(_GENERATED, name.removesuffix(".json") + ".md"), "w") as out:
+            out.write(result["table"] + "\n\n" + made + "\n")
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _benchmark_tables)
     app.connect("autodoc-process-docstring", _module_sections_as_rubrics)
     app.connect("autodoc-skip-member", _skip_namedtuple_fields)
     app.add_directive("slt-api", ConceptAPI)

@@ -70,13 +70,17 @@ def _result(log_z, se, method, problems=()):
     return EvidenceResult(log_z, se, method, {"problems": tuple(problems)})
 
 
-def test_a_healthy_replacement_that_agrees_keeps_bridge_sampling_quietly():
+def test_a_healthy_replacement_that_agrees_keeps_the_more_precise_quietly():
     bridge = _result(-10.0, 0.01, "bridge")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result, message = settle(bridge, "why", "stepping_stone", lambda: _result(-10.1, 0.05, "x"))
     assert message is None and result.method == "bridge" and result.log_z == -10.0
     assert result.diagnostics["candidates"]["stepping_stone"]["log_z"] == -10.1
+    wide = _result(-10.0, 0.2, "bridge")  # the check agrees and is the more precise: it answers
+    result, message = settle(wide, "why", "stepping_stone", lambda: _result(-10.3, 0.05, "ss"))
+    assert message is None and result.method == "ss"
+    assert result.diagnostics["candidates"]["bridge"]["se"] == 0.2
 
 
 def test_a_healthy_replacement_that_disagrees_answers():
@@ -231,3 +235,80 @@ def test_default_path_on_the_turtles_probit_regression():
         result = slt.log_marginal_likelihood(turtles_probit(), random_seed=11, **RUN)
     assert result.method == "bridge"
     assert abs(result.log_z - turtles_probit_log_z()) < 0.05
+
+
+# --- the ladder's own health, and its first rung ----------------------------------------------
+
+
+def test_prior_step_is_where_the_prior_weights_keep_the_asked_share():
+    from pymc_slt.evidence.path import prior_step
+
+    energies = np.random.default_rng(0).normal(100.0, 10.0, (1, 4000))
+    beta = prior_step(energies, None, 0.3)
+    # Gaussian energies: Kish's share of e^{-β E} is exp(-β² σ²) in expectation
+    assert np.exp(-(beta**2) * 100.0) == pytest.approx(0.3, rel=0.1)
+    assert prior_step(np.zeros((1, 10)), None, 0.3) == 1.0  # a flat likelihood: all the way
+
+
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
+def test_a_ladder_with_divergent_rungs_names_them_as_its_problem():
+    from pymc_slt.exact import ConjugateLinearRegression
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(30, 1))
+    exact = ConjugateLinearRegression(x, x[:, 0] + rng.normal(size=30), 1.0, 1.0)
+    ladder = slt.sample_ladder(exact.model(), [0.3, 1.0], draws=200, tune=200, chains=2,
+                               random_seed=1, progressbar=False)  # fmt: skip
+    first = next(iter(ladder.children.values()))
+    first.attrs["n_divergences"] = 40  # 10 % of its 400 draws
+    with pytest.warns(slt.EvidenceWarning, match="40 divergent transitions at the rungs"):
+        result = slt.log_marginal_likelihood(exact.model(), method="stepping_stone", data=ladder,
+                                             random_seed=1)  # fmt: skip
+    assert "divergent" in result.diagnostics["problems"][-1]
+    assert list(result.diagnostics["divergences"]) == [40, 0]
+
+
+# --- a prior that PyMC leaves unnormalized ----------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
+def test_ordered_prior_mass_is_stated_with_the_normalized_log_z():
+    """Three exchangeable ordered cutpoints keep 1/3! of their prior: log Z is log 6 below the
+    normalized prior's, which an unordered copy of the model gives (the likelihood is symmetric
+    in the three)."""
+    y = np.random.default_rng(0).normal(size=40)
+    run = {"draws": 500, "tune": 500, "chains": 4, "random_seed": 3, **RUN}
+    with pm.Model() as ordered:
+        c = pm.Normal("c", 0.0, 1.0, shape=3, transform=pm.distributions.transforms.ordered,
+                      initval=np.array([-0.5, 0.0, 0.5]))  # fmt: skip
+        pm.Normal("y", c.mean(), 1.0, observed=y)
+    with pm.Model() as plain:
+        c = pm.Normal("c", 0.0, 1.0, shape=3)
+        pm.Normal("y", c.mean(), 1.0, observed=y)
+    with pytest.warns(slt.EvidenceWarning, match=r"prior has mass 0.16"):
+        result = slt.log_marginal_likelihood(ordered, **run)
+    d = result.diagnostics
+    assert abs(d["transform_log_mass"] - np.log(1 / 6)) < 4 * d["transform_log_mass_se"]
+    normal = slt.log_marginal_likelihood(plain, **run)
+    gap = d["log_z_normalized"] - normal.log_z
+    assert abs(gap) < 4 * np.hypot(np.hypot(result.se, normal.se), d["transform_log_mass_se"])
+
+
+# --- real data, slow ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
+@pytest.mark.parametrize("name", ["turtles_probit", "turtles_glmm", "cars_nig"])
+@pytest.mark.parametrize("seed", [11, 12])
+def test_default_path_on_real_data(name, seed):
+    """The default path on three real-data models with a log Z known without pymc-slt (a
+    quadrature, a published Bayes factor, an exact formula): within 0.05 nat of warp-III alone on
+    the same draws and within its se (plus the reference's rounding) of the reference."""
+    from tests.gallery.real_data import REAL_DATA
+
+    build, reference = REAL_DATA[name]
+    result = slt.log_marginal_likelihood(build(), random_seed=seed, **RUN)
+    alone = slt.log_marginal_likelihood(build(), random_seed=seed, fallback=False, **RUN)
+    assert abs(result.log_z - alone.log_z) < 0.05, (result, alone)
+    assert abs(result.log_z - reference()) < 4 * result.se + 0.01, (result, reference())

@@ -193,3 +193,14 @@ def test_observed_inf_rejected():
         pm.Normal("y", w, 1, observed=np.array([0.0, np.inf]))
     with pytest.raises(ValueError, match="NaN/inf"):
         slt.sample_ladder(model, [0.5, 1.0], progressbar=False)
+
+
+def test_a_run_records_its_threading_environment(monkeypatch):
+    """NUTS trajectories are chaotic, so the thread count of a library can change the draws;
+    every run keeps it in attrs (see the README)."""
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0.0, 1.0)
+        pm.Normal("y", mu, 1.0, observed=np.zeros(5))
+    dt = slt.sample_tempered(model, draws=50, tune=50, chains=1, random_seed=1, progressbar=False)
+    assert dt.attrs["threads"].startswith("OMP_NUM_THREADS=3; BLAS threads: ")

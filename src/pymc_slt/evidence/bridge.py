@@ -74,9 +74,11 @@ HALVES_Z_MAX = 3.0
 RHAT_SEPARATED = 1.05
 #: Share of divergent transitions in the β = 1 run above which its draws miss part of the
 #: posterior (a funnel's neck) and bridge sampling is biased: on the centred eight schools (4–30
-#: divergences in 4 × 1000 draws) it was 0.05–0.27 nat low in every seed, while the non-centred
-#: one and the varying intercepts had at most 7 and bridge sampling within 0.011 nat.
-DIVERGENCE_SHARE_MAX = 0.002
+#: divergences in 4 × 1000 draws) it was 0.05–0.27 nat low in every seed (10 seeds), while the
+#: non-centred one and the varying intercepts had at most 7 and bridge sampling within 0.011
+#: nat. The bound trades the two: at 0.1 % it misses one funnel seed of 10 and doubts 4 of those
+#: 20 healthy runs, whose check then agrees and costs only its time.
+DIVERGENCE_SHARE_MAX = 0.001
 #: Level of the two chain tests (chain-wise log Z, r̂ against its draw-aware bound): the chance
 #: that each fires on healthy chains. The measured rates are in docs/evidence.md
 #: (``benchmarks/fallback_alarms.py``).

@@ -11,8 +11,8 @@ answer stands:
 ===================================  ============================  ===========================
 replacement                          bridge sampling ran           bridge sampling failed
 ===================================  ============================  ===========================
-healthy, agrees (≤ 3 combined se)    bridge's (more precise); the  —
-                                     check is kept, no warning
+healthy, agrees (≤ 3 combined se)    the more precise of the two   —
+                                     (both kept), no warning
 healthy, disagrees                   the replacement's, warned     the replacement's, warned
 fails its own checks or raises       bridge's, warned: no method   the replacement's, warned
                                      is healthy                    (or the error, if it raised)
@@ -220,12 +220,12 @@ def settle(
     if other is None and bridge is None:
         raise RuntimeError(f"{why}, and method={method!r}, its replacement, raised {error}.")
     if other is not None and not problems:
-        for w in caught:  # the replacement answers: its own warnings are the user's
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         if bridge is not None and abs(other.log_z - bridge.log_z) <= AGREE_Z * np.hypot(
             other.se, bridge.se
-        ):
-            return _with(bridge, keep), None
+        ):  # confirmed: the more precise answers, and the check's own warnings are not news
+            return _with(bridge if bridge.se <= other.se else other, keep), None
+        for w in caught:  # the replacement answers: its own warnings are the user's
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return _with(other, keep), (
             f"{why}; log Z is from method={method!r}{note}, which passed its own checks, instead "
             f"({named}). fallback=False keeps bridge sampling's."

@@ -250,15 +250,21 @@ def log_marginal_likelihood(
         Show the samplers' progress.
     fallback : bool, default True
         ``"bridge"`` only. If bridge sampling raises (its iteration does not converge) or doubts
-        its estimate (chains in different modes, halves that disagree, an unordered mixture,
-        one chain, or Pareto k̂ of the Gaussian fit with ``bridge_proposal="normal"``), rerun
-        log Z by a method that moves between modes
-        (:func:`pymc_slt.evidence.fallback.fallback`: ``"hmc_smc"`` with 250 particles per
-        chain from d = 17 when JAX is installed, ``"stepping_stone"`` on the same ``draws``,
-        ``tune``, ``chains`` and NUTS settings otherwise), warn which and why, and
-        return its result (``diagnostics["fallback_from"]`` holds the reason). This reruns the
-        sampler even when ``data`` is given. ``False`` returns bridge sampling's own estimate
-        with its warning, or raises its error.
+        its estimate (``diagnostics["doubt_kinds"]``: the chains' own log Z disagree, r̂ beyond
+        the bound healthy chains of this length pass or above 1.05, more than 0.1 % divergent
+        transitions, halves that disagree, an unordered mixture, one chain, or Pareto k̂ of the
+        Gaussian fit with ``bridge_proposal="normal"``), check it by a method that moves between
+        modes (:func:`pymc_slt.evidence.fallback.fallback`: ``"hmc_smc"`` with 250 particles
+        per chain from d = 17 when JAX is installed, ``"stepping_stone"`` on the same
+        ``draws``, ``tune``, ``chains`` and NUTS settings otherwise; with ``data``, as many
+        draws and chains as it holds). The check's number replaces bridge sampling's only if it
+        passes its own health checks and disagrees with it (then an ``EvidenceWarning`` says
+        so); if it agrees, the more precise of the two answers, without a warning; if it is not
+        healthy, bridge sampling's number stands with a warning that names every candidate
+        (:func:`pymc_slt.evidence.fallback.settle`). ``diagnostics["fallback_from"]`` keeps
+        the doubt, ``diagnostics["candidates"]`` each method's number. This reruns a sampler
+        even when ``data`` is given. ``False`` returns bridge sampling's own estimate with its
+        warning, or raises its error.
 
     Returns
     -------
@@ -269,16 +275,25 @@ def log_marginal_likelihood(
           ``se_halves`` (proposal fitted to the first half of each chain and iterated on the
           second, then the other way round), ``n_eff``, ``pareto_khat`` of the ratios of the
           posterior to the fitted normal at that normal's draws (for either proposal),
-          ``max_rhat``, ``n_draws``, ``dim``, and ``doubts``: the problems that make the
-          estimate doubtful and (with ``fallback``) replace it, ``"; "``-joined (empty if none;
-          a poor Gaussian fit under warp-III is reported, but no doubt).
+          ``max_rhat`` and ``rhat_bound`` (the draw-aware bound of the parameter nearest to
+          or furthest past it), ``log_z_chains``, ``se_chains`` and ``chains_p`` (each chain's
+          own log Z, and the p-value of their agreement), ``n_divergences``, ``n_draws``,
+          ``dim``, and ``doubts``: the problems that make the estimate doubtful and (with
+          ``fallback``) checked, ``"; "``-joined (empty if none; a poor Gaussian fit under
+          warp-III is reported, but no doubt), with their kinds in ``doubt_kinds``.
         * ``"stepping_stone"``: ``betas`` (with 0), ``log_ratios`` and ``se_steps`` per step,
-          ``thermodynamic_length``.
+          ``thermodynamic_length``, ``divergences`` per rung, ``problems``.
         * ``"thermodynamic"``: ``betas``, ``trapezoid`` (uncorrected rule), ``prior_segment``,
           ``se_monte_carlo``, ``se_discretisation``, ``mean_energy``, ``var_energy`` per rung.
-        * ``"smc"``: ``log_z_chains`` and ``se_dof`` (= chains − 1).
-        * ``"hmc_smc"``: as ``"smc"``, plus ``n_stages`` and ``mean_acceptance`` per chain.
-        * after a fallback from ``"bridge"``: the method's own, plus ``fallback_from``.
+        * ``"smc"``: ``log_z_chains``, ``se_dof`` (= chains − 1) and ``se_sd`` (the runs' sd
+          over √C, before the Student-t factor), ``problems``.
+        * ``"hmc_smc"``: as ``"smc"``, plus ``n_stages``, ``mean_acceptance``,
+          ``min_ess_share`` and ``n_zero_likelihood`` per chain, ``collapsed_chains`` (left out
+          of the estimate) and ``problems``.
+        * after a check of ``"bridge"``: the answering method's own, plus ``fallback_from``
+          and ``candidates``.
+        * with a narrowing transform: ``transform_log_mass``, ``transform_log_mass_se`` and
+          ``log_z_normalized``.
 
     Raises
     ------
@@ -294,12 +309,16 @@ def log_marginal_likelihood(
     Warns
     -----
     EvidenceWarning
-        ``"bridge"`` with ``fallback``: that log Z comes from another method, and why.
-        ``"bridge"`` without it: if chains disagree (r̂ > 1.01: separated modes), the two
-        halves disagree (> 3 standard errors), or a Gaussian fits the posterior badly (Pareto
-        k̂ > 0.7).
-        ``"stepping_stone"``/``"thermodynamic"``: if a step of the ladder is too long or the
-        discretisation error dominates. The samplers' own mixing warnings pass through.
+        ``"bridge"`` with ``fallback``: that log Z comes from another method and why, or that
+        no method is healthy (every candidate named).
+        ``"bridge"`` without it: its doubts (see ``fallback``), or a Gaussian that fits the
+        posterior badly (Pareto k̂ > 0.7).
+        ``"stepping_stone"``/``"thermodynamic"``: if a step of the ladder is too long, the
+        discretisation error dominates, or a rung has more than 5 % divergent transitions.
+        ``"hmc_smc"``: runs that collapsed (left out of the estimate) or spread.
+        Any method: a narrowing transform (``ordered``) that leaves the prior unnormalized,
+        with its mass and ``diagnostics["log_z_normalized"]``.
+        The samplers' own mixing warnings pass through.
 
     Notes
     -----
@@ -395,11 +414,13 @@ def log_marginal_likelihood(
     **SMC**: ``pm.sample_smc`` runs ``chains`` independent populations of ``draws`` particles;
     each chain's final log marginal likelihood is read from ``sample_stats`` (whatever its
     layout), the chains are pooled as :math:`\\log\\frac1C\\sum_c \\hat Z_c` (each
-    :math:`\\hat Z_c` is unbiased) and se = sd/√C, so (log Ẑ − log Z)/se is roughly Student-t
-    with C − 1 degrees of freedom (``se_dof``). With C = 2 chains the sd rests on one difference:
-    the se is only an order of magnitude (95 %: the true sd lies between 0.45 and 32 times it), and
-    ±2 se covers the truth about 70 % of the time, not 95 %; prefer ≥ 4 chains. The spread across
-    chains cannot show a bias they share (e.g. a kernel that mixes poorly at some stage).
+    :math:`\\hat Z_c` is unbiased). (log Ẑ − log Z)/(sd/√C) is roughly Student-t with C − 1
+    degrees of freedom (``se_dof``), so the reported se is sd/√C (``se_sd``) times
+    :math:`t_{C-1,0.975}/z_{0.975}` (1.62 for 4 chains,
+    :func:`pymc_slt.evidence.smc.t_factor`): ±2 se is then a 95 % interval, as for the other
+    methods. With C = 2 chains the sd rests on one difference and the factor is 6.5; prefer ≥ 4
+    chains. The spread across chains cannot show a bias they share (e.g. a kernel that mixes
+    poorly at some stage). The same holds for ``"hmc_smc"``, whose collapsed runs are left out.
 
     Examples
     --------
@@ -453,6 +474,9 @@ def log_marginal_likelihood(
         if why is None:
             return _stated(model, result)
         run = {**common, "sampler_kwargs": sampler_kwargs}
+        if data is not None:  # the check runs as long as the draws the user passed
+            sizes = data["posterior"].sizes
+            run.update(draws=int(sizes["draw"]), chains=max(int(sizes["chain"]), 2))
         rerun, kwargs, note = choose_fallback(n_parameters(model), run, {})
         result, message = settle(
             result,

@@ -248,8 +248,12 @@ _MIN_STEP_EFFICIENCY = 0.1
 #: estimate, and NUTS never samples a tempered posterior that is still the prior.
 PRIOR_STEP_EFFICIENCY = 0.3
 #: A rung with more than this fraction of divergent transitions biases its mean energy; the
-#: ladder's estimate is then not healthy (an :class:`EvidenceWarning`, and no fallback answer).
-RUNG_DIVERGENCE_SHARE_MAX = 0.01
+#: ladder's estimate is then not healthy (an :class:`EvidenceWarning`, and no answer as a check
+#: of bridge sampling). On the probit regression of issue 26's trial, before its likelihood was
+#: kept finite, the rungs near β = 0 had 44 %, 28 % and 14 % and the estimate was 2.8 se off; on
+#: the centred eight schools the rung at β = 1 has about 1.5 % and stepping stone is within
+#: 0.05 nat of the exact log Z (``benchmarks/se_coverage.py``).
+RUNG_DIVERGENCE_SHARE_MAX = 0.05
 
 
 def run_ladder(

@@ -42,6 +42,7 @@ import pytensor.tensor as pt
 import xarray as xr
 from pymc.logprob.utils import replace_rvs_by_values
 from pytensor.graph.replace import vectorize_graph
+from pytensor.graph.traversal import ancestors
 from pytensor.tensor.random import basic as rv_ops
 from threadpoolctl import threadpool_limits
 
@@ -227,6 +228,14 @@ def _compile(model: pm.Model, kind: str) -> _Compiled:
     outputs = pt.concatenate(terms) if len(terms) > 1 else terms[0]
     replacements.update({rv: model.rvs_to_values[rv] for rv in model.observed_RVs})
     (outputs,) = replace_rvs_by_values([outputs.astype(theta.dtype)], rvs_to_values=replacements)
+    if theta not in set(ancestors([outputs])):
+        kinds = sorted({type(rv.owner.op).__name__.removesuffix("RV") for rv in model.observed_RVs})
+        raise ValueError(
+            f"the {kind} form of the Fisher information could not be derived for this model's "
+            f"likelihood ({', '.join(kinds)}): its graph does not reach the free variables, so "
+            "the matrix would be 0 (as with pm.Censored). Judge the model's effective dimension "
+            "by slt.learning_coefficient instead (2λ̂ ≤ rank for a minimally singular model)."
+        )
     jac_t = pt.concatenate([_jacobian_t(outputs, replacements[rv], shape) for rv, _, shape in free])
     info = jac_t @ jac_t.T / n
     fn = pytensor.function([theta], info, on_unused_input="ignore")
