@@ -39,3 +39,19 @@ def updating(path: Path, indent: int = 1) -> Iterator[dict[str, Any]]:
         store = load_json(path)
         yield store
         save_json(path, store, indent)
+
+
+def result_meta(command: str) -> dict[str, str]:
+    """What a results file states about how it was made: the package version, the machine,
+    Python and the command (docs/conf.py prints it under each generated table)."""
+    import platform
+    import sys
+
+    import pymc_slt
+
+    return {
+        "version": pymc_slt.__version__,
+        "machine": f"{platform.machine()}, {platform.processor() or platform.system()}",
+        "python": sys.version.split()[0],
+        "command": command,
+    }

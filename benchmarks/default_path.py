@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import time
 import warnings
@@ -36,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pymc as pm
+from _store import result_meta
 
 import pymc_slt as slt
 from tests.gallery.matrix import REFERENCES
@@ -125,12 +125,7 @@ def _save(rows: list[dict]) -> None:
     old = json.loads(OUT.read_text())["rows"] if OUT.exists() else []
     keys = {(r["model"], r["seed"]) for r in rows}
     kept = [r for r in old if (r["model"], r["seed"]) not in keys]
-    meta = {
-        "version": slt.__version__,
-        "machine": f"{platform.machine()}, {platform.processor() or platform.system()}",
-        "python": sys.version.split()[0],
-        "command": "; ".join(dict.fromkeys(r["command"] for r in kept + rows)),
-    }
+    meta = result_meta("; ".join(dict.fromkeys(r["command"] for r in kept + rows)))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     rows = sorted(kept + rows, key=lambda r: (r["model"], r["seed"]))
     table = _table(rows)

@@ -33,8 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import sys
 import tempfile
 import time
 import warnings
@@ -43,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import pymc as pm
+from _store import result_meta
 
 import pymc_slt as slt
 from pymc_slt.sampling.diagnostics import RHAT_MAX
@@ -200,18 +199,12 @@ def main() -> None:
         assert not any(r["doubt_kinds"] for r in rows if r["group"] == "unimodal"), table
         assert all(r["doubt_kinds"] for r in rows if r["group"] == "multimodal"), table
     elif args.report:
-        meta = {
-            "version": slt.__version__,
-            "machine": f"{platform.machine()}, {platform.processor() or platform.system()}",
-            "python": sys.version.split()[0],
-            # what made the rows (each run its own process, one core), then this report
-            "command": (
-                f"OMP_NUM_THREADS=1 benchmarks/fallback_alarms.py --seeds "
-                f"{min(r['seed'] for r in rows)}-{max(r['seed'] for r in rows)} --models "
-                + " ".join(sorted({r["group"] for r in rows}))
-                + "; benchmarks/fallback_alarms.py --report"
-            ),
-        }
+        meta = result_meta(  # what made the rows (a process per group, one core), then this
+            f"OMP_NUM_THREADS=1 benchmarks/fallback_alarms.py --seeds "
+            f"{min(r['seed'] for r in rows)}-{max(r['seed'] for r in rows)} --models "
+            + " ".join(sorted({r["group"] for r in rows}))
+            + "; benchmarks/fallback_alarms.py --report"
+        )
         (OUT / "fallback_alarms.json").write_text(
             json.dumps({**meta, "rows": rows, "table": table}, indent=1)
         )

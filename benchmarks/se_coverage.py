@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+from _store import result_meta
 
 import pymc_slt as slt
 from tests.gallery.matrix import REFERENCES
@@ -116,14 +115,11 @@ def main() -> None:
     table = report(rows)
     print(table)
     seeds = sorted({r["seed"] for r in rows})
-    meta = {
-        "version": slt.__version__,
-        "machine": f"{platform.machine()}, {platform.processor() or platform.system()}",
-        "python": sys.version.split()[0],
-        "command": f"OMP_NUM_THREADS=1 benchmarks/se_coverage.py --method "
+    meta = result_meta(
+        f"OMP_NUM_THREADS=1 benchmarks/se_coverage.py --method "
         f"{' / '.join(sorted({r['method'] for r in rows}))} --seeds "
-        f"{' '.join(map(str, seeds))}; benchmarks/se_coverage.py --report",
-    }
+        f"{' '.join(map(str, seeds))}; benchmarks/se_coverage.py --report"
+    )
     (OUT / "se_coverage.json").write_text(json.dumps({**meta, "rows": rows, "table": table},
                                                      indent=1, default=float))  # fmt: skip
     assert np.all(np.isfinite([r["error"] for r in rows]))

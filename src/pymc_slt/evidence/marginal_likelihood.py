@@ -52,20 +52,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 import pymc as pm
 import xarray as xr
-from pymc.distributions.continuous import FlatRV, HalfFlatRV
-from pytensor.graph.rewriting.utils import rewrite_graph
-from pytensor.graph.traversal import ancestors
 
 from pymc_slt._validate import (
     check_continuous,
-    named_seed,
     spawn_seeds,
     validate_betas,
     validate_model,
@@ -75,7 +70,7 @@ from pymc_slt.evidence.bridge import PROPOSALS, Proposal, run_bridge, validate_p
 from pymc_slt.evidence.fallback import fallback as choose_fallback
 from pymc_slt.evidence.fallback import settle, try_bridge
 from pymc_slt.evidence.path import run_ladder
-from pymc_slt.evidence.prior_mass import prior_mass
+from pymc_slt.evidence.prior_mass import check_proper_prior, stated_prior_mass
 from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
 from pymc_slt.evidence.smc import run_hmc_smc_evidence, run_smc_evidence
 from pymc_slt.sampling.tempered import n_parameters
@@ -94,29 +89,6 @@ _DEFAULT_DRAWS = {
     "smc": 2000,
     "hmc_smc": 2000,
 }
-
-
-def _check_proper_prior(model: pm.Model) -> None:
-    """Raise if a free variable has an improper prior (``pm.Flat``, ``pm.HalfFlat`` or a constant
-    log density), for which Z is undefined."""
-    for rv in model.free_RVs:
-        value = model.rvs_to_values[rv]
-        if isinstance(rv.owner.op, FlatRV | HalfFlatRV):
-            kind = type(rv.owner.op).__name__.removesuffix("RV")
-        else:
-            logp = rewrite_graph(
-                model.logp(vars=[rv], jacobian=False, sum=True),
-                include=("canonicalize", "stabilize", "specialize"),
-            )
-            if value in set(ancestors([logp])):
-                continue
-            kind = "constant-density"
-        raise ValueError(
-            f"the prior of {rv.name!r} is improper ({kind}), so the marginal likelihood is "
-            "undefined (an improper prior fixes Z only up to an arbitrary constant); give it a "
-            "proper prior, e.g. "
-            f"pm.Normal({rv.name!r}, 0, 10) or pm.HalfNormal({rv.name!r}, 10)."
-        )
 
 
 def _validate_data(data: Any, method: str) -> xr.DataTree | None:
@@ -437,7 +409,7 @@ def log_marginal_likelihood(
     if method not in METHODS:
         raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}.")
     validate_model(model)
-    _check_proper_prior(model)
+    check_proper_prior(model)
     data = _validate_data(data, method)
     ladder_betas = _validate_ladder_args(method, betas, n_betas, data)
     if method != "bridge" and bridge_proposal is not None:
@@ -460,19 +432,23 @@ def log_marginal_likelihood(
     seeds = spawn_seeds(random_seed, 3)
     common = {"draws": draws, "tune": tune, "chains": chains, "progressbar": progressbar}
     if method == "smc":
-        return _stated(model, run_smc_evidence(model, data, seeds[0], sampler_kwargs, **common))
+        return stated_prior_mass(
+            model, run_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
+        )
     if method == "hmc_smc":
-        return _stated(model, run_hmc_smc_evidence(model, data, seeds[0], sampler_kwargs, **common))
+        return stated_prior_mass(
+            model, run_hmc_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
+        )
     common["sampler"] = sampler
     if method == "bridge":
         bridge = partial(
             run_bridge, model, data, seeds, sampler_kwargs, proposal=proposal, **common
         )
         if not fallback:
-            return _stated(model, bridge())
+            return stated_prior_mass(model, bridge())
         result, why = try_bridge(bridge)
         if why is None:
-            return _stated(model, result)
+            return stated_prior_mass(model, result)
         run = {**common, "sampler_kwargs": sampler_kwargs}
         if data is not None:  # the check runs as long as the draws the user passed
             sizes = data["posterior"].sizes
@@ -489,38 +465,9 @@ def log_marginal_likelihood(
         )
         if message:
             warnings.warn(message, EvidenceWarning, stacklevel=2)
-        return _stated(model, result)
+        return stated_prior_mass(model, result)
     result = run_ladder(model, method, data, ladder_betas, n_betas, seeds, sampler_kwargs, **common)
-    return _stated(model, result)
-
-
-def _stated(model: pm.Model, result: EvidenceResult) -> EvidenceResult:
-    """``result`` with the prior mass a narrowing transform leaves out stated (once): in
-    ``diagnostics`` (``transform_log_mass``, its se, and ``log_z_normalized`` for the renormalized
-    prior) and in an :class:`EvidenceWarning`. See :mod:`pymc_slt.evidence.prior_mass`."""
-    if "transform_log_mass" in result.diagnostics:
-        return result
-    found = prior_mass(model, named_seed(0, "prior_mass"))  # a property of the model: one seed
-    if found is None:
-        return result
-    names, log_mass, se = found
-    corrected = result.log_z - log_mass
-    warnings.warn(
-        f"the transform of {names} keeps only part of its distribution's support and PyMC does "
-        f"not renormalize the prior there: the prior has mass {np.exp(log_mass):.4g} (1/K! for "
-        "K exchangeable ordered components), so this log Z is that of an unnormalized prior, "
-        f"{-log_mass:.3f} below the normalized prior's {corrected:.3f} (diagnostics"
-        "['log_z_normalized']). Compare models by log_z_normalized unless the others share the "
-        "same transform.",
-        EvidenceWarning,
-        stacklevel=3,
-    )
-    extra = {
-        "transform_log_mass": log_mass,
-        "transform_log_mass_se": se,
-        "log_z_normalized": corrected,
-    }
-    return replace(result, diagnostics={**result.diagnostics, **extra})
+    return stated_prior_mass(model, result)
 
 
 def _validate_sampler(sampler: Any, method: str) -> str:

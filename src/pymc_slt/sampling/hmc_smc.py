@@ -151,12 +151,9 @@ class HMCSMCRun:
     settings : dict
         The ``sampler_kwargs`` used, defaults filled in.
     zero_likelihood : list of int
-        Each run's prior particles whose likelihood is zero (log-likelihood −inf, or NaN, read
-        as zero): they get weight 0 in the first stage and are resampled away.
+        Each run's prior particles of zero (or NaN) likelihood: weight 0, resampled away.
     min_ess_share : list of float
-        Each run's smallest effective sample size of a stage's weights, as a share of the
-        particles (about ``target_ess`` when tempering works; near 0 when a stage's weights
-        degenerate onto a few particles).
+        Each run's smallest ESS of a stage's weights over the particles (near 0: degenerate).
     """
 
     betas: np.ndarray
@@ -258,16 +255,12 @@ def _initial_particles(model, forward, n_particles, rng) -> tuple[np.ndarray, fl
 
 
 def _finite_ess_gap(delta, log_lik, target_ess):
-    """log ESS of the weights :math:`e^{δ\\,\\ell_i}` minus log(``target_ess`` · N₊), where N₊
-    particles have a finite log-likelihood :math:`\\ell_i`; the others (zero likelihood, or NaN,
-    which :func:`run_hmc_smc` reads as zero) get weight 0 at every δ > 0.
-
-    BlackJAX's ``ess_solver`` maps those particles' weights to 1 at δ = 0 and to 0 beyond, so
-    when more than ``1 − target_ess`` of them have zero likelihood (a probit model whose Φ
-    underflows at prior draws) its root lies at δ = 0⁺, the dichotomy returns 0, and tempering
-    jumped to β = 1 in one stage with acceptance near 0. Measured against the particles that can
-    carry weight, the gap is ``−log target_ess > 0`` at δ = 0 and the root is where it should be;
-    the dropped particles still count in the stage's mean weight, so Z is unchanged.
+    """log ESS of the weights :math:`e^{δ\\,\\ell_i}` minus log(``target_ess`` · N₊), over the N₊
+    particles with a finite log-likelihood; the others (zero likelihood, or NaN read as zero) get
+    weight 0 at every δ > 0. BlackJAX's ``ess_solver`` gives them weight 1 at δ = 0, so when more
+    than ``1 − target_ess`` had zero likelihood its root sat at δ = 0⁺ and tempering jumped to
+    β = 1 in one stage (issue 26). Here the gap is ``−log target_ess > 0`` at δ = 0, and the
+    dropped particles still count in the stage's mean weight, so Z is unchanged.
     """
     import jax.numpy as jnp
     from blackjax.smc.ess import log_ess
@@ -350,14 +343,12 @@ class _Tempering:
                 break
             key, k_step, k_stop = jax.random.split(key, 3)
             cap = stops[k] - t
-            delta, finite = self._delta(state.particles, cap)
-            delta, finite = float(delta), int(finite)
+            delta, finite = (float(v) for v in self._delta(state.particles, cap))
             if finite == 0:
                 raise FloatingPointError(
-                    "every particle has zero likelihood (log-likelihood -inf or NaN) at the "
-                    f"tempering step from t = {t:.3g} (t = β / β_max); the model's "
-                    "log-likelihood underflows or is undefined where the prior puts its mass: "
-                    "check it at prior draws, or write it in a log-scale form (e.g. a log-CDF)."
+                    f"every particle has zero (or NaN) likelihood at t = {t:.3g} (β / β_max): "
+                    "the log-likelihood underflows or is undefined where the prior puts its "
+                    "mass; check it at prior draws, or write it in a log-CDF form."
                 )
             zero_likelihood.append(len(state.particles) - finite)
             if not np.isfinite(delta) or delta <= 0 or cap - delta < 1e-9 * max(cap, 1.0):
@@ -368,15 +359,14 @@ class _Tempering:
             log_z += float(info.log_likelihood_increment)
             rate = float(jnp.mean(info.update_info.acceptance_rate))
             accept.append(rate)
-            weights = np.asarray(state.weights)  # normalized: Kish's ESS share is 1 / (N Σw²)
-            ess_share.append(float(1.0 / (weights.size * np.sum(weights**2))))
+            w = np.asarray(state.weights)  # normalized: Kish's ESS share is 1 / (N Σw²)
+            ess_share.append(float(1.0 / (w.size * np.sum(w**2))))
             schedule.append(t)
             self.step_size *= float(np.exp(2.0 * (rate - self.settings["target_accept"])))
             if t >= stops[k] - 1e-12:
                 on_stop(k, self.equal_weight_draws(k_stop, state), log_z)
                 k += 1
-        self.zero_likelihood = zero_likelihood[0] if zero_likelihood else 0
-        self.min_ess_share = min(ess_share, default=1.0)
+        self.zero_likelihood, self.min_ess_share = int(zero_likelihood[0]), min(ess_share)
         return log_z, schedule, accept
 
     def equal_weight_draws(self, key, state):

@@ -23,7 +23,6 @@ Samplers
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -37,7 +36,6 @@ from pymc.backends.arviz import (
     find_constants,
     find_observations,
 )
-from threadpoolctl import threadpool_info
 
 from pymc_slt._progress import track
 from pymc_slt._validate import (
@@ -51,7 +49,12 @@ from pymc_slt._validate import (
 )
 from pymc_slt.base.loglik import count_observations
 from pymc_slt.models.tempering import tempered
-from pymc_slt.sampling.diagnostics import MULTIMODAL_SAMPLER, check_mixing, warn_poor_mixing
+from pymc_slt.sampling.diagnostics import (
+    MULTIMODAL_SAMPLER,
+    check_mixing,
+    threads,
+    warn_poor_mixing,
+)
 from pymc_slt.sampling.hmc_smc import check_settings as check_hmc_smc_settings
 from pymc_slt.sampling.hmc_smc import hmc_smc_raws, require_jax
 from pymc_slt.sampling.loglik import stacked_log_likelihood
@@ -64,7 +67,6 @@ __all__ = [
     "n_parameters",
     "sample_ladder",
     "sample_tempered",
-    "threads",
 ]
 
 Sampler = Literal["nuts", "smc", "hmc_smc"]
@@ -145,17 +147,6 @@ def _assemble(
     dt.attrs.update({"beta": beta, "n": n, "sampler": sampler, "model": model_name})
     dt.attrs["threads"] = threads()
     return dt
-
-
-def threads() -> str:
-    """The threading environment of a run, kept in its attrs: NUTS trajectories are chaotic, so
-    floating-point sums rounded in another order (another thread count in a library) part them
-    from the first differing bit, and on networks the same seed has given other draws under
-    another ``OMP_NUM_THREADS`` (see the README)."""
-    blas = [f"{i['internal_api']} {i['num_threads']}" for i in threadpool_info()
-            if i.get("user_api") == "blas"]  # fmt: skip
-    omp = os.environ.get("OMP_NUM_THREADS", "unset")
-    return f"OMP_NUM_THREADS={omp}; BLAS threads: {', '.join(blas) or 'none loaded'}"
 
 
 def sample_tempered(
