@@ -38,9 +38,8 @@ import pymc as pm
 from _store import result_meta
 
 import pymc_slt as slt
-from tests.gallery.matrix import REFERENCES
 from tests.gallery.models import GALLERY, bnn_one_layer
-from tests.gallery.real_data import REAL_DATA
+from tests.gallery.real_data import REAL_DATA, reference_log_z
 
 MODELS: dict[str, Callable[[], pm.Model]] = {
     **GALLERY,
@@ -48,12 +47,6 @@ MODELS: dict[str, Callable[[], pm.Model]] = {
     "bnn_one_layer_h2": lambda: bnn_one_layer(hidden=2),
 }
 OUT = Path(__file__).parent / "results" / "default_path.json"
-
-
-def reference(name: str) -> float | None:
-    if name in REAL_DATA:
-        return REAL_DATA[name][1]()
-    return REFERENCES[name]["log_z"] if name in REFERENCES else None
 
 
 def _timed(fn: Callable[[], slt.EvidenceResult]) -> tuple[slt.EvidenceResult, float, list[str]]:
@@ -80,7 +73,7 @@ def run(name: str, seed: int, check: bool) -> dict | None:
             model, random_seed=seed, progressbar=False, fallback=False
         )
     )
-    ref = reference(name)
+    ref = reference_log_z(name)
     d = result.diagnostics
     row = {
         "model": name,

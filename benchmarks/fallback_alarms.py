@@ -46,9 +46,8 @@ from _store import result_meta
 import pymc_slt as slt
 from pymc_slt.sampling.diagnostics import RHAT_MAX
 from tests.conftest import product_model
-from tests.gallery.matrix import REFERENCES
 from tests.gallery.models import GALLERY
-from tests.gallery.real_data import REAL_DATA
+from tests.gallery.real_data import REAL_DATA, reference_log_z
 
 OUT = Path(__file__).parent / "results"
 
@@ -58,32 +57,26 @@ _GALLERY_UNIMODAL = [
     "varying_intercept", "logistic_glm", "poisson_glm", "negative_binomial_glm",
     "mixture_ordered", "deterministic_and_potential", "two_observed",
 ]  # fmt: skip
-UNIMODAL: dict[str, tuple[Callable[[], pm.Model], float | None]] = {
-    **{name: (GALLERY[name], REFERENCES[name]["log_z"]) for name in _GALLERY_UNIMODAL},
-    **{name: (build, None) for name, (build, _) in REAL_DATA.items()},
+UNIMODAL: dict[str, Callable[[], pm.Model]] = {
+    **{name: GALLERY[name] for name in _GALLERY_UNIMODAL},
+    **{name: build for name, (build, _) in REAL_DATA.items()},
 }
 #: One mode, but a funnel whose neck NUTS misses (divergences): bridge sampling is biased there,
 #: so a doubt is right, not a false alarm.
-FUNNEL: dict[str, tuple[Callable[[], pm.Model], float | None]] = {
-    "eight_schools_centered": (
-        GALLERY["eight_schools_centered"],
-        REFERENCES["eight_schools_centered"]["log_z"],
-    ),
+FUNNEL: dict[str, Callable[[], pm.Model]] = {
+    "eight_schools_centered": GALLERY["eight_schools_centered"]
 }
-MULTIMODAL: dict[str, tuple[Callable[[], pm.Model], float | None]] = {
-    "mixture_unordered": (GALLERY["mixture_unordered"], REFERENCES["mixture_unordered"]["log_z"]),
-    "abx": (lambda: product_model()[0], None),  # y = a·b·x: two modes of equal mass
-    "bnn_one_layer": (GALLERY["bnn_one_layer"], None),
-    "bnn_two_layers": (GALLERY["bnn_two_layers"], None),
+MULTIMODAL: dict[str, Callable[[], pm.Model]] = {
+    "mixture_unordered": GALLERY["mixture_unordered"],
+    "abx": lambda: product_model()[0],  # y = a·b·x: two modes of equal mass
+    "bnn_one_layer": GALLERY["bnn_one_layer"],
+    "bnn_two_layers": GALLERY["bnn_two_layers"],
 }
 
 
 def reference(name: str) -> float | None:
-    if name in REAL_DATA:
-        return REAL_DATA[name][1]()
-    if name == "abx":
-        return product_model()[1]
-    return {**UNIMODAL, **FUNNEL, **MULTIMODAL}[name][1]
+    """The exact, quadrature or published log Z, where there is one (a·b·x: exact)."""
+    return product_model()[1] if name == "abx" else reference_log_z(name)
 
 
 def run_one(name: str, seed: int, folder: Path) -> dict:
@@ -91,7 +84,7 @@ def run_one(name: str, seed: int, folder: Path) -> dict:
     path = folder / f"{name}-{seed}.json"
     if path.exists():
         return json.loads(path.read_text())
-    build = {**UNIMODAL, **FUNNEL, **MULTIMODAL}[name][0]
+    build = {**UNIMODAL, **FUNNEL, **MULTIMODAL}[name]
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -32,18 +32,14 @@ from _store import result_meta
 import pymc_slt as slt
 from tests.gallery.matrix import REFERENCES
 from tests.gallery.models import GALLERY
-from tests.gallery.real_data import REAL_DATA
+from tests.gallery.real_data import REAL_DATA, reference_log_z
 
 OUT = Path(__file__).parent / "results"
 MODELS = {
-    **{n: (GALLERY[n], REFERENCES[n]["log_z"]) for n in REFERENCES if n != "discrete_latent"},
-    **{n: (build, None) for n, (build, _) in REAL_DATA.items()},
+    **{n: GALLERY[n] for n in REFERENCES if n != "discrete_latent"},
+    **{n: build for n, (build, _) in REAL_DATA.items()},
 }
 SETTINGS = {"stepping_stone": {}, "hmc_smc": {"draws": 250, "chains": 4}}
-
-
-def reference(name: str) -> float:
-    return REAL_DATA[name][1]() if name in REAL_DATA else MODELS[name][1]
 
 
 def run_one(method: str, name: str, seed: int, folder: Path) -> dict:
@@ -54,10 +50,10 @@ def run_one(method: str, name: str, seed: int, folder: Path) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = slt.log_marginal_likelihood(
-            MODELS[name][0](), method=method, random_seed=seed, progressbar=False,
+            MODELS[name](), method=method, random_seed=seed, progressbar=False,
             **SETTINGS[method],
         )  # fmt: skip
-    error = result.log_z - reference(name)
+    error = result.log_z - reference_log_z(name)
     row = {
         "method": method, "model": name, "seed": seed, "error": error, "se": result.se,
         "seconds": time.perf_counter() - start,

@@ -16,8 +16,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pymc as pm
@@ -26,7 +28,7 @@ from scipy import optimize, special, stats
 
 from pymc_slt.datasets import load_cars, load_turtles
 
-__all__ = ["REAL_DATA", "cars_nig", "turtles_glmm", "turtles_probit"]
+__all__ = ["REAL_DATA", "cars_nig", "reference_log_z", "turtles_glmm", "turtles_probit"]
 
 _PRIOR_SD = np.sqrt(10.0)
 #: Sinharay & Stern's (2005) Bayes factor of H0 (no random intercept) against H1.
@@ -117,3 +119,12 @@ REAL_DATA: dict[str, tuple[Callable[[], pm.Model], Callable[[], float]]] = {
     "turtles_glmm": (turtles_glmm, lambda: turtles_probit_log_z() - float(np.log(TURTLES_BF01))),
     "cars_nig": (cars_nig, cars_nig_log_z),
 }
+
+
+def reference_log_z(name: str) -> float | None:
+    """The log Z known without pymc-slt for a real-data model (above) or a gallery model
+    (``references.json``: quadrature or importance sampling), None if there is none."""
+    if name in REAL_DATA:
+        return REAL_DATA[name][1]()
+    gallery = json.loads((Path(__file__).parent / "references.json").read_text())
+    return gallery[name]["log_z"] if name in gallery else None

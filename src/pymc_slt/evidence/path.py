@@ -353,8 +353,7 @@ def prior_step(energies: np.ndarray, log_weights: np.ndarray | None, efficiency:
     base = np.zeros_like(energies) if log_weights is None else log_weights
 
     def kept(beta: float) -> float:
-        log_w = base - beta * energies
-        return float(np.exp(2 * _logmeanexp(log_w) - _logmeanexp(2 * log_w)))
+        return _kish_share(base - beta * energies)
 
     if kept(1.0) >= efficiency:
         return 1.0
@@ -397,7 +396,7 @@ def _ladder_problems(method, betas, energies, diagnostics, prior_log_w) -> list[
         log_w = -step * (e - np.min(e))
         if k == 0 and prior_log_w is not None:
             log_w = log_w + prior_log_w
-        efficiency = np.exp(2 * _logmeanexp(log_w) - _logmeanexp(2 * log_w))
+        efficiency = _kish_share(log_w)
         if efficiency < _MIN_STEP_EFFICIENCY:
             problems.append(
                 f"the step from beta={betas[k]:.3g} to {betas[k + 1]:.3g} is too long (its "
@@ -411,6 +410,12 @@ def _ladder_problems(method, betas, energies, diagnostics, prior_log_w) -> list[
                 f"the discretisation error ({disc:.3g}) exceeds the Monte-Carlo error ({mc:.3g})"
             )
     return problems
+
+
+def _kish_share(log_w: np.ndarray) -> float:
+    """Kish's effective sample size of weights :math:`e^{\\log w}` as a share of their number,
+    :math:`(\\sum w)^2 / (N \\sum w^2)`."""
+    return float(np.exp(2 * _logmeanexp(log_w) - _logmeanexp(2 * log_w)))
 
 
 def _logmeanexp(x: np.ndarray) -> float:
