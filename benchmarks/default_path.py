@@ -10,14 +10,15 @@ reference where the model has one (exact, quadrature or published). With ``--che
 
 Models: the gallery's (``tests/gallery/models.py``), the real-data models of
 ``tests/gallery/real_data.py`` (the turtles probit regression and probit random-intercept model
-of Sinharay & Stern 2005, and the cars normal-inverse-gamma regression), and the tanh network with
+of Sinharay & Stern 2005, Lopes & West's one-factor model of exchange rates, and the cars
+normal-inverse-gamma regression), and the tanh network with
 H = 2. Rows go to ``benchmarks/results/default_path.json`` with the package version, the machine
 and the command (a rerun replaces the rows of the same model and seed).
 
 Run (from the repository root, one core)::
 
     OMP_NUM_THREADS=1 PYTHONPATH=. .venv/bin/python benchmarks/default_path.py \
-        --models turtles_probit turtles_glmm cars_nig --seeds 11 12 13
+        --models turtles_probit turtles_glmm cars_nig ier_factor --seeds 11 12 13
 
 ``--quick`` runs the turtles probit regression at one seed and asserts that the default path
 answers within 0.05 nat of the quadrature value.
@@ -128,8 +129,9 @@ def _save(rows: list[dict]) -> None:
 def _table(rows: list[dict]) -> str:
     """Markdown: per model and seed, what answered, warp-III alone, and the reference."""
     lines = [
-        "| model | seed | answered | log Z ± se | s | warp-III alone | reference | error |",
-        "|---|---|---|---|---|---|---|---|",
+        "| model | seed | answered | log Z ± se | s | warned | warp-III alone | reference "
+        "| error |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         ref = r["reference"]
@@ -138,10 +140,20 @@ def _table(rows: list[dict]) -> str:
             m for m in r["candidates"] if m != "bridge") + ")" if checked else "")  # fmt: skip
         lines.append(
             f"| {r['model']} | {r['seed']} | {answered} | {r['log_z']:.3f} ± {r['se']:.3f} | "
-            f"{r['seconds']:.0f} | {r['warp3']:.3f} ± {r['warp3_se']:.3f} | "
+            f"{r['seconds']:.0f} | {_warned(r)} | {r['warp3']:.3f} ± {r['warp3_se']:.3f} | "
             + ("– | – |" if ref is None else f"{ref:.3f} | {r['log_z'] - ref:+.3f} |")
         )
     return "\n".join(lines)
+
+
+def _warned(row: dict) -> str:
+    """What the user was told: no method healthy, the answer replaced, or nothing."""
+    notes = " ".join(row["warnings"])
+    if "no method is healthy" in notes:
+        return "no method healthy"
+    if "instead (" in notes:
+        return "replaced"
+    return "–"
 
 
 def main() -> None:

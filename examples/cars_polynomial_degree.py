@@ -29,7 +29,7 @@ def main(draws: int = 1000, tune: int = 1000) -> pd.DataFrame:
         for k in ((1, 2, 3, 4) if draws >= 500 else (1, 2))  # the test suite's smoke run: 2
     }
     table = slt.compare(
-        models, draws=draws, tune=tune, chains=4, random_seed=2026, progressbar=False
+        models, sampler=slt.NUTS(draws=draws, tune=tune), random_seed=2026, progressbar=False
     )
     columns = [
         "d",

@@ -44,12 +44,9 @@ def main(draws: int = 1000, tune: int = 1000, figure: str | None = None) -> None
     ladder = slt.sample_ladder(
         model,
         BETAS,
-        draws=draws,
-        tune=tune,
-        chains=4,
+        sampler=slt.NUTS(draws=draws, tune=tune, target_accept=0.95),
         random_seed=1,
         progressbar=False,
-        sampler_kwargs={"target_accept": 0.95},
     )
     print(
         f"{'beta':>5} {'quantity':>8} {'sampler':>8} {'q10':>7} {'q50':>7} {'q90':>7} "

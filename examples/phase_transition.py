@@ -55,10 +55,7 @@ def main(draws: int = 1000, tune: int = 1000, figure: str | None = None) -> None
         "reduced_rank",
         data_seeds=(0, 1, 2) if full else (0,),
         phases=(1, 2),
-        draws=draws,
-        tune=tune,
-        chains=4 if full else 2,
-        sampler_kwargs={"target_accept": 0.95},
+        sampler=slt.NUTS(draws=draws, tune=tune, chains=4 if full else 2, target_accept=0.95),
         random_seed=1,
         progressbar=full,
     )

@@ -23,7 +23,11 @@ def main(draws: int = 1000, tune: int = 1000) -> None:
 
     betas = [0.05, 0.2, 1 / np.log(exact.n), 1.0]
     ladder = slt.sample_ladder(
-        model, betas, draws=draws, tune=tune, chains=2, random_seed=1, progressbar=False
+        model,
+        betas,
+        sampler=slt.NUTS(draws=draws, tune=tune, chains=2),
+        random_seed=1,
+        progressbar=False,
     )
     print(f"{'beta':>8} {'sd(w0) draws':>13} {'exact':>8} {'E[nLn] draws':>13} {'exact':>9}")
     for rung in ladder.children.values():

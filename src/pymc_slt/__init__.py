@@ -31,6 +31,9 @@ from pymc_slt.phases import (
     rrr_singular_values,
 )
 from pymc_slt.sampling import (
+    HMCSMC,
+    NUTS,
+    SMC,
     PoorMixingWarning,
     n_observations,
     noisy_gradient_descent,
@@ -47,6 +50,9 @@ from pymc_slt.selection import (
 from pymc_slt.sweep import SweepTask, grid, run_sweep
 
 __all__ = [
+    "HMCSMC",
+    "NUTS",
+    "SMC",
     "ELPDDataWAIC",
     "EvidenceResult",
     "EvidenceWarning",

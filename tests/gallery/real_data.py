@@ -9,6 +9,13 @@
   and p(σ²) = 1/(1 + σ²)², written as σ²/(1 + σ²) ~ Uniform(0, 1), which has that density; d = 34.
   Reference: the exact H0 minus log BF₀₁, BF₀₁ = 1.273 (Sinharay & Stern 2005, the value
   ``bridgesampling`` reproduces), i.e. −156.720 (BF rounded to 3 decimals: ±0.0004 nat).
+* ``ier_factor`` — Lopes & West's (2004) one-factor model of the exchange-rate changes shipped
+  as :func:`pymc_slt.datasets.load_ier` (T = 143 months × 6 currencies): y_t ~ N₆(0, ββᵀ + Σ),
+  β₁ ~ N⁺(0, 1), β₂…β₆ ~ N(0, 1), σ²_i ~ InvGamma(1.1, 0.05); d = 12. Its posterior has
+  separated modes of different mass (a European factor of either sign, the negative one with
+  β₁ ≈ 0; a North-American factor), between which NUTS chains do not move. Reference: warp-III
+  bridge sampling on 4 × 10 000 Stan draws, −1014.271 (Gronau et al. 2020, Table 2; 10
+  repetitions within ±0.002; Lopes & West report −1014.5).
 * ``cars_nig`` — R's ``cars`` (n = 50): stopping distance on 1, z, z² (z the standardized speed),
   normal-inverse-gamma prior β ~ N(0, 10 σ²), σ² ~ InvGamma(2, 450); exact log Z of the
   multivariate t marginal.
@@ -26,9 +33,16 @@ import pymc as pm
 import pytensor.tensor as pt
 from scipy import optimize, special, stats
 
-from pymc_slt.datasets import load_cars, load_turtles
+from pymc_slt.datasets import load_cars, load_ier, load_turtles
 
-__all__ = ["REAL_DATA", "cars_nig", "reference_log_z", "turtles_glmm", "turtles_probit"]
+__all__ = [
+    "REAL_DATA",
+    "cars_nig",
+    "ier_factor",
+    "reference_log_z",
+    "turtles_glmm",
+    "turtles_probit",
+]
 
 _PRIOR_SD = np.sqrt(10.0)
 #: Sinharay & Stern's (2005) Bayes factor of H0 (no random intercept) against H1.
@@ -113,11 +127,27 @@ def cars_nig_log_z() -> float:
     return float(stats.multivariate_t(np.zeros(y.size), scale, df=2 * a0).logpdf(y))
 
 
+def ier_factor() -> pm.Model:
+    y = load_ier().to_numpy(float)
+    with pm.Model() as model:
+        diagonal = pm.HalfNormal("beta_diag", 1.0)
+        lower = pm.Normal("beta_lower", 0.0, 1.0, shape=y.shape[1] - 1)
+        sigma2 = pm.InverseGamma("sigma2", alpha=1.1, beta=0.05, shape=y.shape[1])
+        beta = pt.concatenate([diagonal[None], lower])
+        cov = pt.outer(beta, beta) + pt.diag(sigma2)
+        pm.MvNormal("y", mu=np.zeros(y.shape[1]), cov=cov, observed=y)
+    return model
+
+
+#: Gronau, Singmann & Wagenmakers (2020), J. Stat. Softw. 92(10), Table 2: one factor.
+IER_FACTOR_LOG_Z = -1014.271
+
 #: name → (model builder, reference log Z).
 REAL_DATA: dict[str, tuple[Callable[[], pm.Model], Callable[[], float]]] = {
     "turtles_probit": (turtles_probit, turtles_probit_log_z),
     "turtles_glmm": (turtles_glmm, lambda: turtles_probit_log_z() - float(np.log(TURTLES_BF01))),
     "cars_nig": (cars_nig, cars_nig_log_z),
+    "ier_factor": (ier_factor, lambda: IER_FACTOR_LOG_Z),
 }
 
 

@@ -197,10 +197,13 @@ def test_observed_inf_rejected():
 
 def test_a_run_records_its_threading_environment(monkeypatch):
     """NUTS trajectories are chaotic, so the thread count of a library can change the draws;
-    every run keeps it in attrs (see the README)."""
+    every run keeps it in attrs, every result in diagnostics (see the README)."""
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     with pm.Model() as model:
         mu = pm.Normal("mu", 0.0, 1.0)
         pm.Normal("y", mu, 1.0, observed=np.zeros(5))
     dt = slt.sample_tempered(model, draws=50, tune=50, chains=1, random_seed=1, progressbar=False)
     assert dt.attrs["threads"].startswith("OMP_NUM_THREADS=3; BLAS threads: ")
+    result = slt.wbic(model, draws=50, tune=50, chains=1, random_seed=1, progressbar=False)
+    assert result.diagnostics["threads"] == dt.attrs["threads"]
+    assert result.to_dataset().attrs["threads"] == dt.attrs["threads"]

@@ -3,20 +3,35 @@
 Each result (``EvidenceResult``, ``WBICResult``, ``LearningCoefficientResult``,
 ``FreeEnergyFit``) is a frozen dataclass with ``estimate``, ``se``, ``method`` and a read-only
 ``diagnostics`` mapping; ``to_dataset()`` puts them in a Dataset that saves with
-``to_netcdf`` beside the draws.
+``to_netcdf`` beside the draws. Every result records the threading environment it was computed
+under in ``diagnostics["threads"]`` (an attribute of the Dataset), as every sampled DataTree does
+in ``attrs["threads"]``: see :func:`threads`.
 """
 
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import xarray as xr
+from threadpoolctl import threadpool_info
 
-__all__ = ["Result", "result_dataset"]
+__all__ = ["Result", "result_dataset", "threads"]
+
+
+def threads() -> str:
+    """The threading environment of a run, kept with its draws and results: NUTS trajectories are
+    chaotic, so floating-point sums rounded in another order (another thread count in a library)
+    part them from the first differing bit, and on networks the same seed has given other draws
+    under another ``OMP_NUM_THREADS`` (see the README)."""
+    blas = [f"{i['internal_api']} {i['num_threads']}" for i in threadpool_info()
+            if i.get("user_api") == "blas"]  # fmt: skip
+    omp = os.environ.get("OMP_NUM_THREADS", "unset")
+    return f"OMP_NUM_THREADS={omp}; BLAS threads: {', '.join(blas) or 'none loaded'}"
 
 
 class Result:
@@ -30,8 +45,9 @@ class Result:
     __slots__ = ()
 
     def _freeze(self, **extra: Any) -> None:
-        """Make ``diagnostics`` a read-only mapping (``extra`` first, then the given ones)."""
-        diagnostics = {**extra, **self.diagnostics}
+        """Make ``diagnostics`` a read-only mapping (``extra`` first, then the given ones), with
+        ``threads`` (:func:`threads`) unless the given ones carry it (a result loaded back)."""
+        diagnostics = {"threads": threads(), **extra, **self.diagnostics}
         object.__setattr__(self, "diagnostics", MappingProxyType(diagnostics))
 
     def _arrays(self) -> Mapping[str, tuple[str, np.ndarray]] | None:

@@ -156,7 +156,7 @@ def _evidence(model, post, seed, run, options, row: _Row) -> None:
     """log Z by the user's method; the default bridge sampling falls back when it fails or warns."""
     options = dict(options)
     method = options.get("method", "bridge")
-    if method != "smc" and "data" not in options:
+    if method not in ("smc", "hmc_smc") and "data" not in options and "sampler" not in options:
         options = {"sampler": run["sampler"], "sampler_kwargs": run["sampler_kwargs"], **options}
     common = {"random_seed": seed, "progressbar": False}
     if method != "bridge" or "data" in options or options.get("fallback") is False:

@@ -25,6 +25,7 @@ from pymc_slt._validate import (
     validate_random_seed,
 )
 from pymc_slt.comparison.row import model_row
+from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
 
 __all__ = ["COLUMNS", "compare", "compare_seeds"]
 
@@ -95,17 +96,17 @@ def _check_same_data(models: Mapping[str, pm.Model]) -> None:
 def compare(
     models: Mapping[str, pm.Model],
     *,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
-    sampler: Literal["nuts", "smc", "hmc_smc"] = "nuts",
-    sampler_kwargs: dict[str, Any] | None = None,
+    sampler: str | SamplerSpec | None = None,
     evidence_options: Mapping[str, Any] | None = None,
     learning_coefficient_options: Mapping[str, Any] | None = None,
     fisher_kind: Literal["auto", "output", "score"] = "auto",
     sbic: Mapping[str, float] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
+    draws: int | None = None,
+    tune: int | None = None,
+    chains: int | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Compare models on the same data by evidence, WBIC, WAIC, LOO, BIC and SLT quantities.
 
@@ -113,15 +114,11 @@ def compare(
     ----------
     models : mapping of str to pymc.Model
         At least one model; all must have the same observed data.
-    draws, tune, chains : int
-        Sampling effort for every run (posterior, WBIC, learning-coefficient ladder).
-    sampler : {"nuts", "smc", "hmc_smc"}, default "nuts"
-        The sampler of every run (the β = 1 draws, WBIC, λ, and the draws of bridge sampling
-        and of a ladder method), as in :func:`pymc_slt.sample_tempered`; ``"smc"`` or
-        ``"hmc_smc"`` for multimodal posteriors.
-    sampler_kwargs : dict, optional
-        Extra keyword arguments of that sampler for every run (e.g.
-        ``{"target_accept": 0.95}`` for NUTS).
+    sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
+        The sampler, with its settings, of every run (the β = 1 draws, WBIC, λ, and the draws
+        of bridge sampling and of a ladder method), as in :func:`pymc_slt.sample_tempered`;
+        e.g. ``slt.NUTS(target_accept=0.95)``, or :class:`~pymc_slt.HMCSMC` for multimodal
+        posteriors.
     evidence_options : mapping, optional
         Keyword arguments for :func:`pymc_slt.log_marginal_likelihood` (e.g. ``{"method":
         "smc"}``); default its own defaults, except that the default bridge sampling reuses
@@ -146,6 +143,9 @@ def compare(
         Seeds every run (see :func:`compare_seeds`); the same seed gives the same table.
     progressbar : bool, default True
         Show a rich progress bar over the models.
+    draws, tune, chains, sampler_kwargs : optional
+        The sampler's settings in loose form, beside a sampler name (see
+        :func:`pymc_slt.sample_tempered`).
 
     Returns
     -------
@@ -214,7 +214,8 @@ def compare(
     >>> with pm.Model() as product:
     ...     a = pm.Normal("a", 0, 1); b = pm.Normal("b", 0, 1)
     ...     _ = pm.Normal("y", a * b * x, 1.0, observed=y)
-    >>> table = slt.compare({"line": line, "a*b*x": product}, draws=300, tune=300, chains=2,
+    >>> table = slt.compare({"line": line, "a*b*x": product},
+    ...                     sampler=slt.NUTS(draws=300, tune=300, chains=2),
     ...                     random_seed=0, progressbar=False)  # doctest: +SKIP
     """
     if not isinstance(models, Mapping):
@@ -230,12 +231,13 @@ def compare(
         raise ValueError(f"fisher_kind must be 'auto', 'output' or 'score', got {fisher_kind!r}.")
     sbic_values = None if sbic is None else _sbic_values(sbic, list(models))
     seeds = compare_seeds(validate_random_seed(random_seed), list(models))
+    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
     opts = {
-        "draws": draws,
-        "tune": tune,
-        "chains": chains,
-        "sampler": sampler,
-        "sampler_kwargs": sampler_kwargs,
+        "draws": spec.draws,
+        "tune": spec.tune,
+        "chains": spec.chains,
+        "sampler": spec.name,
+        "sampler_kwargs": spec.kwargs(),
         "evidence": dict(evidence_options or {}),
         "lambda": dict(learning_coefficient_options or {}),
         "fisher_kind": fisher_kind,

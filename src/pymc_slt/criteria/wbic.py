@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pymc as pm
@@ -21,6 +21,7 @@ from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
 from pymc_slt.base.result import Result
 from pymc_slt.sampling.diagnostics import ESS_PER_CHAIN_MIN, warn_poor_mixing
+from pymc_slt.sampling.samplers import SamplerSpec
 from pymc_slt.sampling.tempered import n_observations, sample_tempered
 
 __all__ = ["WBICResult", "wbic"]
@@ -138,14 +139,14 @@ def wbic(
     model: pm.Model | None = None,
     *,
     data: xr.DataTree | None = None,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
-    sampler: Literal["nuts", "smc", "hmc_smc"] = "nuts",
-    sampler_kwargs: dict[str, Any] | None = None,
+    sampler: str | SamplerSpec | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
     strict: bool = True,
+    draws: int | None = None,
+    tune: int | None = None,
+    chains: int | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
 ) -> WBICResult:
     """Widely applicable Bayesian information criterion, :math:`E_{β^*}[n L_n(w)]`.
 
@@ -159,12 +160,8 @@ def wbic(
         ``attrs["beta"]`` (and ``attrs["n"]``; without it n is counted from the
         log-likelihood, observations along the first axis), e.g.
         ``slt.sample_tempered(model, beta=1 / np.log(n))``. Takes precedence over ``model``.
-    draws, tune, chains : int
-        Passed to :func:`pymc_slt.sample_tempered` (ignored with ``data``).
-    sampler : {"nuts", "smc", "hmc_smc"}, default "nuts"
-        Passed to :func:`pymc_slt.sample_tempered` (ignored with ``data``).
-    sampler_kwargs : dict, optional
-        Extra keyword arguments of the sampler (ignored with ``data``).
+    sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
+        What samples at β*, as in :func:`pymc_slt.sample_tempered` (ignored with ``data``).
     random_seed : int or numpy.random.Generator, optional
         Same seed, same number (ignored for a DataTree).
     progressbar : bool, default True
@@ -173,6 +170,9 @@ def wbic(
         For a DataTree, require ``attrs["beta"]`` to equal :math:`1/\\log n` (relative
         tolerance 1e-9). With ``strict=False`` any β is accepted and the result is
         :math:`E_β[n L_n]` at the data's β (reported in ``beta``), which is WBIC only at β*.
+    draws, tune, chains, sampler_kwargs : optional
+        The sampler's settings in loose form, beside a sampler name (see
+        :func:`pymc_slt.sample_tempered`).
 
     Returns
     -------
@@ -220,13 +220,14 @@ def wbic(
 
     Examples
     --------
-    >>> import numpy as np, pymc as pm
+    >>> import numpy as np, pymc as pm, pymc_slt as slt
     >>> from pymc_slt.criteria.wbic import wbic
     >>> rng = np.random.default_rng(0)
     >>> with pm.Model() as model:
     ...     w = pm.Normal("w", 0, 1)
     ...     _ = pm.Normal("y", w, 1, observed=rng.normal(size=50))
-    >>> res = wbic(model, draws=500, tune=500, chains=2, random_seed=1, progressbar=False)
+    >>> res = wbic(model, sampler=slt.NUTS(draws=500, tune=500, chains=2), random_seed=1,
+    ...            progressbar=False)
     >>> res.n, round(res.beta, 4)
     (50, 0.2556)
     """

@@ -16,6 +16,16 @@
     doi:10.1198/106186005X47471) compare a probit regression on birth weight with a probit
     random-intercept model by their Bayes factor, BF₀₁ = 1.273, which makes it a benchmark of
     marginal-likelihood methods on a generalized linear mixed model.
+
+``load_ier()``
+    Monthly changes of six currencies' exchange rates against the pound sterling, January 1975 to
+    December 1986 (143 months; US and Canadian dollar, yen, franc, lira, mark), each series
+    standardized: West, M. & Harrison, J. (1997), *Bayesian Forecasting and Dynamic Models*
+    (2nd ed.), Springer, pp. 612–615; distributed as ``ier`` in R's ``bridgesampling`` (exported
+    with 15 significant digits). Lopes & West (2004, *Statistica Sinica* 14, 41–67) choose the
+    number of factors of a Bayesian factor analysis by marginal likelihood on it; Gronau,
+    Singmann & Wagenmakers (2020, *J. Stat. Softw.* 92(10), doi:10.18637/jss.v092.i10, Table 2)
+    report log Z = −1014.271 for one factor and −903.452 for two by warp-III bridge sampling.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from importlib.resources import files
 
 import pandas as pd
 
-__all__ = ["load_cars", "load_turtles"]
+__all__ = ["load_cars", "load_ier", "load_turtles"]
 
 
 def load_cars() -> pd.DataFrame:
@@ -53,4 +63,19 @@ def load_turtles() -> pd.DataFrame:
     ((244, 3), 89, 31)
     """
     with files(__package__).joinpath("turtles.csv").open() as handle:
+        return pd.read_csv(handle)
+
+
+def load_ier() -> pd.DataFrame:
+    """The ``ier`` data: columns ``us_dollar``, ``canadian_dollar``, ``yen``, ``franc``, ``lira``,
+    ``mark`` (standardized monthly changes), 143 rows.
+
+    Examples
+    --------
+    >>> from pymc_slt.datasets import load_ier
+    >>> ier = load_ier()
+    >>> ier.shape, round(float(ier["mark"].std()), 6)
+    ((143, 6), 1.0)
+    """
+    with files(__package__).joinpath("ier.csv").open() as handle:
         return pd.read_csv(handle)

@@ -145,14 +145,20 @@ def fallback(d: int, run: dict[str, Any], options: dict[str, Any]) -> tuple[str,
         if run["sampler"] == "hmc_smc" and run["sampler_kwargs"]:
             kwargs["sampler_kwargs"] = run["sampler_kwargs"]  # the user's HMC-SMC settings
         return "hmc_smc", kwargs, f" ({chains} × {FALLBACK_HMC_SMC_DRAWS} particles)"
+    if not isinstance(options.get("sampler"), str | None):  # a sampler value holds its settings
+        return "stepping_stone", options, note_jax(d)
     kwargs = {**options, **{k: run[k] for k in ("draws", "tune", "chains") if k not in options}}
     nuts = run["sampler"] == "nuts" and kwargs.get("sampler", "nuts") == "nuts"
     if nuts and run["sampler_kwargs"] and "sampler_kwargs" not in options:
         kwargs["sampler_kwargs"] = run["sampler_kwargs"]  # the user's NUTS settings
-    note = ""
+    return "stepping_stone", kwargs, note_jax(d)
+
+
+def note_jax(d: int) -> str:
+    """How to get the faster check where the stepping stone stands in for HMC-SMC."""
     if d >= FALLBACK_HMC_SMC_MIN_DIM:
-        note = " (pip install 'pymc-slt[jax]' for the faster method='hmc_smc')"
-    return "stepping_stone", kwargs, note
+        return " (pip install 'pymc-slt[jax]' for the faster method='hmc_smc')"
+    return ""
 
 
 def _summary(result: EvidenceResult | None, problems: str) -> dict[str, Any]:
@@ -237,12 +243,14 @@ def settle(
         return _with(bridge, keep), (
             f"{why}, and method={method!r}{note}, its replacement, failed its own checks: no "
             "method is healthy. log Z is bridge sampling's, whose doubt is about the draws, not "
-            f"the estimator ({named}). Remedy: more chains and draws, or method='hmc_smc' with "
-            "more draws (particles)."
+            f"the estimator ({named}). Remedy: more chains and draws, or method='hmc_smc' "
+            "(sampler=slt.HMCSMC(draws=…), more particles: they start from the prior and weigh "
+            "every mode)."
         )
     return _with(other, keep), (
         f"{why}; log Z is from method={method!r}{note}, which has problems of its own ({named}). "
-        "Remedy: more chains and draws, or method='hmc_smc' with more draws (particles)."
+        "Remedy: more chains and draws, or method='hmc_smc' (sampler=slt.HMCSMC(draws=…), more "
+        "particles)."
     )
 
 

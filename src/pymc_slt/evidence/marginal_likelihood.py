@@ -73,6 +73,7 @@ from pymc_slt.evidence.path import run_ladder
 from pymc_slt.evidence.prior_mass import check_proper_prior, stated_prior_mass
 from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
 from pymc_slt.evidence.smc import run_hmc_smc_evidence, run_smc_evidence
+from pymc_slt.sampling.samplers import HMCSMC, NUTS, SMC, SamplerSpec, as_sampler
 from pymc_slt.sampling.tempered import n_parameters
 
 __all__ = ["METHODS", "PROPOSALS", "EvidenceResult", "log_marginal_likelihood"]
@@ -82,13 +83,8 @@ Method = Literal["bridge", "stepping_stone", "thermodynamic", "smc", "hmc_smc"]
 METHODS: tuple[str, ...] = ("bridge", "stepping_stone", "thermodynamic", "smc", "hmc_smc")
 _LADDER_METHODS = ("stepping_stone", "thermodynamic")
 _SMC_METHODS = ("smc", "hmc_smc")
-_DEFAULT_DRAWS = {
-    "bridge": 1000,
-    "stepping_stone": 1000,
-    "thermodynamic": 1000,
-    "smc": 2000,
-    "hmc_smc": 2000,
-}
+#: The sampler of each method when none is given: NUTS's defaults, 2000 particles for SMC.
+_DEFAULT_SAMPLER = {"smc": SMC(draws=2000), "hmc_smc": HMCSMC(draws=2000)}
 
 
 def _validate_data(data: Any, method: str) -> xr.DataTree | None:
@@ -153,17 +149,17 @@ def log_marginal_likelihood(
     *,
     method: Method = "bridge",
     data: xr.DataTree | None = None,
-    draws: int | None = None,
-    tune: int = 1000,
-    chains: int = 4,
     betas: Sequence[float] | None = None,
     n_betas: int | None = None,
     bridge_proposal: Proposal | None = None,
-    sampler: Literal["nuts", "smc", "hmc_smc"] | None = None,
-    sampler_kwargs: dict[str, Any] | None = None,
+    sampler: str | SamplerSpec | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
     fallback: bool = True,
+    draws: int | None = None,
+    tune: int | None = None,
+    chains: int | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
 ) -> EvidenceResult:
     """Estimate :math:`\\log Z_n` (and :math:`F_n = -\\log Z_n`) of ``model`` with a standard error.
 
@@ -182,13 +178,6 @@ def log_marginal_likelihood(
         ``"thermodynamic"``), the result of ``pm.sample_smc`` (``"smc"``) or of
         ``sample_tempered(model, 1.0, sampler="hmc_smc")`` (``"hmc_smc"``). ``draws``, ``tune``
         and ``chains`` are then ignored.
-    draws : int, optional
-        Draws per chain (per rung for a ladder), default 1000; for ``"smc"`` and
-        ``"hmc_smc"`` the number of particles per chain, default 2000.
-    tune : int, default 1000
-        NUTS tuning steps per chain (and rung); unused by ``"smc"``.
-    chains : int, default 4
-        Independent chains (SMC runs); the SMC methods need at least 2 for a standard error.
     betas : sequence of float, optional
         Ladder rungs in (0, 1] ending at 1.0, for ``"stepping_stone"``/``"thermodynamic"``;
         β = 0 is always added from exact prior draws. Default: ``n_betas`` rungs equally spaced in
@@ -203,19 +192,18 @@ def log_marginal_likelihood(
         bridges the posterior itself to a fitted normal. warp-III is the default by
         measurement: on two real-data regressions its error was 1.4× and 3.4× smaller than
         ``"normal"``'s for under 0.05 s more (``benchmarks/bridge_r.py``). See Notes.
-    sampler : {"nuts", "smc", "hmc_smc"}, optional
+    sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, optional
         What draws the posterior (``"bridge"``) or the rungs (``"stepping_stone"``,
-        ``"thermodynamic"``): ``"nuts"`` (the default), ``"smc"`` or ``"hmc_smc"`` (one pass
-        through every rung). The SMC methods are their own sampler and take only themselves.
-    sampler_kwargs : dict, optional
-        Extra keyword arguments for the sampler: ``nutpie.sample``, ``pm.sample_smc``
-        (e.g. ``{"kernel": pm.smc.kernels.MH}``) or ``"hmc_smc"``'s settings
-        (:data:`pymc_slt.sampling.hmc_smc.HMC_SMC_DEFAULTS`: ``target_ess``,
-        ``num_mcmc_steps``, ``num_integration_steps``, ``target_accept``, ``kernel``).
-        The ladder methods' NUTS rungs run at ``target_accept`` 0.95
-        (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless this sets one: at nutpie's 0.8
-        stepping stone missed exact log Z by more than 2 se in 9 of 44 runs over the gallery's
-        models, at 0.95 in 3 of 44, for 1.16× the time.
+        ``"thermodynamic"``), with its settings (:mod:`pymc_slt.sampling.samplers`; a name is
+        the family's defaults): ``NUTS()`` by default (4 chains × 1000 draws per rung after 1000
+        tuning steps), or :class:`~pymc_slt.SMC` / :class:`~pymc_slt.HMCSMC` (one pass through
+        every rung). The SMC methods are their own sampler: ``method="smc"`` takes an
+        :class:`~pymc_slt.SMC` (default ``SMC(draws=2000)`` particles per chain),
+        ``method="hmc_smc"`` an :class:`~pymc_slt.HMCSMC` (default ``HMCSMC(draws=2000)``); they
+        need at least 2 chains for a standard error. The ladder methods' NUTS rungs run at
+        ``target_accept`` 0.95 (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless the value
+        sets one: at nutpie's 0.8 stepping stone missed exact log Z by more than 2 se in 9 of
+        44 runs over the gallery's models, at 0.95 in 3 of 44, for 1.16× the time.
     random_seed : int or numpy.random.Generator, optional
         Same seed, same result.
     progressbar : bool, default True
@@ -237,6 +225,9 @@ def log_marginal_likelihood(
         the doubt, ``diagnostics["candidates"]`` each method's number. This reruns a sampler
         even when ``data`` is given. ``False`` returns bridge sampling's own estimate with its
         warning, or raises its error.
+    draws, tune, chains, sampler_kwargs : optional
+        The sampler's settings in loose form, beside a sampler name (see
+        :func:`pymc_slt.sample_tempered`); ignored with ``data``.
 
     Returns
     -------
@@ -401,7 +392,7 @@ def log_marginal_likelihood(
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(50, 2)); y = X @ [1.0, -1.0] + rng.normal(size=50)
     >>> exact = ConjugateLinearRegression(X, y, noise_sd=1.0, prior_sd=1.0)
-    >>> res = slt.log_marginal_likelihood(exact.model(), draws=500, random_seed=1,
+    >>> res = slt.log_marginal_likelihood(exact.model(), sampler=slt.NUTS(draws=500), random_seed=1,
     ...                                   progressbar=False)
     >>> bool(abs(res.log_z - exact.log_evidence()) < 4 * res.se + 0.01)
     True
@@ -417,14 +408,17 @@ def log_marginal_likelihood(
             f"bridge_proposal applies to method='bridge', not method={method!r}; drop it."
         )
     proposal = validate_proposal(bridge_proposal)
-    draws = _DEFAULT_DRAWS[method] if draws is None else validate_positive_int(draws, "draws")
-    validate_positive_int(tune, "tune", minimum=0)
+    spec = as_sampler(
+        _validate_sampler(sampler, method),
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        sampler_kwargs=sampler_kwargs,
+        default=_DEFAULT_SAMPLER.get(method),
+    )
+    draws, tune, chains, sampler = spec.draws, spec.tune, spec.chains, spec.name
     validate_positive_int(chains, "chains", minimum=2 if method in _SMC_METHODS else 1)
-    if sampler_kwargs is not None and not isinstance(sampler_kwargs, dict):
-        raise TypeError(
-            f"sampler_kwargs must be a dict or None, got {type(sampler_kwargs).__name__}."
-        )
-    sampler = _validate_sampler(sampler, method)
+    sampler_kwargs = spec.kwargs()
     if data is None and (method == "bridge" or sampler == "nuts"):
         check_continuous(model, f"method={method!r} with NUTS", "method='smc'")
     if not isinstance(fallback, bool):
@@ -470,17 +464,13 @@ def log_marginal_likelihood(
     return stated_prior_mass(model, result)
 
 
-def _validate_sampler(sampler: Any, method: str) -> str:
-    """The sampler that draws for ``method``: ``"nuts"`` by default, the SMC methods their own."""
+def _validate_sampler(sampler: Any, method: str) -> Any:
+    """``sampler`` if it can draw for ``method``: the SMC methods take only their own family."""
     if method in _SMC_METHODS:
-        if sampler not in (None, method):
+        name = sampler.name if isinstance(sampler, NUTS | SMC | HMCSMC) else sampler
+        if name not in (None, method):
             raise ValueError(
                 f"method={method!r} runs its own sampler; drop sampler={sampler!r} (or use "
                 "method='bridge' or a ladder method with that sampler)."
             )
-        return method
-    if sampler is None:
-        return "nuts"
-    if sampler not in ("nuts", "smc", "hmc_smc"):
-        raise ValueError(f"sampler must be 'nuts', 'smc', 'hmc_smc' or None, got {sampler!r}.")
     return sampler

@@ -29,7 +29,9 @@ import pymc as pm
 import xarray as xr
 from scipy.special import logsumexp
 
+from pymc_slt.base.chains import chain_agreement, within_chain_ess
 from pymc_slt.base.loglik import energy
+from pymc_slt.evidence.bridge import CHAIN_TEST_ALPHA
 from pymc_slt.evidence.result import EvidenceResult, warn_problems
 from pymc_slt.models.prior_draws import draw_prior, prior_log_weights
 from pymc_slt.sampling.loglik import log_likelihood
@@ -336,11 +338,53 @@ def run_ladder(
             f"draws at beta={rung_betas[worst]:.3g} (> {RUNG_DIVERGENCE_SHARE_MAX:.0%}), which "
             "biases the rungs' mean energies"
         )
+    problem = _rung_chains(all_betas, energies, se, diagnostics)
+    problems += [problem] if problem else []
     diagnostics["problems"] = tuple(problems)
     warn_problems(
-        problems, "increase n_betas (or draws), or sampler_kwargs={'target_accept': 0.99}"
+        problems,
+        "increase n_betas (or draws), or sampler=slt.NUTS(target_accept=0.99); for chains in "
+        "different modes, method='hmc_smc'",
     )
     return EvidenceResult(log_z, se, method, diagnostics)
+
+
+def _rung_chains(betas: np.ndarray, energies: list[np.ndarray], se: float, diagnostics) -> str:
+    """A problem if the rungs' chains sit in modes of different mass enough to move log Z.
+
+    At each rung, Cochran's Q tests whether the chains agree on the mean energy, each chain's se
+    from its own ESS (:func:`pymc_slt.base.chains.chain_agreement`, level
+    :data:`~pymc_slt.evidence.bridge.CHAIN_TEST_ALPHA` over the rungs). Modes of equal mass (a
+    symmetry: label switching, sign flips) have equal mean energy, so chains stuck in them agree;
+    chains in modes the rung weighs wrongly do not. A significant rung matters by how far it can
+    move log Z: half the spread of its chains' means times its trapezoid width in β. The ladder
+    is unhealthy when those add up to more than its se. Stores ``rung_chains_p`` and
+    ``rung_chains_nat`` (the sum) in ``diagnostics``.
+
+    On a·b·x (mirror modes) with 6 × 300 draws a rung at β = 1 had p = 5·10⁻⁵ from one chain's
+    underestimated ESS, but a spread of 0.26 nat at width 0.05 (0.007 nat, se 0.04); on the
+    one-factor model of exchange rates ten rungs had p < 10⁻⁶ and spreads of 15–33 nat.
+    """
+    p_values, spreads = np.full(len(energies), np.nan), np.zeros(len(energies))
+    for k, e in enumerate(energies):
+        if e.shape[0] >= 2 and e.shape[1] >= 4 and np.all(np.isfinite(e)):
+            means = e.mean(axis=1)
+            ses = e.std(axis=1, ddof=1) / np.sqrt(within_chain_ess(e, method="mean"))
+            p_values[k], spreads[k] = chain_agreement(means, ses), np.ptp(means)
+    # trapezoid width of rung j over the ladder 0 = β_0 < … < β_K = 1: (β_{j+1} − β_{j−1}) / 2
+    widths = (np.diff(np.r_[betas, betas[-1]])[1:] + np.diff(betas)) / 2
+    significant = p_values < CHAIN_TEST_ALPHA / len(energies)
+    moved = float(np.sum(widths[significant] * spreads[significant] / 2))
+    diagnostics["rung_chains_p"], diagnostics["rung_chains_nat"] = p_values, moved
+    if moved <= se:
+        return ""
+    where = betas[1:][significant]
+    return (
+        f"the chains of {significant.sum()} rung(s) (beta {where.min():.3g} to {where.max():.3g}) "
+        f"disagree on their mean energy (smallest p = {np.nanmin(p_values):.1e}) by enough to "
+        f"move log Z by up to {moved:.3g} nat, more than its se: they sit in modes of different "
+        "mass, which no rung weighs"
+    )
 
 
 def prior_step(energies: np.ndarray, log_weights: np.ndarray | None, efficiency: float) -> float:

@@ -41,6 +41,7 @@ import pytensor
 import pytensor.tensor as pt
 import xarray as xr
 from pymc.logprob.utils import replace_rvs_by_values
+from pymc.pytensorf import replace_vars_in_graphs
 from pytensor.graph.replace import vectorize_graph
 from pytensor.graph.traversal import ancestors
 from pytensor.tensor.random import basic as rv_ops
@@ -198,6 +199,22 @@ def _jacobian_t(outputs, param, shape: tuple[int, ...]):
     return pt.broadcast_to(vectorize_graph(jvp, {tangent: basis}), (size, outputs.shape[0]))
 
 
+def _observed_logps(model: pm.Model) -> list:
+    """Each observed variable's pointwise log-likelihood as a graph of the free RVs, by
+    ``model.logp`` (PyMC's rewrites): ``pm.logp`` on the bare RV gave an all-zero score for
+    ``pm.Censored`` and an all-NaN one for ``pm.Truncated`` at an infinite bound. Value variables
+    are put back as their RVs (through the forward transform), so the graph differentiates in
+    the constrained parameters once the RVs are replaced by θ."""
+    values = {}
+    for rv in model.free_RVs:
+        transform = model.rvs_to_transforms.get(rv)
+        value = model.rvs_to_values[rv]
+        forward = rv if transform is None else transform.forward(rv, *rv.owner.inputs)
+        values[value] = forward.astype(value.dtype)
+    logps = model.logp(vars=model.observed_RVs, jacobian=False, sum=False)
+    return replace_vars_in_graphs(logps, values)
+
+
 def _compile(model: pm.Model, kind: str) -> _Compiled:
     free = _free_variables(model)
     variables = tuple((name, shape) for _, name, shape in free)
@@ -219,8 +236,10 @@ def _compile(model: pm.Model, kind: str) -> _Compiled:
     else:
         lengths = [shape[0] if shape else 1 for shape in data_shapes.values()]
         terms = [
-            _per_observation(pm.logp(rv, model.rvs_to_values[rv], warn_rvs=False), length, rv.name)
-            for rv, length in zip(model.observed_RVs, lengths, strict=True)
+            _per_observation(logp, length, rv.name)
+            for rv, logp, length in zip(
+                model.observed_RVs, _observed_logps(model), lengths, strict=True
+            )
         ]
         if len(set(lengths)) == 1:  # joint measurements of the same n units
             terms = [sum(terms[1:], terms[0])]
@@ -233,7 +252,7 @@ def _compile(model: pm.Model, kind: str) -> _Compiled:
         raise ValueError(
             f"the {kind} form of the Fisher information could not be derived for this model's "
             f"likelihood ({', '.join(kinds)}): its graph does not reach the free variables, so "
-            "the matrix would be 0 (as with pm.Censored). Judge the model's effective dimension "
+            "the matrix would be 0. Judge the model's effective dimension "
             "by slt.learning_coefficient instead (2λ̂ ≤ rank for a minimally singular model)."
         )
     jac_t = pt.concatenate([_jacobian_t(outputs, replacements[rv], shape) for rv, _, shape in free])

@@ -69,7 +69,7 @@ def warn_mixing(betas: np.ndarray, diag: dict, stacklevel: int) -> None:
         problems.append(f"{diag['n_divergences']} divergent transition(s)")
     warn_poor_mixing(
         problems,
-        "increase tune/draws, raise target_accept (e.g. sampler_kwargs={'target_accept': 0.99}) "
+        "increase tune/draws, raise target_accept (e.g. sampler=slt.NUTS(target_accept=0.99)) "
         f"or use {MULTIMODAL_SAMPLER} for a multimodal posterior",
         what="The estimate and its diagnostics",
         stacklevel=stacklevel,

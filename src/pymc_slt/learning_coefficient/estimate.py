@@ -48,8 +48,8 @@ from pymc_slt.learning_coefficient.local import local_estimate
 from pymc_slt.learning_coefficient.result import LearningCoefficientResult, ladder_dataset
 from pymc_slt.sampling.diagnostics import MULTIMODAL_SAMPLER
 from pymc_slt.sampling.points import best_draw, prior_tail
+from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
 from pymc_slt.sampling.tempered import (
-    check_settings,
     n_observations,
     n_parameters,
     sample_ladder,
@@ -114,12 +114,12 @@ def learning_coefficient(
     point: dict[str, Any] | None = None,
     data: xr.DataTree | None = None,
     gamma: float = DEFAULT_GAMMA,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
-    sampler: Literal["nuts", "smc", "hmc_smc"] = "nuts",
+    sampler: str | SamplerSpec | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
+    draws: int | None = None,
+    tune: int | None = None,
+    chains: int | None = None,
     sampler_kwargs: dict[str, Any] | None = None,
 ) -> LearningCoefficientResult:
     """Estimate the learning coefficient λ (RLCT) of ``model`` from tempered posterior draws.
@@ -153,20 +153,20 @@ def learning_coefficient(
         :math:`w^*` instead of running the pilot (``point`` must then be None).
     gamma : float, default 0.01
         ``"local"`` only: strength γ > 0 of the localization :math:`-γ/2 \\lVert w - w^*\\rVert^2`.
-    draws, tune, chains : int
-        Per β, as in :func:`~pymc_slt.sampling.tempered.sample_tempered`.
-    sampler : {"nuts", "smc", "hmc_smc"}, default "nuts"
-        ``"smc"`` and ``"hmc_smc"`` move between separated modes (slower; see Notes on
-        mixing); ``"hmc_smc"`` (BlackJAX tempered SMC with HMC moves) scales to neural networks
-        and samples a whole ladder in one pass.
+    sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
+        What samples each β (:mod:`pymc_slt.sampling.samplers`). NUTS's ``target_accept``
+        defaults to 0.9 here (:data:`DEFAULT_NUTS`, see Notes on mixing); setting it yourself
+        (``slt.NUTS(target_accept=…)``) turns off the ``"local"`` retry at 0.99.
+        :class:`~pymc_slt.SMC` and :class:`~pymc_slt.HMCSMC` move between separated modes
+        (slower; see Notes on mixing); HMCSMC (BlackJAX tempered SMC with HMC moves) scales to
+        neural networks and samples a whole ladder in one pass.
     random_seed : int or numpy.random.Generator, optional
         Same seed, same estimate.
     progressbar : bool, default True
         Show sampling progress.
-    sampler_kwargs : dict, optional
-        Extra keyword arguments for ``nutpie.sample`` or ``pm.sample_smc``. For NUTS they are
-        merged into ``{"target_accept": 0.9}`` (see Notes on mixing); giving
-        ``target_accept`` yourself turns off the ``"local"`` retry at 0.99.
+    draws, tune, chains, sampler_kwargs : optional
+        The sampler's settings in loose form, beside a sampler name (see
+        :func:`pymc_slt.sample_tempered`).
 
     Returns
     -------
@@ -330,20 +330,19 @@ def learning_coefficient(
     if method == "local" and reuse is not None:
         point = best_draw(reuse, model)[0]
     arr = _method_betas(betas, method, n) if not isinstance(reuse, list) else _rungs(reuse, method)
+    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
+    sampler = spec.name
     run = {
-        "draws": draws,
-        "tune": tune,
-        "chains": chains,
+        "draws": spec.draws,
+        "tune": spec.tune,
+        "chains": spec.chains,
         "sampler": sampler,
         "progressbar": progressbar,
-        "sampler_kwargs": (
-            {**DEFAULT_NUTS, **(sampler_kwargs or {})} if sampler == "nuts" else sampler_kwargs
-        ),
+        "sampler_kwargs": spec.kwargs(target_accept=DEFAULT_NUTS["target_accept"]),
     }
     if method == "local":
         gamma = _validate_gamma(gamma)
-        check_settings(draws, tune, chains, sampler)
-        retry = sampler == "nuts" and "target_accept" not in (sampler_kwargs or {})
+        retry = sampler == "nuts" and spec.target_accept is None
         result = local_estimate(model, arr, point, gamma, random_seed, run, n, retry=retry)
         return _check_bound(result, model, lambda: result.diagnostics["point"])
     if point is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Sequence
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Any
 
 import arviz_stats as azs
 import numpy as np
@@ -16,6 +16,7 @@ import xarray as xr
 from pymc_slt._progress import track
 from pymc_slt._validate import spawn_seeds, validate_beta
 from pymc_slt.phases.rrr import CLASSIFIERS
+from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
 from pymc_slt.sampling.tempered import sample_tempered
 
 __all__ = ["phase_sweep"]
@@ -75,14 +76,14 @@ def phase_sweep(
     data_seeds: Sequence[int] = (0,),
     phases: Sequence[int] | None = None,
     beta: float = 1.0,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
-    sampler: Literal["nuts", "smc", "hmc_smc"] = "nuts",
-    sampler_kwargs: dict[str, Any] | None = None,
+    sampler: str | SamplerSpec | None = None,
     evidence: Callable[[pm.Model, xr.DataTree], Any] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
+    draws: int | None = None,
+    tune: int | None = None,
+    chains: int | None = None,
+    sampler_kwargs: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Sample the posterior for each n and data set, and measure how much of it is in each phase.
 
@@ -102,11 +103,10 @@ def phase_sweep(
         Phases to report; default every label that occurs in any run.
     beta : float, default 1.0
         Inverse temperature of the posterior.
-    draws, tune, chains, sampler, sampler_kwargs
+    sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
         Passed to :func:`pymc_slt.sample_tempered`. Phases are often separated by regions of low
-        posterior density, so check the ``rhat`` column;
-        ``sampler_kwargs={"target_accept": 0.95}`` avoids the divergences of funnel-shaped
-        singular posteriors.
+        posterior density, so check the ``rhat`` column; ``slt.NUTS(target_accept=0.95)``
+        avoids the divergences of funnel-shaped singular posteriors.
     evidence : callable ``(model, draws) -> EvidenceResult``, optional
         Free energy of each run, e.g. ``lambda m, dt: slt.log_marginal_likelihood(m,
         method="smc", progressbar=False)``; it needs ``.free_energy`` and ``.se``. Adds the
@@ -116,6 +116,9 @@ def phase_sweep(
         Seed of the samplers (one independent stream per run).
     progressbar : bool, default True
         Show progress over the runs.
+    draws, tune, chains, sampler_kwargs : optional
+        The sampler's settings in loose form, beside a sampler name (see
+        :func:`pymc_slt.sample_tempered`).
 
     Returns
     -------
@@ -178,6 +181,7 @@ def phase_sweep(
     ns = _increasing_ints(ns, "ns")
     seeds = _distinct_ints(data_seeds, "data_seeds")
     beta = validate_beta(beta)
+    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
     if evidence is not None and not callable(evidence):
         raise TypeError(
             f"evidence must be None or a callable (model, draws) -> EvidenceResult, got "
@@ -196,13 +200,9 @@ def phase_sweep(
         dt = sample_tempered(
             model,
             beta,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            sampler=sampler,
+            sampler=spec,
             random_seed=stream,
             progressbar=False,
-            sampler_kwargs=sampler_kwargs,
         )
         free = evidence(model, dt) if evidence is not None else None
         results.append((n, seed, _labels(classify, dt), dt.attrs, free))
@@ -223,7 +223,9 @@ def phase_sweep(
                 )
             rows.append(row)
     table = pd.DataFrame(rows)
-    table.attrs.update({"beta": beta, "draws": draws, "chains": chains, "sampler": sampler})
+    table.attrs.update(
+        {"beta": beta, "draws": spec.draws, "chains": spec.chains, "sampler": spec.name}
+    )
     return table
 
 

@@ -1,5 +1,7 @@
 """Draws from tempered posteriors :math:`p_β(w) ∝ φ(w) \\exp(-β n L_n(w))`.
 
+* :mod:`~pymc_slt.sampling.samplers`: the sampler values :class:`NUTS`, :class:`SMC` and
+  :class:`HMCSMC`, each family's settings and defaults, and :func:`as_sampler`.
 * :mod:`~pymc_slt.sampling.tempered`: :func:`sample_tempered`, :func:`sample_ladder` and
   :class:`CompiledTempered` (one nutpie compilation, any β).
 * :mod:`~pymc_slt.sampling.diagnostics`: divergences, r̂ and bulk ESS of a run, and the one
@@ -19,6 +21,7 @@ from pymc_slt.sampling.diagnostics import (
 from pymc_slt.sampling.langevin import noisy_gradient_descent
 from pymc_slt.sampling.loglik import log_likelihood
 from pymc_slt.sampling.points import best_draw, point_energy, prior_tail
+from pymc_slt.sampling.samplers import HMCSMC, NUTS, SMC, as_sampler
 from pymc_slt.sampling.tempered import (
     CompiledTempered,
     n_observations,
@@ -28,9 +31,13 @@ from pymc_slt.sampling.tempered import (
 )
 
 __all__ = [
+    "HMCSMC",
+    "NUTS",
+    "SMC",
     "CompiledTempered",
     "MixingReport",
     "PoorMixingWarning",
+    "as_sampler",
     "best_draw",
     "check_mixing",
     "log_likelihood",

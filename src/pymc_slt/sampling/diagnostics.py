@@ -1,5 +1,4 @@
-"""Mixing diagnostics of a run, the one warning pymc-slt raises when draws mixed poorly, and the
-threading environment a run records (:func:`threads`).
+"""Mixing diagnostics of a run and the one warning pymc-slt raises when draws mixed poorly.
 
 Thresholds follow Vehtari et al. (2021), "Rank-normalization, folding, and localization: an
 improved R̂ for assessing convergence of MCMC", Bayesian Analysis 16(2), doi:10.1214/20-BA1221:
@@ -12,7 +11,6 @@ where that is all an estimate depends on) uses these two numbers and raises
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +18,6 @@ from dataclasses import dataclass, field
 import arviz_stats as azs
 import numpy as np
 import xarray as xr
-from threadpoolctl import threadpool_info
 
 __all__ = [
     "ESS_PER_CHAIN_MIN",
@@ -29,7 +26,6 @@ __all__ = [
     "MixingReport",
     "PoorMixingWarning",
     "check_mixing",
-    "threads",
     "warn_poor_mixing",
 ]
 
@@ -42,7 +38,7 @@ ESS_PER_CHAIN_MIN = 100
 #: docs/evidence.md: 14.5 nat off at d = 8, an se of 3.8 nat at d = 17); HMC-SMC's log Z is
 #: within 0.2 nat on all of them (d = 8 to 34).
 MULTIMODAL_SAMPLER = (
-    "sampler='hmc_smc' (pip install 'pymc-slt[jax]'; PyMC's sampler='smc' only for d ≲ 5)"
+    "sampler=slt.HMCSMC() (pip install 'pymc-slt[jax]'; PyMC's slt.SMC() only for d ≲ 5)"
 )
 
 
@@ -133,14 +129,3 @@ def check_mixing(data: xr.DataTree, *, sampler: str = "nuts") -> MixingReport:
             f"({ESS_PER_CHAIN_MIN} per chain)"
         )
     return MixingReport(n_div, max_rhat, min_ess, tuple(problems))
-
-
-def threads() -> str:
-    """The threading environment of a run, kept in its attrs: NUTS trajectories are chaotic, so
-    floating-point sums rounded in another order (another thread count in a library) part them
-    from the first differing bit, and on networks the same seed has given other draws under
-    another ``OMP_NUM_THREADS`` (see the README)."""
-    blas = [f"{i['internal_api']} {i['num_threads']}" for i in threadpool_info()
-            if i.get("user_api") == "blas"]  # fmt: skip
-    omp = os.environ.get("OMP_NUM_THREADS", "unset")
-    return f"OMP_NUM_THREADS={omp}; BLAS threads: {', '.join(blas) or 'none loaded'}"

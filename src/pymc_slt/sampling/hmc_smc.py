@@ -54,7 +54,7 @@ about 640 gradient evaluations per particle and stage. A trajectory length set f
 size (leapfrog steps = length / ε) did worse than these fixed counts (−87.5 and −85.8 for
 lengths 1 and 2 in the particles' metric), because the early, broad stages then get the
 shortest trajectories. On simple posteriors fewer steps suffice: pass
-``sampler_kwargs={"num_integration_steps": 8, "num_mcmc_steps": 10}``.
+``sampler=slt.HMCSMC(num_integration_steps=8, num_mcmc_steps=10)``.
 
 JAX runs on the default device: the CPU here, a GPU when JAX sees one, with no code change.
 
@@ -90,6 +90,7 @@ from pymc_slt._progress import track
 from pymc_slt.models.prior_draws import draw_prior, prior_log_weights
 from pymc_slt.models.tempering import prior_potentials
 from pymc_slt.models.transforms import unconstrained_fn
+from pymc_slt.sampling.samplers import HMCSMC, as_sampler
 
 __all__ = [
     "HMC_SMC_DEFAULTS",
@@ -101,15 +102,8 @@ __all__ = [
     "run_hmc_smc",
 ]
 
-#: Defaults of ``sampler_kwargs`` for ``sampler="hmc_smc"``.
-HMC_SMC_DEFAULTS: dict[str, Any] = {
-    "target_ess": 0.5,
-    "num_mcmc_steps": 5,
-    "num_integration_steps": 128,
-    "target_accept": 0.7,
-    "kernel": "hmc",
-}
-_KERNELS = ("hmc", "nuts")
+#: Defaults of the move settings for ``sampler="hmc_smc"``: :class:`~pymc_slt.HMCSMC`'s fields.
+HMC_SMC_DEFAULTS: dict[str, Any] = HMCSMC().kwargs()
 _MIN_KEPT = 1e-3  # smallest share of prior draws inside a narrowing transform we accept
 _MAX_STAGES = 10_000
 
@@ -167,27 +161,9 @@ class HMCSMCRun:
 
 
 def check_settings(sampler_kwargs: dict[str, Any] | None) -> dict[str, Any]:
-    """``sampler_kwargs`` with the defaults filled in; a ``ValueError`` for unknown or bad keys."""
-    given = dict(sampler_kwargs or {})
-    unknown = sorted(set(given) - set(HMC_SMC_DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"sampler_kwargs has unknown key(s) {unknown} for sampler='hmc_smc'; valid keys: "
-            f"{sorted(HMC_SMC_DEFAULTS)}."
-        )
-    settings = {**HMC_SMC_DEFAULTS, **given}
-    if settings["kernel"] not in _KERNELS:
-        raise ValueError(
-            f"sampler_kwargs['kernel'] must be one of {list(_KERNELS)}, got {settings['kernel']!r}."
-        )
-    for key in ("target_ess", "target_accept"):
-        if not 0 < float(settings[key]) < 1:
-            raise ValueError(f"sampler_kwargs[{key!r}] must be in (0, 1), got {settings[key]!r}.")
-    for key in ("num_mcmc_steps", "num_integration_steps"):
-        value = settings[key]
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ValueError(f"sampler_kwargs[{key!r}] must be an integer >= 1, got {value!r}.")
-    return settings
+    """``sampler_kwargs`` with the defaults filled in; a ``ValueError`` for unknown or bad keys
+    (:class:`~pymc_slt.HMCSMC` checks them)."""
+    return as_sampler("hmc_smc", sampler_kwargs=sampler_kwargs).kwargs()
 
 
 def _layout(model: pm.Model) -> list[tuple[str, tuple[int, ...]]]:

@@ -48,17 +48,17 @@ from pymc_slt._validate import (
     validate_positive_int,
 )
 from pymc_slt.base.loglik import count_observations
+from pymc_slt.base.result import threads
 from pymc_slt.models.tempering import tempered
 from pymc_slt.sampling.diagnostics import (
     MULTIMODAL_SAMPLER,
     check_mixing,
-    threads,
     warn_poor_mixing,
 )
-from pymc_slt.sampling.hmc_smc import check_settings as check_hmc_smc_settings
 from pymc_slt.sampling.hmc_smc import hmc_smc_raws, require_jax
 from pymc_slt.sampling.loglik import stacked_log_likelihood
 from pymc_slt.sampling.pymc_smc import check_smc_supports, run_smc
+from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
 
 __all__ = [
     "CompiledTempered",
@@ -153,12 +153,12 @@ def sample_tempered(
     model: pm.Model,
     beta: float = 1.0,
     *,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
-    sampler: Sampler = "nuts",
+    sampler: Sampler | SamplerSpec | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
+    draws: int | None = None,
+    tune: int | None = None,
+    chains: int | None = None,
     sampler_kwargs: dict[str, Any] | None = None,
 ) -> xr.DataTree:
     """Sample the tempered posterior :math:`p_β(w) ∝ φ(w) \\exp(-β n L_n(w))` of ``model``.
@@ -169,23 +169,22 @@ def sample_tempered(
         The user's model (not modified); it needs at least one observed variable.
     beta : float, default 1.0
         Inverse temperature β > 0; 1.0 is the ordinary posterior.
-    draws, tune, chains : int
-        Kept draws and tuning steps per chain, and number of chains (for ``sampler="smc"`` and
-        ``"hmc_smc"``, ``draws`` is the number of particles per chain and ``tune`` is unused).
-    sampler : {"nuts", "smc", "hmc_smc"}
-        ``"nuts"`` runs nutpie; each chain stays in the mode it starts in. For a multimodal
-        posterior (a neural network's, a mixture's), ``"hmc_smc"`` runs adaptive tempered SMC
-        with HMC moves (BlackJAX on PyMC's JAX log density; ``pip install 'pymc-slt[jax]'``),
-        each chain an independent run of ``draws`` particles from the prior to β. ``"smc"`` runs
-        ``pm.sample_smc``, whose random-walk moves stop mixing past a handful of parameters.
+    sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
+        What samples, with its settings (:mod:`pymc_slt.sampling.samplers`); a name is the
+        family's defaults. :class:`~pymc_slt.NUTS` runs nutpie; each chain stays in the mode it
+        starts in. For a multimodal posterior (a neural network's, a mixture's),
+        :class:`~pymc_slt.HMCSMC` runs adaptive tempered SMC with HMC moves (BlackJAX on PyMC's
+        JAX log density; ``pip install 'pymc-slt[jax]'``), each chain an independent run of
+        ``draws`` particles from the prior to β. :class:`~pymc_slt.SMC` runs ``pm.sample_smc``,
+        whose random-walk moves stop mixing past a handful of parameters.
     random_seed : int or numpy.random.Generator, optional
         Same seed, same draws.
     progressbar : bool, default True
         Show the sampler's progress bar.
-    sampler_kwargs : dict, optional
-        Extra keyword arguments for the sampler: ``nutpie.sample`` (e.g.
-        ``{"target_accept": 0.95}``) or ``pm.sample_smc`` (e.g.
-        ``{"kernel": pm.smc.kernels.MH}``), as PyMC's ``nuts_sampler_kwargs``.
+    draws, tune, chains, sampler_kwargs : optional
+        The loose form of the sampler's settings, beside a sampler name (``sampler_kwargs``:
+        NUTS's ``target_accept`` and ``nutpie.sample`` options, ``pm.sample_smc``'s options, or
+        HMCSMC's fields); not allowed beside a sampler value.
 
     Returns
     -------
@@ -199,7 +198,7 @@ def sample_tempered(
     Raises
     ------
     TypeError, ValueError
-        For a bad ``model``, ``beta``, ``draws``, ``tune``, ``chains``, ``sampler`` or seed.
+        For a bad ``model``, ``beta``, ``sampler`` (or its loose settings) or seed.
 
     Warns
     -----
@@ -225,17 +224,14 @@ def sample_tempered(
     >>> dt.attrs["beta"], dt.attrs["n"]
     (0.5, 3)
     """
+    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
     children = _sample_rungs(
         model,
         np.array([validate_beta(beta)]),
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        sampler=sampler,
+        spec,
         random_seed=random_seed,
         sampler_progress=progressbar,
         ladder_progress=False,
-        sampler_kwargs=sampler_kwargs,
     )
     return children[0]
 
@@ -244,12 +240,12 @@ def sample_ladder(
     model: pm.Model,
     betas: Sequence[float],
     *,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
-    sampler: Sampler = "nuts",
+    sampler: Sampler | SamplerSpec | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
+    draws: int | None = None,
+    tune: int | None = None,
+    chains: int | None = None,
     sampler_kwargs: dict[str, Any] | None = None,
 ) -> xr.DataTree:
     """Sample the tempered posterior at each β of a ladder, compiling the model once.
@@ -260,7 +256,7 @@ def sample_ladder(
         The user's model (not modified).
     betas : sequence of float
         Distinct inverse temperatures, each finite and > 0. Rungs are stored in ascending β.
-    draws, tune, chains, sampler, random_seed, progressbar, sampler_kwargs
+    sampler, random_seed, progressbar, draws, tune, chains, sampler_kwargs
         As in :func:`sample_tempered`; each rung gets its own seed, spawned from ``random_seed``.
 
     Returns
@@ -289,22 +285,19 @@ def sample_ladder(
     [0.25, 1.0]
     """
     betas_arr = np.sort(validate_betas(betas))
+    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
     children = _sample_rungs(
         model,
         betas_arr,
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        sampler=sampler,
+        spec,
         random_seed=random_seed,
-        sampler_progress=progressbar and sampler in ("smc", "hmc_smc"),
-        ladder_progress=progressbar and sampler == "nuts",
-        sampler_kwargs=sampler_kwargs,
+        sampler_progress=progressbar and spec.name != "nuts",
+        ladder_progress=progressbar and spec.name == "nuts",
     )
     root = xr.DataTree(children={f"rung_{k}": child for k, child in enumerate(children)})
     first = children[0].attrs
     root.attrs.update(
-        {"betas": betas_arr, "n": first["n"], "sampler": sampler, "model": first["model"]}
+        {"betas": betas_arr, "n": first["n"], "sampler": spec.name, "model": first["model"]}
     )
     return root
 
@@ -448,20 +441,15 @@ class CompiledTempered:
 def _sample_rungs(
     model: pm.Model,
     betas: np.ndarray,
+    spec: SamplerSpec,
     *,
-    draws: int,
-    tune: int,
-    chains: int,
-    sampler: str,
     random_seed: Any,
     sampler_progress: bool,
     ladder_progress: bool,
-    sampler_kwargs: dict[str, Any] | None,
 ) -> list[xr.DataTree]:
-    """Sample each β of ``betas`` (validated) and return one assembled DataTree per rung."""
-    check_settings(draws, tune, chains, sampler)
-    if sampler == "hmc_smc":
-        check_hmc_smc_settings(sampler_kwargs)
+    """Sample each β of ``betas`` (validated) with ``spec``; one assembled DataTree per rung."""
+    sampler, draws, tune, chains = spec.name, spec.draws, spec.tune, spec.chains
+    sampler_kwargs = spec.kwargs()
     compiled = CompiledTempered(model, sampler)
     seeds = spawn_seeds(random_seed, len(betas))
     rungs = track(
@@ -490,7 +478,7 @@ def _warn_mixing(problems, sampler: str, stacklevel: int) -> None:
     lines = [f"at beta={beta:.4g}: {'; '.join(report.problems)}" for beta, report in problems]
     remedy = (
         "increase tune/draws, raise target_accept "
-        "(e.g. sampler_kwargs={'target_accept': 0.99}), reparameterize, or use "
+        "(e.g. sampler=slt.NUTS(target_accept=0.99)), reparameterize, or use "
         f"{MULTIMODAL_SAMPLER} for a multimodal (singular) posterior"
         if sampler == "nuts"
         else "increase draws (particles) or chains"
