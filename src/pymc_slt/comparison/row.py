@@ -34,7 +34,7 @@ from pymc_slt.criteria.bic import max_log_likelihood
 from pymc_slt.criteria.loo import loo_elpd
 from pymc_slt.criteria.waic import waic
 from pymc_slt.criteria.wbic import wbic
-from pymc_slt.evidence.fallback import fallback, first_line, settle, try_bridge
+from pymc_slt.evidence.fallback import checked_bridge, first_line
 from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
 from pymc_slt.evidence.result import EvidenceResult
 from pymc_slt.fisher import fisher_rank, has_location
@@ -163,25 +163,19 @@ def _evidence(model, post, seed, run, options, row: _Row) -> None:
         row.attempt("log_z", lambda: _log_z(log_marginal_likelihood(model, **common, **options)))
         return
     options.pop("fallback", None)
-    result = None
-    if post is None:
-        why = "bridge sampling needs the β = 1 draws, which failed"
-    else:
-        result, why = try_bridge(
-            lambda: log_marginal_likelihood(model, data=post, fallback=False, **common, **options),
-            catch=(Exception,),
-        )
-        if why is None:
-            row.values.update(_log_z(result))
-            return
-    method, kwargs, note = fallback(row.values["d"], run, options)
+    bridge = (
+        "bridge sampling needs the β = 1 draws, which failed"
+        if post is None
+        else lambda: log_marginal_likelihood(model, data=post, fallback=False, **common, **options)
+    )
     try:
-        result, message = settle(
-            result,
-            why,
-            method,
-            lambda: log_marginal_likelihood(model, method=method, **common, **kwargs),
-            note,
+        result, message = checked_bridge(
+            bridge,
+            row.values["d"],
+            run,
+            options,
+            lambda check, kwargs: log_marginal_likelihood(model, method=check, **common, **kwargs),
+            catch=(Exception,),
         )
     except RuntimeError as err:
         row.fail("log_z", first_line(err))

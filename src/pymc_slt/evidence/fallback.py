@@ -48,6 +48,7 @@ __all__ = [
     "AGREE_Z",
     "FALLBACK_HMC_SMC_DRAWS",
     "FALLBACK_HMC_SMC_MIN_DIM",
+    "checked_bridge",
     "fallback",
     "first_line",
     "settle",
@@ -256,3 +257,40 @@ def settle(
 
 def _with(result: EvidenceResult, extra: dict[str, Any]) -> EvidenceResult:
     return replace(result, diagnostics={**result.diagnostics, **extra})
+
+
+def checked_bridge(
+    bridge: Callable[[], EvidenceResult] | str,
+    d: int,
+    run: dict[str, Any],
+    options: dict[str, Any],
+    rerun: Callable[[str, dict[str, Any]], EvidenceResult],
+    catch: tuple[type[BaseException], ...] = (RuntimeError, np.linalg.LinAlgError),
+) -> tuple[EvidenceResult, str | None]:
+    """The default path of log Z, the one rule :func:`pymc_slt.log_marginal_likelihood` and
+    :func:`pymc_slt.compare` both follow: bridge sampling (:func:`try_bridge`), and where it
+    fails or doubts itself, the check :func:`fallback` chooses, settled by :func:`settle`.
+
+    Parameters
+    ----------
+    bridge : callable or str
+        Runs bridge sampling; or why it could not run (e.g. its draws failed).
+    d : int
+        Free parameters of the model.
+    run, options : dict
+        The run's sampling settings and the user's log-Z options (see :func:`fallback`).
+    rerun : callable ``(method, kwargs) -> EvidenceResult``
+        Runs the check.
+    catch : tuple of exception types
+        What bridge sampling may raise and still be replaced.
+
+    Returns
+    -------
+    tuple of (EvidenceResult, str or None)
+        The answer and the message to warn with (None when there is nothing to say).
+    """
+    result, why = (None, bridge) if isinstance(bridge, str) else try_bridge(bridge, catch)
+    if why is None:
+        return result, None
+    method, kwargs, note = fallback(d, run, options)
+    return settle(result, why, method, lambda: rerun(method, kwargs), note)

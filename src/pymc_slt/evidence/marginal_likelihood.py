@@ -67,8 +67,7 @@ from pymc_slt._validate import (
     validate_positive_int,
 )
 from pymc_slt.evidence.bridge import PROPOSALS, Proposal, run_bridge, validate_proposal
-from pymc_slt.evidence.fallback import fallback as choose_fallback
-from pymc_slt.evidence.fallback import settle, try_bridge
+from pymc_slt.evidence.fallback import checked_bridge
 from pymc_slt.evidence.path import run_ladder
 from pymc_slt.evidence.prior_mass import check_proper_prior, stated_prior_mass
 from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
@@ -440,22 +439,18 @@ def log_marginal_likelihood(
         )
         if not fallback:
             return stated_prior_mass(model, bridge())
-        result, why = try_bridge(bridge)
-        if why is None:
-            return stated_prior_mass(model, result)
         run = {**common, "sampler_kwargs": sampler_kwargs}
         if data is not None:  # the check runs as long as the draws the user passed
             sizes = data["posterior"].sizes
             run.update(draws=int(sizes["draw"]), chains=max(int(sizes["chain"]), 2))
-        rerun, kwargs, note = choose_fallback(n_parameters(model), run, {})
-        result, message = settle(
-            result,
-            why,
-            rerun,
-            lambda: log_marginal_likelihood(
-                model, method=rerun, random_seed=seeds[2], progressbar=progressbar, **kwargs
+        result, message = checked_bridge(
+            bridge,
+            n_parameters(model),
+            run,
+            {},
+            lambda method, kwargs: log_marginal_likelihood(
+                model, method=method, random_seed=seeds[2], progressbar=progressbar, **kwargs
             ),
-            note,
         )
         if message:
             warnings.warn(message, EvidenceWarning, stacklevel=2)
