@@ -222,3 +222,18 @@ def test_every_function_that_samples_takes_a_sampler_value():
         and ("sampler" not in params or params["sampler"].default is not None)
     ]
     assert not missing, f"functions that sample without sampler=None: {missing}"
+
+
+def test_each_registrys_members_share_one_signature():
+    """A new method is one module: every log-Z method's ``run`` takes the one ``EvidenceJob``,
+    every sampler family the same run settings and ``kwargs``."""
+    from pymc_slt.evidence.methods import METHODS
+    from pymc_slt.sampling.samplers import SAMPLERS
+
+    runs = {name: list(inspect.signature(e.run).parameters) for name, e in METHODS.items()}
+    assert all(params == ["job"] for params in runs.values()), runs
+    for name, family in SAMPLERS.items():
+        value = family()
+        assert value.name == name
+        assert all(isinstance(getattr(value, k), int) for k in ("draws", "tune", "chains"))
+        assert list(inspect.signature(value.kwargs).parameters) == ["target_accept"]

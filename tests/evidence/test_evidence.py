@@ -80,7 +80,7 @@ def test_stepping_stone_samples_its_own_ladder():
     ("user", "expected"),
     [
         (None, {"target_accept": 0.95}),
-        ({"max_treedepth": 8}, {"target_accept": 0.95, "max_treedepth": 8}),
+        ({"maxdepth": 8}, {"target_accept": 0.95, "maxdepth": 8}),
         ({"target_accept": 0.8}, {"target_accept": 0.8}),
     ],
 )
@@ -97,7 +97,7 @@ def test_ladder_rungs_run_nuts_at_a_high_target_accept_unless_set(monkeypatch, u
     model = make_conjugate(n=20, d=2, seed=5, prior_sd=2.0).model()
     with pytest.raises(InterruptedError):
         log_marginal_likelihood(model, method="stepping_stone", sampler_kwargs=user, **FAST)
-    assert seen["sampler"] == "nuts" and seen["sampler_kwargs"] == expected
+    assert seen["sampler"].name == "nuts" and seen["sampler"].kwargs() == expected
 
 
 def test_smc_matches_exact(exact):
@@ -438,10 +438,9 @@ def test_try_bridge_reports_why_and_passes_other_warnings_on():
     with pytest.warns(slt.PoorMixingWarning, match="slow chains"):  # the doubt is not passed on
         result, why = try_bridge(bridge("halves disagree"))
     assert why == "bridge sampling warned (halves disagree)" and result.estimate == -1.0
-    with pytest.warns(slt.PoorMixingWarning):  # no "doubts": the first warning is the reason
-        assert try_bridge(bridge(None))[1] == "bridge sampling warned (halves disagree; k̂ 0.9)"
-    with pytest.warns(slt.EvidenceWarning, match="k̂ 0.9"):  # warned, but no doubt: passed on
-        assert try_bridge(bridge(""))[1] is None
+    for no_doubt in (None, ""):  # doubts are the result's, never read from warning text
+        with pytest.warns(slt.EvidenceWarning, match="k̂ 0.9"):  # warned, no doubt: passed on
+            assert try_bridge(bridge(no_doubt))[1] is None
 
     def diverging():
         raise RuntimeError("did not converge\nsecond line")

@@ -24,7 +24,7 @@ from scipy import special, stats
 import pymc_slt as slt
 from pymc_slt.base.chains import chain_agreement, rhat_excess
 from pymc_slt.evidence.fallback import settle
-from pymc_slt.evidence.result import EvidenceResult
+from pymc_slt.evidence.result import EvidenceJob, EvidenceResult
 from tests.gallery.real_data import turtles_probit, turtles_probit_log_z
 
 RUN = {"progressbar": False}
@@ -189,8 +189,7 @@ def test_collapse_is_judged_by_weights_and_moves():
     )
     data = xr.DataTree.from_dict({"sample_stats": stats_})
     with pytest.warns(slt.EvidenceWarning, match=r"chain\(s\) \[2, 3\] collapsed"):
-        result = run_hmc_smc_evidence(None, data, 0, None, draws=1, tune=0, chains=4,
-                                      progressbar=False)  # fmt: skip
+        result = run_hmc_smc_evidence(EvidenceJob(None, "hmc_smc", data, slt.HMCSMC(), (0,)))
     assert result.diagnostics["collapsed_chains"] == (2, 3)
 
 

@@ -2,6 +2,7 @@
 
 * :mod:`~pymc_slt.evidence.marginal_likelihood`: :func:`log_marginal_likelihood`, the entry
   point, and :class:`EvidenceResult`.
+* :mod:`~pymc_slt.evidence.methods`: the registry of log-Z methods, each one ``run(job)``.
 * :mod:`~pymc_slt.evidence.bridge`: bridge sampling from posterior draws.
 * :mod:`~pymc_slt.evidence.fallback`: what replaces bridge sampling when it fails or warns.
 * :mod:`~pymc_slt.evidence.path`: stepping stone and thermodynamic integration over a β ladder,
@@ -9,7 +10,8 @@
 * :mod:`~pymc_slt.evidence.smc`: log Z from SMC runs (PyMC's, or HMC-SMC's).
 * :mod:`~pymc_slt.evidence.unconstrained`: posterior draws on the unconstrained scale and the
   model's log density over all of them at once (bridge sampling's inputs).
-* :mod:`~pymc_slt.evidence.result`: :class:`EvidenceResult` and :class:`EvidenceWarning`.
+* :mod:`~pymc_slt.evidence.result`: :class:`EvidenceJob` (what a method's ``run`` gets),
+  :class:`EvidenceResult` and :class:`EvidenceWarning`.
 """
 
 from pymc_slt.evidence.marginal_likelihood import METHODS, EvidenceResult, log_marginal_likelihood

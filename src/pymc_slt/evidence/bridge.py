@@ -46,7 +46,7 @@ from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
 from pymc_slt.base.chains import chain_agreement, rhat_excess, within_chain_ess
-from pymc_slt.evidence.result import EvidenceResult, warn_problems
+from pymc_slt.evidence.result import EvidenceJob, EvidenceResult, warn_problems
 from pymc_slt.evidence.unconstrained import log_density_fn, unconstrained_draws
 from pymc_slt.sampling.tempered import sample_tempered
 
@@ -354,31 +354,15 @@ def bridge_log_evidence(
     return bridge_draws(theta, log_density_fn(model), rng, proposal)
 
 
-def run_bridge(
-    model,
-    data,
-    seeds,
-    sampler_kwargs,
-    *,
-    draws,
-    tune,
-    chains,
-    progressbar,
-    sampler,
-    proposal=PROPOSALS[0],
-):
-    """:class:`EvidenceResult` of ``method="bridge"``: sample (or reuse ``data``), then bridge."""
+def run_bridge(job: EvidenceJob) -> EvidenceResult:
+    """:class:`EvidenceResult` of ``method="bridge"``: sample the posterior with
+    ``job.sampler`` (or reuse ``job.data``), then bridge with ``job.options["bridge_proposal"]``
+    (default warp-III)."""
+    model, data, seeds = job.model, job.data, job.seeds
+    proposal = job.options.get("bridge_proposal") or PROPOSALS[0]
     if data is None:
         data = sample_tempered(
-            model,
-            1.0,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            random_seed=seeds[0],
-            progressbar=progressbar,
-            sampler=sampler,
-            sampler_kwargs=sampler_kwargs,
+            model, 1.0, sampler=job.sampler, random_seed=seeds[0], progressbar=job.progressbar
         )
     posterior = data["posterior"].to_dataset()
     log_z, se, diagnostics, problems = bridge_log_evidence(

@@ -77,11 +77,11 @@ def try_bridge(
     """Run bridge sampling; return its result, or why it is not to be trusted.
 
     Returns ``(result, None)`` if it neither raised one of ``catch`` nor doubts its estimate,
-    otherwise ``(result or None, reason)``. The doubts are the result's
-    ``diagnostics["doubts"]`` (bridge sampling's problems, ``"; "``-joined, but a poor
-    Gaussian fit under warp-III), or, for a result without them, the first
-    :class:`EvidenceWarning`. The other warnings (the sampler's poor mixing; an
-    :class:`EvidenceWarning` that is no doubt) are passed on.
+    otherwise ``(result or None, reason)``. The doubts are the result's own, typed in
+    ``diagnostics["doubt_kinds"]`` and said in ``diagnostics["doubts"]`` (bridge sampling's
+    problems, ``"; "``-joined, but a poor Gaussian fit under warp-III); no warning's text is
+    read. The warnings that say a doubt are withheld (the caller's message repeats them); the
+    others (the sampler's poor mixing) are passed on.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -91,10 +91,7 @@ def try_bridge(
         except catch as err:
             result, why = None, f"bridge sampling failed ({type(err).__name__}: {first_line(err)})"
     warned = [w for w in caught if issubclass(w.category, EvidenceWarning)]
-    if result is not None and "doubts" in result.diagnostics:
-        doubts = result.diagnostics["doubts"]
-    else:  # the problems, without bridge sampling's own remedy
-        doubts = "; ".join(first_line(w.message).split(" Remedy: ")[0] for w in warned[:1])
+    doubts = "" if result is None else result.diagnostics.get("doubts", "")
     if why is None and doubts:
         why = f"bridge sampling warned ({doubts.rstrip('.')})"
     for w in caught:

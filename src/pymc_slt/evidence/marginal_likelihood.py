@@ -66,24 +66,19 @@ from pymc_slt._validate import (
     validate_model,
     validate_positive_int,
 )
-from pymc_slt.evidence.bridge import PROPOSALS, Proposal, run_bridge, validate_proposal
+from pymc_slt.evidence.bridge import PROPOSALS, Proposal, validate_proposal
 from pymc_slt.evidence.fallback import checked_bridge
-from pymc_slt.evidence.path import run_ladder
+from pymc_slt.evidence.methods import METHODS, method_entry, misplaced_options
 from pymc_slt.evidence.prior_mass import check_proper_prior, stated_prior_mass
-from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
-from pymc_slt.evidence.smc import run_hmc_smc_evidence, run_smc_evidence
-from pymc_slt.sampling.samplers import HMCSMC, NUTS, SMC, SamplerSpec, as_sampler
+from pymc_slt.evidence.result import EvidenceJob, EvidenceResult, EvidenceWarning
+from pymc_slt.sampling.samplers import HMCSMC, NUTS, SAMPLERS, SMC, SamplerSpec, as_sampler
 from pymc_slt.sampling.tempered import n_parameters
 
 __all__ = ["METHODS", "PROPOSALS", "EvidenceResult", "log_marginal_likelihood"]
 
 Method = Literal["bridge", "stepping_stone", "thermodynamic", "smc", "hmc_smc"]
-#: Valid values of ``method``, the default first.
-METHODS: tuple[str, ...] = ("bridge", "stepping_stone", "thermodynamic", "smc", "hmc_smc")
 _LADDER_METHODS = ("stepping_stone", "thermodynamic")
 _SMC_METHODS = ("smc", "hmc_smc")
-#: The sampler of each method when none is given: NUTS's defaults, 2000 particles for SMC.
-_DEFAULT_SAMPLER = {"smc": SMC(draws=2000), "hmc_smc": HMCSMC(draws=2000)}
 
 
 def _validate_data(data: Any, method: str) -> xr.DataTree | None:
@@ -115,17 +110,7 @@ def _validate_data(data: Any, method: str) -> xr.DataTree | None:
     return data
 
 
-def _validate_ladder_args(
-    method: str, betas: Any, n_betas: Any, data: xr.DataTree | None
-) -> np.ndarray | None:
-    if method not in _LADDER_METHODS:
-        for name, value in (("betas", betas), ("n_betas", n_betas)):
-            if value is not None:
-                raise ValueError(
-                    f"{name} applies to method='stepping_stone' or 'thermodynamic', not "
-                    f"method={method!r}; drop it."
-                )
-        return None
+def _validate_ladder_args(betas: Any, n_betas: Any, data: xr.DataTree | None) -> np.ndarray | None:
     if betas is not None and n_betas is not None:
         raise ValueError("give betas or n_betas, not both.")
     if data is not None and (betas is not None or n_betas is not None):
@@ -396,76 +381,65 @@ def log_marginal_likelihood(
     >>> bool(abs(res.log_z - exact.log_evidence()) < 4 * res.se + 0.01)
     True
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}.")
+    entry = method_entry(method)
     validate_model(model)
     check_proper_prior(model)
     data = _validate_data(data, method)
-    ladder_betas = _validate_ladder_args(method, betas, n_betas, data)
-    if method != "bridge" and bridge_proposal is not None:
-        raise ValueError(
-            f"bridge_proposal applies to method='bridge', not method={method!r}; drop it."
-        )
-    proposal = validate_proposal(bridge_proposal)
+    misplaced_options(
+        method, {"betas": betas, "n_betas": n_betas, "bridge_proposal": bridge_proposal}
+    )
+    options = {
+        "betas": _validate_ladder_args(betas, n_betas, data),
+        "n_betas": n_betas,
+        "bridge_proposal": validate_proposal(bridge_proposal),
+    }
     spec = as_sampler(
-        _validate_sampler(sampler, method),
+        _validate_sampler(sampler, method, entry.samplers),
         draws=draws,
         tune=tune,
         chains=chains,
         sampler_kwargs=sampler_kwargs,
-        default=_DEFAULT_SAMPLER.get(method),
+        default=entry.default_sampler,
     )
-    draws, tune, chains, sampler = spec.draws, spec.tune, spec.chains, spec.name
-    validate_positive_int(chains, "chains", minimum=2 if method in _SMC_METHODS else 1)
-    sampler_kwargs = spec.kwargs()
-    if data is None and (method == "bridge" or sampler == "nuts"):
+    validate_positive_int(spec.chains, "chains", minimum=1 if "nuts" in entry.samplers else 2)
+    if data is None and (method == "bridge" or isinstance(spec, NUTS)):
         check_continuous(model, f"method={method!r} with NUTS", "method='smc'")
     if not isinstance(fallback, bool):
         raise TypeError(f"fallback must be True or False, got {fallback!r}.")
-    seeds = spawn_seeds(random_seed, 3)
-    common = {"draws": draws, "tune": tune, "chains": chains, "progressbar": progressbar}
-    if method == "smc":
-        return stated_prior_mass(
-            model, run_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
-        )
-    if method == "hmc_smc":
-        return stated_prior_mass(
-            model, run_hmc_smc_evidence(model, data, seeds[0], sampler_kwargs, **common)
-        )
-    common["sampler"] = sampler
-    if method == "bridge":
-        bridge = partial(
-            run_bridge, model, data, seeds, sampler_kwargs, proposal=proposal, **common
-        )
-        if not fallback:
-            return stated_prior_mass(model, bridge())
-        run = {**common, "sampler_kwargs": sampler_kwargs}
-        if data is not None:  # the check runs as long as the draws the user passed
-            sizes = data["posterior"].sizes
-            run.update(draws=int(sizes["draw"]), chains=max(int(sizes["chain"]), 2))
-        result, message = checked_bridge(
-            bridge,
-            n_parameters(model),
-            run,
-            {},
-            lambda method, kwargs: log_marginal_likelihood(
-                model, method=method, random_seed=seeds[2], progressbar=progressbar, **kwargs
-            ),
-        )
-        if message:
-            warnings.warn(message, EvidenceWarning, stacklevel=2)
-        return stated_prior_mass(model, result)
-    result = run_ladder(model, method, data, ladder_betas, n_betas, seeds, sampler_kwargs, **common)
+    seeds = tuple(spawn_seeds(random_seed, 3))
+    job = EvidenceJob(model, method, data, spec, seeds, progressbar, options)
+    if method != "bridge" or not fallback:
+        return stated_prior_mass(model, entry.run(job))
+    run = {
+        "draws": spec.draws,
+        "tune": spec.tune,
+        "chains": spec.chains,
+        "sampler": spec.name,
+        "sampler_kwargs": spec.kwargs(),
+    }
+    if data is not None:  # the check runs as long as the draws the user passed
+        sizes = data["posterior"].sizes
+        run.update(draws=int(sizes["draw"]), chains=max(int(sizes["chain"]), 2))
+    result, message = checked_bridge(
+        partial(entry.run, job),
+        n_parameters(model),
+        run,
+        {},
+        lambda check, kwargs: log_marginal_likelihood(
+            model, method=check, random_seed=seeds[2], progressbar=progressbar, **kwargs
+        ),
+    )
+    if message:
+        warnings.warn(message, EvidenceWarning, stacklevel=2)
     return stated_prior_mass(model, result)
 
 
-def _validate_sampler(sampler: Any, method: str) -> Any:
-    """``sampler`` if it can draw for ``method``: the SMC methods take only their own family."""
-    if method in _SMC_METHODS:
-        name = sampler.name if isinstance(sampler, NUTS | SMC | HMCSMC) else sampler
-        if name not in (None, method):
-            raise ValueError(
-                f"method={method!r} runs its own sampler; drop sampler={sampler!r} (or use "
-                "method='bridge' or a ladder method with that sampler)."
-            )
+def _validate_sampler(sampler: Any, method: str, families: tuple[str, ...]) -> Any:
+    """``sampler`` if its family can draw for ``method`` (the SMC methods take only their own)."""
+    name = sampler.name if isinstance(sampler, NUTS | SMC | HMCSMC) else sampler
+    if name is not None and name in SAMPLERS and name not in families:
+        raise ValueError(
+            f"method={method!r} runs its own sampler; drop sampler={sampler!r} (or use "
+            "method='bridge' or a ladder method with that sampler)."
+        )
     return sampler

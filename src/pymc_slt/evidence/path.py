@@ -21,6 +21,7 @@ bridge sampling to path sampling. Statistical Science 13(2), 163–185. doi:10.1
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import arviz_stats as azs
@@ -32,9 +33,10 @@ from scipy.special import logsumexp
 from pymc_slt.base.chains import chain_agreement, within_chain_ess
 from pymc_slt.base.loglik import energy
 from pymc_slt.evidence.bridge import CHAIN_TEST_ALPHA
-from pymc_slt.evidence.result import EvidenceResult, warn_problems
+from pymc_slt.evidence.result import EvidenceJob, EvidenceResult, warn_problems
 from pymc_slt.models.prior_draws import draw_prior, prior_log_weights
 from pymc_slt.sampling.loglik import log_likelihood
+from pymc_slt.sampling.samplers import NUTS
 from pymc_slt.sampling.tempered import n_parameters, sample_ladder
 
 __all__ = [
@@ -258,23 +260,13 @@ PRIOR_STEP_EFFICIENCY = 0.3
 RUNG_DIVERGENCE_SHARE_MAX = 0.05
 
 
-def run_ladder(
-    model,
-    method,
-    data,
-    betas,
-    n_betas,
-    seeds,
-    sampler_kwargs,
-    *,
-    draws,
-    tune,
-    chains,
-    progressbar,
-    sampler,
-):
-    """:class:`EvidenceResult` of a ladder method: prior draws, the β ladder, the estimator."""
-    prior, prior_log_w = prior_energy(model, draws * chains, seeds[0])
+def run_ladder(job: EvidenceJob) -> EvidenceResult:
+    """:class:`EvidenceResult` of a ladder method (``job.method``, ``"stepping_stone"`` or
+    ``"thermodynamic"``): prior draws, the β ladder (``job.options`` ``betas`` or ``n_betas``,
+    else the default schedule; or ``job.data``), the estimator and its cross-check."""
+    model, method, data, seeds, spec = job.model, job.method, job.data, job.seeds, job.sampler
+    betas, n_betas = job.options.get("betas"), job.options.get("n_betas")
+    prior, prior_log_w = prior_energy(model, spec.draws * spec.chains, seeds[0])
     kept = np.isfinite(prior) if prior_log_w is None else np.isfinite(prior + prior_log_w)
     finite = prior[kept]
     prior_var = float(np.var(finite)) if finite.size > 1 else 0.0
@@ -288,18 +280,10 @@ def run_ladder(
             first = prior_step(prior, prior_log_w, PRIOR_STEP_EFFICIENCY)
             if betas[0] < first < 0.5:  # the prior draws carry the path up to `first`
                 betas = thermodynamic_schedule(k, dim, prior_var, start=first)
+        if isinstance(spec, NUTS) and spec.target_accept is None:
+            spec = replace(spec, target_accept=LADDER_NUTS["target_accept"])
         data = sample_ladder(
-            model,
-            betas,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            random_seed=seeds[1],
-            progressbar=progressbar,
-            sampler=sampler,
-            sampler_kwargs={**LADDER_NUTS, **(sampler_kwargs or {})}
-            if sampler == "nuts"
-            else sampler_kwargs,
+            model, betas, sampler=spec, random_seed=seeds[1], progressbar=job.progressbar
         )
     rung_betas, energies = ladder_energies(data)
     if not np.isclose(rung_betas[-1], 1.0):

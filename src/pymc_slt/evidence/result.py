@@ -1,4 +1,5 @@
-"""The result of every evidence method: :class:`EvidenceResult`, and its warning helper."""
+"""What every evidence method gets and gives: :class:`EvidenceJob` (the one argument of each
+method's ``run``) and :class:`EvidenceResult`, and the warning helper."""
 
 from __future__ import annotations
 
@@ -10,7 +11,40 @@ from typing import Any
 
 from pymc_slt.base.result import Result
 
-__all__ = ["EvidenceResult", "EvidenceWarning", "warn_problems"]
+__all__ = ["EvidenceJob", "EvidenceResult", "EvidenceWarning", "warn_problems"]
+
+
+@dataclass(frozen=True)
+class EvidenceJob:
+    """The one argument of every log-Z method's ``run`` (the registry
+    :data:`pymc_slt.evidence.methods.METHODS`), validated by
+    :func:`pymc_slt.log_marginal_likelihood`.
+
+    Attributes
+    ----------
+    model : pymc.Model
+        The model.
+    method : str
+        The method's name (one ``run`` may serve two, as the ladder's does).
+    data : xarray.DataTree or None
+        Draws to reuse instead of sampling.
+    sampler : NUTS, SMC or HMCSMC
+        What samples, with its settings (:mod:`pymc_slt.sampling.samplers`).
+    seeds : sequence of int
+        Independent seeds: sampling, the estimator's own randomness, a check.
+    progressbar : bool
+        Show the samplers' progress.
+    options : Mapping
+        The method's own options (e.g. ``bridge_proposal``, ``betas``), None where not given.
+    """
+
+    model: Any
+    method: str
+    data: Any
+    sampler: Any
+    seeds: tuple[int, ...]
+    progressbar: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import stats
 
 from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood, infinite_chains
-from pymc_slt.evidence.result import EvidenceResult, warn_problems
+from pymc_slt.evidence.result import EvidenceJob, EvidenceResult, warn_problems
 from pymc_slt.sampling.pymc_smc import run_smc
 from pymc_slt.sampling.tempered import sample_tempered
 
@@ -45,25 +45,26 @@ def t_factor(chains: int) -> float:
     return float(stats.t.ppf(0.975, chains - 1) / stats.norm.ppf(0.975))
 
 
-def run_smc_evidence(model, data, seed, sampler_kwargs, *, draws, tune, chains, progressbar):
-    """:class:`EvidenceResult` of ``method="smc"``: run (or reuse ``data``) and pool the chains."""
-    del tune  # SMC has no tuning phase
+def run_smc_evidence(job: EvidenceJob) -> EvidenceResult:
+    """:class:`EvidenceResult` of ``method="smc"``: run (or reuse ``job.data``) and pool the
+    chains."""
+    data, spec = job.data, job.sampler
     if data is None:
         data = run_smc(
-            model, draws=draws, chains=chains, seed=seed, progressbar=progressbar,
-            sampler_kwargs=sampler_kwargs,
+            job.model, draws=spec.draws, chains=spec.chains, seed=job.seeds[0],
+            progressbar=job.progressbar, sampler_kwargs=spec.kwargs(),
         )  # fmt: skip
     return _pooled(data, "smc")
 
 
-def run_hmc_smc_evidence(model, data, seed, sampler_kwargs, *, draws, tune, chains, progressbar):
-    """:class:`EvidenceResult` of ``method="hmc_smc"``: run to β = 1 (or reuse ``data``) and
-    pool the runs."""
-    del tune  # SMC has no tuning phase
+def run_hmc_smc_evidence(job: EvidenceJob) -> EvidenceResult:
+    """:class:`EvidenceResult` of ``method="hmc_smc"``: run to β = 1 (or reuse ``job.data``)
+    and pool the runs."""
+    data = job.data
     if data is None:
         data = sample_tempered(
-            model, 1.0, draws=draws, chains=chains, sampler="hmc_smc", random_seed=seed,
-            progressbar=progressbar, sampler_kwargs=sampler_kwargs,
+            job.model, 1.0, sampler=job.sampler, random_seed=job.seeds[0],
+            progressbar=job.progressbar,
         )  # fmt: skip
     stats = data["sample_stats"]
     names = ("n_stages", "mean_acceptance", "n_zero_likelihood", "min_ess_share")
