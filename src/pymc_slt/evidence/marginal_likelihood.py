@@ -186,8 +186,7 @@ def log_marginal_likelihood(
         ``method="hmc_smc"`` an :class:`~pymc_slt.HMCSMC` (default ``HMCSMC(draws=2000)``); they
         need at least 2 chains for a standard error. The ladder methods' NUTS rungs run at
         ``target_accept`` 0.95 (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless the value
-        sets one: at nutpie's 0.8 stepping stone missed exact log Z by more than 2 se in 9 of
-        44 runs over the gallery's models, at 0.95 in 3 of 44, for 1.16× the time.
+        sets one (why, measured: docs/evidence.md, :data:`~pymc_slt.evidence.path.LADDER_NUTS`).
     random_seed : int or numpy.random.Generator, optional
         Same seed, same result.
     progressbar : bool, default True

@@ -232,8 +232,8 @@ def thermodynamic(
     return log_z, se, diagnostics
 
 
-#: NUTS settings of the ladder's rungs unless ``sampler_kwargs`` overrides them. nutpie's default
-#: ``target_accept`` 0.8 leaves divergences near funnels and singularities that bias the rungs'
+#: NUTS settings of the ladder's rungs unless the sampler value sets ``target_accept``.
+#: nutpie's default 0.8 leaves divergences near funnels and singularities that bias the rungs'
 #: mean energies: over the 11 continuous gallery models × 4 seeds, against their exact or
 #: quadrature log Z, stepping stone at 0.8 was off by more than 2 se in 9 of 44 runs (the
 #: centred eight schools by 2.0-3.1 se in 3 of 4), at 0.95 in 3 of 44; the rms of error/se fell
