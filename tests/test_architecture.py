@@ -226,12 +226,15 @@ def test_every_function_that_samples_takes_a_sampler_value():
 
 def test_each_registrys_members_share_one_signature():
     """A new method is one module: every log-Z method's ``run`` takes the one ``EvidenceJob``,
-    every sampler family the same run settings and ``kwargs``."""
+    every λ estimator's the one ``LambdaJob``, every sampler family the same run settings and
+    ``kwargs``."""
     from pymc_slt.evidence.methods import METHODS
+    from pymc_slt.learning_coefficient.methods import ESTIMATORS
     from pymc_slt.sampling.samplers import SAMPLERS
 
-    runs = {name: list(inspect.signature(e.run).parameters) for name, e in METHODS.items()}
-    assert all(params == ["job"] for params in runs.values()), runs
+    for registry in (METHODS, ESTIMATORS):
+        runs = {name: list(inspect.signature(e.run).parameters) for name, e in registry.items()}
+        assert all(params == ["job"] for params in runs.values()), runs
     for name, family in SAMPLERS.items():
         value = family()
         assert value.name == name

@@ -257,3 +257,20 @@ def test_sbic_column_follows_bic_by_model_name(table):
     assert columns[columns.index("bic") + 1] == "sbic"
     assert all(out.loc[name, "sbic"] == v for name, v in values.items())
     assert "sbic" not in table.columns  # the input frame is left alone
+
+
+def test_sampler_values_in_compare_and_in_its_options():
+    """A sampler value for every run, and another in the options of log Z and λ, each used as
+    given (no 'given beside' clash with the run's settings)."""
+    small = slt.NUTS(draws=200, tune=200, chains=2)
+    table = slt.compare(
+        _tiny(),
+        sampler=small,
+        evidence_options={"method": "stepping_stone", "n_betas": 4, "sampler": small},
+        learning_coefficient_options={"method": "two_temperature", "sampler": small},
+        random_seed=0,
+        progressbar=False,
+    )
+    line = table.loc["line"]
+    assert line["log_z_method"] == "stepping_stone" and np.isfinite(line["lambda_hat"])
+    assert "given beside" not in line["problems"]

@@ -124,10 +124,14 @@ def model_row(
             row.fail("lambda", "the local λ needs the best β = 1 draw, which failed")
             return _finish(row)
         lam_opts["point"] = best  # w* = the best β = 1 draw, no second run
+    if "sampler" in lam_opts:  # the user's sampler value holds its own settings
+        lam_opts = {"progressbar": False, **lam_opts}
+    else:
+        lam_opts = {**run, **lam_opts}
     row.attempt(
         "lambda",
         lambda: lambda_columns(
-            learning_coefficient(model, random_seed=seeds["lambda"], **{**run, **lam_opts})
+            learning_coefficient(model, random_seed=seeds["lambda"], **lam_opts)
         ),
     )
     return _finish(row)

@@ -2,8 +2,14 @@
 
 * :mod:`~pymc_slt.learning_coefficient.estimate`: :func:`learning_coefficient` (``"local"``,
   ``"ladder"``, ``"two_temperature"``).
-* :mod:`~pymc_slt.learning_coefficient.local`: the localized posterior around a point w*.
-* :mod:`~pymc_slt.learning_coefficient.result`: :class:`LearningCoefficientResult`.
+* :mod:`~pymc_slt.learning_coefficient.methods`: the registry of estimators, each one
+  ``run(job)``.
+* :mod:`~pymc_slt.learning_coefficient.local`: ``"local"``, the localized posterior around a
+  point w*.
+* :mod:`~pymc_slt.learning_coefficient.slope`: ``"ladder"`` and ``"two_temperature"``.
+* :mod:`~pymc_slt.learning_coefficient.checks`: NUTS's default here, mixing checks.
+* :mod:`~pymc_slt.learning_coefficient.result`: :class:`LearningCoefficientResult` and the
+  ``LambdaJob`` every estimator's ``run`` gets.
 * :mod:`~pymc_slt.learning_coefficient.free_energy_fit`: λ as the slope of
   :math:`F_n - n L_n(\\hat w)` against :math:`\\log n`.
 

@@ -37,46 +37,30 @@ from pymc_slt._validate import (
     validate_model,
     validate_positive_real,
 )
-from pymc_slt.base.fit import default_betas, weighted_slope
-from pymc_slt.learning_coefficient.checks import (
-    energy_stats,
-    quiet_sampling,
-    sampling_diagnostics,
-    warn_mixing,
+from pymc_slt.base.fit import default_betas
+from pymc_slt.learning_coefficient.methods import estimator_entry
+from pymc_slt.learning_coefficient.result import (
+    LambdaJob,
+    LearningCoefficientResult,
+    ladder_dataset,
 )
-from pymc_slt.learning_coefficient.local import local_estimate
-from pymc_slt.learning_coefficient.result import LearningCoefficientResult, ladder_dataset
+from pymc_slt.learning_coefficient.slope import ladder_children
 from pymc_slt.sampling.diagnostics import MULTIMODAL_SAMPLER
 from pymc_slt.sampling.points import best_draw, prior_tail
 from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
-from pymc_slt.sampling.tempered import (
-    n_observations,
-    n_parameters,
-    sample_ladder,
-)
+from pymc_slt.sampling.tempered import n_observations, n_parameters
 
 __all__ = ["LearningCoefficientResult", "ladder_dataset", "learning_coefficient"]
 
 Method = Literal["local", "ladder", "two_temperature"]
-_METHODS = ("local", "ladder", "two_temperature")
 
 #: Default strength γ of the localization −γ/2 ‖w − w*‖² of ``method="local"``.
 DEFAULT_GAMMA = 0.01
 
-#: NUTS settings used unless ``sampler_kwargs`` overrides them: a higher target acceptance
-#: than nutpie's 0.8 cuts the divergences near singularities, where the curvature changes fast (for
-#: ``y = a·b²·x`` at n = 1000 it moved λ̂ by about 0.02, i.e. 8 %).
-DEFAULT_NUTS = {"target_accept": 0.9}
 
 #: A best fit whose prior density is below that of all but this share of prior draws lies in the
 #: prior's far tail (see :func:`_check_bound`).
 PRIOR_TAIL = 0.01
-
-
-def _validate_method(method: Any) -> str:
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {list(_METHODS)}, got {method!r}.")
-    return method
 
 
 def _validate_gamma(gamma: Any) -> float:
@@ -319,7 +303,7 @@ def learning_coefficient(
     True
     """
     validate_model(model)
-    method = _validate_method(method)
+    entry = estimator_entry(method)
     n = n_observations(model)
     if n < 3:
         raise ValueError(
@@ -329,39 +313,26 @@ def learning_coefficient(
     reuse = _validate_data(data, method, betas, point)
     if method == "local" and reuse is not None:
         point = best_draw(reuse, model)[0]
-    arr = _method_betas(betas, method, n) if not isinstance(reuse, list) else _rungs(reuse, method)
-    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
-    sampler = spec.name
-    run = {
-        "draws": spec.draws,
-        "tune": spec.tune,
-        "chains": spec.chains,
-        "sampler": sampler,
-        "progressbar": progressbar,
-        "sampler_kwargs": spec.kwargs(target_accept=DEFAULT_NUTS["target_accept"]),
-    }
-    if method == "local":
-        gamma = _validate_gamma(gamma)
-        retry = sampler == "nuts" and spec.target_accept is None
-        result = local_estimate(model, arr, point, gamma, random_seed, run, n, retry=retry)
-        return _check_bound(result, model, lambda: result.diagnostics["point"])
-    if point is not None:
+    if point is not None and "point" not in entry.options:
         raise ValueError(f"point is only used by method='local', not method={method!r}.")
-    if isinstance(reuse, list):
-        children = reuse
-        sampler = str(children[0].attrs.get("sampler", sampler))
-    else:
-        tree = quiet_sampling(sample_ladder, model, arr, random_seed=random_seed, **run)
-        children = _children(tree)
-    stats = energy_stats(children)
-    fit = weighted_slope(1.0 / arr, stats["mean"], stats["se"])
-    diag = {"n": n, **sampling_diagnostics(children, stats, sampler)}
-    if method == "ladder":
-        diag.update({"intercept": fit.intercept, "chi2": fit.chi2})
-    warn_mixing(arr, diag, stacklevel=3)
-    result = LearningCoefficientResult(fit.slope, fit.se, method, arr, stats["mean"], diag)
+    arr = _method_betas(betas, method, n) if not isinstance(reuse, list) else _rungs(reuse, method)
+    job = LambdaJob(
+        model,
+        method,
+        arr,
+        n,
+        as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs),
+        random_seed,
+        progressbar,
+        rungs=reuse if isinstance(reuse, list) else None,
+        point=point,
+        gamma=_validate_gamma(gamma) if "gamma" in entry.options else gamma,
+    )
+    result, rungs = entry.run(job)
+    if rungs is None:
+        return _check_bound(result, model, lambda: result.diagnostics["point"])
     return _check_bound(
-        result, model, lambda: min((best_draw(c, model) for c in children), key=itemgetter(1))[0]
+        result, model, lambda: min((best_draw(c, model) for c in rungs), key=itemgetter(1))[0]
     )
 
 
@@ -410,12 +381,6 @@ def _check_bound(
     return result
 
 
-def _children(tree: xr.DataTree) -> list[xr.DataTree]:
-    """The rungs of a ladder DataTree in ascending β."""
-    rungs = [child for child in tree.children.values() if "beta" in child.attrs]
-    return sorted(rungs, key=lambda child: float(child.attrs["beta"]))
-
-
 def _validate_data(
     data: Any, method: str, betas: Any, point: Any
 ) -> xr.DataTree | list[xr.DataTree] | None:
@@ -440,7 +405,7 @@ def _validate_data(
         return data
     if betas is not None:
         raise ValueError("the ladder's betas come from data; drop betas.")
-    children = _children(data)
+    children = ladder_children(data)
     if not children:
         raise ValueError(
             f"data is not a ladder; for method={method!r} pass pymc_slt.sample_ladder(model, "

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from pymc_slt._validate import spawn_seeds
 from pymc_slt.learning_coefficient.checks import (
+    DEFAULT_NUTS,
     energy_stats,
     quiet_sampling,
     sampling_diagnostics,
     warn_mixing,
 )
-from pymc_slt.learning_coefficient.result import LearningCoefficientResult
+from pymc_slt.learning_coefficient.result import LambdaJob, LearningCoefficientResult
 from pymc_slt.models.localization import localization_data, localize, validate_point
 from pymc_slt.sampling.points import best_draw, point_energy
 from pymc_slt.sampling.tempered import CompiledTempered
@@ -28,6 +29,7 @@ __all__ = [
     "RETRY_TARGET_ACCEPT",
     "local_estimate",
     "pilot_length",
+    "run_local",
 ]
 
 #: ``"local"`` with NUTS: if more than this fraction of the localized run's draws diverged (and
@@ -100,5 +102,27 @@ def local_estimate(
         else None,
         "retried": bool(retried),
     }
-    warn_mixing(arr, diag, stacklevel=4)
+    warn_mixing(arr, diag, stacklevel=5)
     return LearningCoefficientResult(float(estimate), float(se), "local", arr, stats["mean"], diag)
+
+
+def run_local(job: LambdaJob) -> tuple[LearningCoefficientResult, None]:
+    """``method="local"``: λ̂(w*) at ``job.betas[0]``, w* = ``job.point`` or the pilot's best
+    draw. Unless the sampler value sets ``target_accept``, NUTS runs at
+    :data:`~pymc_slt.learning_coefficient.checks.DEFAULT_NUTS` and retries once at
+    :data:`RETRY_TARGET_ACCEPT` when too many draws diverged. Returns the result and no rungs
+    (its best draw is its point)."""
+    spec = job.sampler
+    run = {
+        "draws": spec.draws,
+        "tune": spec.tune,
+        "chains": spec.chains,
+        "sampler": spec.name,
+        "progressbar": job.progressbar,
+        "sampler_kwargs": spec.kwargs(target_accept=DEFAULT_NUTS["target_accept"]),
+    }
+    retry = spec.name == "nuts" and spec.target_accept is None
+    result = local_estimate(
+        job.model, job.betas, job.point, job.gamma, job.random_seed, run, job.n, retry=retry
+    )
+    return result, None

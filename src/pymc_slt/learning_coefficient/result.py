@@ -12,7 +12,49 @@ import xarray as xr
 
 from pymc_slt.base.result import Result
 
-__all__ = ["LearningCoefficientResult", "ladder_dataset"]
+__all__ = ["LambdaJob", "LearningCoefficientResult", "ladder_dataset"]
+
+
+@dataclass(frozen=True)
+class LambdaJob:
+    """The one argument of every λ estimator's ``run`` (the registry
+    :data:`pymc_slt.learning_coefficient.methods.ESTIMATORS`), validated by
+    :func:`pymc_slt.learning_coefficient`.
+
+    Attributes
+    ----------
+    model : pymc.Model
+        The model.
+    method : str
+        The estimator's name (one ``run`` serves ``"ladder"`` and ``"two_temperature"``).
+    betas : numpy.ndarray
+        The inverse temperatures, ascending.
+    n : int
+        Observations.
+    sampler : NUTS, SMC or HMCSMC
+        What samples; NUTS's ``target_accept`` None takes :data:`~.checks.DEFAULT_NUTS`.
+    random_seed : int, Generator or None
+        The seed.
+    progressbar : bool
+        Show sampling progress.
+    rungs : list of xarray.DataTree, optional
+        Reused ladder rungs (slope estimators).
+    point : dict, optional
+        w* (``"local"``).
+    gamma : float
+        Localization strength (``"local"``).
+    """
+
+    model: Any
+    method: str
+    betas: np.ndarray
+    n: int
+    sampler: Any
+    random_seed: Any = None
+    progressbar: bool = True
+    rungs: list | None = None
+    point: Mapping[str, Any] | None = None
+    gamma: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

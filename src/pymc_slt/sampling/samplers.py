@@ -24,7 +24,7 @@ that samples, as in ``pm.sample``.
 ``NUTS.target_accept`` left at None takes the default of the method that samples, stated once in
 that method's module where it was measured (the thermodynamic ladder's 0.95,
 :data:`pymc_slt.evidence.path.LADDER_NUTS`; the local λ̂'s 0.9,
-:data:`pymc_slt.learning_coefficient.estimate.DEFAULT_NUTS`), else nutpie's own (0.8).
+:data:`pymc_slt.learning_coefficient.checks.DEFAULT_NUTS`), else nutpie's own (0.8).
 """
 
 from __future__ import annotations
