@@ -29,11 +29,15 @@ Columns: mean log Z over repetitions minus the exact value, the sd over repetiti
 mean-squared error, the mean reported se, and the mean seconds of the bridge step alone (ours:
 with the log density already compiled, its one-off compile printed apart; R: ``system.time``
 of ``bridge_sampler`` only). "looped" rows time our bridge step with the log density evaluated
-one draw at a time, as before it was batched. Asserts nothing; R's rows are skipped with a note
-if ``Rscript`` or the package is missing (Debian/Ubuntu: ``apt-get install r-cran-bridgesampling``;
-elsewhere ``install.packages("bridgesampling")`` in R).
+one draw at a time, as before it was batched. Asserts nothing except in ``--quick`` mode (below);
+R's rows are skipped with a note if ``Rscript`` or the package is missing (Debian/Ubuntu:
+``apt-get install r-cran-bridgesampling``; elsewhere ``install.packages("bridgesampling")`` in R).
 
     .venv/bin/python benchmarks/bridge_r.py [--reps 20] [--problems cars mtcars linear]
+
+``--quick`` runs ``cars`` once on 2 chains × 500 draws after 500 tuning steps and asserts, for
+ours and (where installed) R's ``normal`` and ``warp3``, |error| < 4 se + 0.01 nat against the
+exact log Z, se being ours for that proposal (the same draws; R gives none for ``warp3``).
 """
 
 from __future__ import annotations
@@ -66,6 +70,10 @@ from pymc_slt.sampling.tempered import sample_tempered
 
 HERE = Path(__file__).resolve().parent
 SAMPLING = {"draws": 1000, "tune": 1000, "chains": 4, "progressbar": False}
+QUICK_SAMPLING = {**SAMPLING, "draws": 500, "tune": 500, "chains": 2}
+#: quick mode: a row -> our row whose se bounds its error (R's on the same draws)
+QUICK_CHECKS = {"ours normal": "ours normal", "ours warp3": "ours warp3",
+                "R normal": "ours normal", "R warp3": "ours warp3"}  # fmt: skip
 
 # mtcars (R's datasets package; Henderson & Velleman 1981, from Motor Trend, 1974): am, wt, hp.
 MTCARS_AM = [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
@@ -215,7 +223,9 @@ def _timed(fn: Callable[[], tuple]) -> tuple[tuple, float]:
     return out, time.perf_counter() - start
 
 
-def run_ours(problem: Problem, reps: int) -> tuple[dict[str, list], list[pd.DataFrame], str]:
+def run_ours(
+    problem: Problem, reps: int, sampling: dict = SAMPLING
+) -> tuple[dict[str, list], list[pd.DataFrame], str]:
     """Our estimates per repetition, the draws for R, and a line on compile and density times."""
     start = time.perf_counter()
     log_density = log_density_fn(problem.model)
@@ -228,7 +238,7 @@ def run_ours(problem: Problem, reps: int) -> tuple[dict[str, list], list[pd.Data
     for rep in range(reps):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            idata = sample_tempered(problem.model, 1.0, random_seed=rep, **SAMPLING)
+            idata = sample_tempered(problem.model, 1.0, random_seed=rep, **sampling)
         posterior = idata["posterior"].to_dataset()
         theta = unconstrained_draws(problem.model, posterior)
         frames.append(_draws_frame(problem.model, posterior, rep))
@@ -324,20 +334,31 @@ def main() -> None:
         default=["cars", "mtcars", "linear"],
         choices=["cars", "mtcars", "linear"],
     )
+    parser.add_argument("--quick", action="store_true", help="cars once, few draws, checked")
     args = parser.parse_args()
+    if args.quick:
+        args.problems, args.reps = ["cars"], 1
     builders = {"cars": cars_problem, "mtcars": mtcars_problem, "linear": linear_problem}
     for name in args.problems:
         problem = builders[name]()
-        rows, frames, timing = run_ours(problem, args.reps)
+        rows, frames, timing = run_ours(
+            problem, args.reps, QUICK_SAMPLING if args.quick else SAMPLING
+        )
         r_rows = run_r(problem, frames)
         if isinstance(r_rows, str):
             print(
-                f"  R's rows skipped ({r_rows}); install R's bridgesampling, e.g. "
+                f"peer R bridgesampling skipped: {r_rows}; install it, e.g. "
                 "`apt-get install r-cran-bridgesampling` or install.packages('bridgesampling')"
             )
         else:
             rows.update(r_rows)
         report(problem, rows, timing)
+    if args.quick:
+        checks = [(label, rows[label][0][0] - problem.log_z, 4 * rows[ours][0][1] + 0.01)
+                  for label, ours in QUICK_CHECKS.items() if label in rows]  # fmt: skip
+        for label, error, bound in checks:
+            print(f"{label}: |error| {abs(error):.4f} (bound 4 se + 0.01 = {bound:.4f})")
+        assert all(abs(error) < bound for _, error, bound in checks), checks
 
 
 if __name__ == "__main__":

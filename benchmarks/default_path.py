@@ -21,7 +21,7 @@ Run (from the repository root, one core)::
         --models turtles_probit turtles_glmm cars_nig ier_factor --seeds 11 12 13
 
 ``--quick`` runs the turtles probit regression at one seed and asserts that the default path
-answers within 0.05 nat of the quadrature value.
+answers within 4 se + 0.01 nat of the quadrature value; it writes no rows.
 """
 
 from __future__ import annotations
@@ -165,7 +165,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         row = run("turtles_probit", 11, check=False)
-        assert abs(row["log_z"] - row["reference"]) < 0.05, row
+        error, bound = row["log_z"] - row["reference"], 4 * row["se"] + 0.01
+        print(f"|error| {abs(error):.4f} (bound 4 se + 0.01 = {bound:.4f})")
+        assert abs(error) < bound, row
         return
     if not args.models:
         parser.error("--models is required (or --quick)")

@@ -22,10 +22,14 @@ Methods:
   default stopping rule), its ``logzerr`` as se; only up to d = 20 (at d = 20 it takes minutes
   on this machine; at d = 50 much longer). Skipped with a note if dynesty is not installed.
 
-Prints one table; asserts nothing. Timings (wall clock, including compilation) are indicative
-only, all the more on a shared machine.
+Prints one table; asserts nothing except in ``--quick`` mode (below). Timings (wall clock,
+including compilation) are indicative only, all the more on a shared machine.
 
     .venv/bin/python benchmarks/evidence.py [--dims 2 8 20 50] [--seed 0]
+
+``--quick`` runs linear d = 2 only, ours at 2 chains × 500 draws after 500 tuning steps,
+``pm.sample_smc`` at 4 × 500 particles and dynesty at 100 live points, and asserts |error| <
+4 se + 0.02 nat for every row with an se.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ N = 200
 PRIOR_SD = 2.0
 SMC_DRAWS, SMC_CHAINS = 2000, 4
 DYNESTY_LIVE, DYNESTY_MAX_D = 500, 20
+#: quick mode: our sampler settings, SMC particles per chain, dynesty's live points
+QUICK_SAMPLING, QUICK_SMC_DRAWS, QUICK_LIVE = {"draws": 500, "tune": 500, "chains": 2}, 500, 100
 #: (label, method, extra keyword arguments) of our rows.
 OURS = (
     ("bridge", "bridge", {}),
@@ -125,19 +131,22 @@ def timed(fn: Callable[[], tuple[float, float]]) -> tuple[float, float, float]:
     return log_z, se, time.perf_counter() - start
 
 
-def run_case(case: Case, seed: int) -> list[tuple[str, str, float, float, float]]:
+def run_case(case: Case, seed: int, quick: bool) -> list[tuple[str, str, float, float, float]]:
+    sampling = QUICK_SAMPLING if quick else {}
     rows = []
     for label, method, kwargs in OURS:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            log_z, se, seconds = timed(partial(_ours, case.model, method, seed, **kwargs))
+            log_z, se, seconds = timed(
+                partial(_ours, case.model, method, seed, **sampling, **kwargs)
+            )
         flag = " (warned)" if any(issubclass(w.category, UserWarning) for w in caught) else ""
         rows.append((case.name, label + flag, log_z - case.log_z, se, seconds))
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         idata = pm.sample_smc(
-            draws=SMC_DRAWS,
+            draws=QUICK_SMC_DRAWS if quick else SMC_DRAWS,
             chains=SMC_CHAINS,
             cores=1,
             model=case.model,
@@ -150,7 +159,7 @@ def run_case(case: Case, seed: int) -> list[tuple[str, str, float, float, float]
     rows.append((case.name, "smc (ours)", ours.log_z - case.log_z, ours.se, smc_seconds))
     raw = float(np.mean(ours.diagnostics["log_z_chains"]))
     rows.append((case.name, "pm.sample_smc (raw)", raw - case.log_z, np.nan, smc_seconds))
-    rows.append((case.name, *_dynesty(case, seed)))
+    rows.append((case.name, *_dynesty(case, seed, QUICK_LIVE if quick else DYNESTY_LIVE)))
     return rows
 
 
@@ -161,7 +170,7 @@ def _ours(model: pm.Model, method: str, seed: int, **kwargs: object) -> tuple[fl
     return result.log_z, result.se
 
 
-def _dynesty(case: Case, seed: int) -> tuple[str, float, float, float]:
+def _dynesty(case: Case, seed: int, nlive: int) -> tuple[str, float, float, float]:
     try:
         import dynesty
     except ImportError:
@@ -173,7 +182,7 @@ def _dynesty(case: Case, seed: int) -> tuple[str, float, float, float]:
         case.loglike,
         case.prior_transform,
         case.dim,
-        nlive=DYNESTY_LIVE,
+        nlive=nlive,
         rstate=np.random.default_rng(seed),
     )
     sampler.run_nested(print_progress=False)
@@ -185,17 +194,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dims", type=int, nargs="+", default=[2, 8, 20, 50])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="linear d = 2, few draws, checked")
     args = parser.parse_args()
-    cases = [conjugate(d, args.seed) for d in args.dims]
-    cases += [product(0.0, args.seed), product(0.5, args.seed)]
+    cases = [conjugate(d, args.seed) for d in ([2] if args.quick else args.dims)]
+    if not args.quick:
+        cases += [product(0.0, args.seed), product(0.5, args.seed)]
     header = f"{'model':<18}{'method':<34}{'error':>9}{'se':>9}{'|err|/se':>10}{'seconds':>9}"
     print(header)
     print("-" * len(header))
     for case in cases:
-        for name, method, error, se, seconds in run_case(case, args.seed):
+        rows = run_case(case, args.seed, args.quick)
+        for name, method, error, se, seconds in rows:
             ratio = abs(error) / se if np.isfinite(se) and se > 0 else np.nan
             print(f"{name:<18}{method:<34}{error:>+9.3f}{se:>9.3f}{ratio:>10.1f}{seconds:>9.1f}")
         print(flush=True)
+    if args.quick:
+        checked = [(method, error, 4 * se + 0.02) for _, method, error, se, _ in rows
+                   if np.isfinite(se)]  # fmt: skip
+        for method, error, bound in checked:
+            print(f"{method}: |error| {abs(error):.3f} (bound 4 se + 0.02 = {bound:.3f})")
+        if rows[-1][1] == "dynesty (not installed)":
+            print('peer dynesty skipped: pip install -e ".[bench]" (or pip install dynesty)')
+        assert all(abs(error) < bound for _, error, bound in checked), checked
 
 
 if __name__ == "__main__":

@@ -25,8 +25,9 @@ the command. Run on one core per process, e.g. two halves side by side::
         --models multimodal
     PYTHONPATH=. .venv/bin/python benchmarks/fallback_alarms.py --report
 
-``--quick`` runs 2 unimodal and 1 multimodal model at 2 seeds into a temporary folder and
-asserts that no unimodal run doubts and the multimodal one does.
+``--quick`` runs 2 unimodal models (linear regression, turtles probit) and 1 multimodal one (the
+unordered mixture) at one seed into a temporary folder and asserts that no unimodal run doubts
+and errs by more than 4 se + 0.01 nat, and that the multimodal one doubts.
 """
 
 from __future__ import annotations
@@ -161,6 +162,33 @@ def report(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def sweep(names: list[str], seeds: list[int], folder: Path) -> list[dict]:
+    """Every run of ``names`` × ``seeds`` (stored in ``folder``), then every row stored there."""
+    for name in names:
+        for seed in seeds:
+            row = run_one(name, seed, folder)
+            print(f"{name} seed {seed}: doubts {row['doubt_kinds'] or 'none'}, "
+                  f"{row['seconds']:.0f} s", flush=True)  # fmt: skip
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def quick() -> None:
+    """Two unimodal models and a multimodal one at one seed, in a temporary folder, checked."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = sweep(["linear_sigma_halfnormal", "turtles_probit", "mixture_unordered"], [1],
+                     Path(tmp))  # fmt: skip
+    print(report(rows))
+    unimodal = [r for r in rows if r["group"] == "unimodal"]
+    for r in unimodal:
+        print(f"{r['model']}: doubts {r['doubt_kinds'] or 'none'} (bound: none); |error| "
+              f"{abs(r['error']):.4f} (bound 4 se + 0.01 = {4 * r['se'] + 0.01:.4f})")  # fmt: skip
+    for r in rows:
+        if r["group"] == "multimodal":
+            print(f"{r['model']}: doubts {r['doubt_kinds']} (bound: at least one)")
+    assert all(not r["doubt_kinds"] and abs(r["error"]) < 4 * r["se"] + 0.01 for r in unimodal)
+    assert all(r["doubt_kinds"] for r in rows if r["group"] == "multimodal"), rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=["unimodal", "funnel", "multimodal"])
@@ -168,30 +196,22 @@ def main() -> None:
     parser.add_argument("--report", action="store_true")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    folder = OUT / "fallback_alarms"
     if args.quick:
-        folder = Path(tempfile.mkdtemp())
-        names, seeds = ["linear_sigma_halfnormal", "turtles_probit", "mixture_unordered"], [1, 2]
+        quick()
+        return
+    folder = OUT / "fallback_alarms"
+    folder.mkdir(parents=True, exist_ok=True)
+    if args.report:
+        rows = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
     else:
         groups = {
             "unimodal": list(UNIMODAL), "funnel": list(FUNNEL), "multimodal": list(MULTIMODAL)
         }  # fmt: skip
         names = [m for g in args.models for m in groups.get(g, [g])]
-        seeds = _seeds(args.seeds)
-    folder.mkdir(parents=True, exist_ok=True)
-    if not args.report:
-        for name in names:
-            for seed in seeds:
-                row = run_one(name, seed, folder)
-                print(f"{name} seed {seed}: doubts {row['doubt_kinds'] or 'none'}, "
-                      f"{row['seconds']:.0f} s", flush=True)  # fmt: skip
-    rows = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+        rows = sweep(names, _seeds(args.seeds), folder)
     table = report(rows)
     print(table)
-    if args.quick:
-        assert not any(r["doubt_kinds"] for r in rows if r["group"] == "unimodal"), table
-        assert all(r["doubt_kinds"] for r in rows if r["group"] == "multimodal"), table
-    elif args.report:
+    if args.report:
         meta = result_meta(  # what made the rows (a process per group, one core), then this
             f"OMP_NUM_THREADS=1 benchmarks/fallback_alarms.py --seeds "
             f"{min(r['seed'] for r in rows)}-{max(r['seed'] for r in rows)} --models "

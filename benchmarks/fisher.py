@@ -15,9 +15,14 @@ does not depend on the values).
   draw in a Python loop, then JᵀJ/n in NumPy, with BLAS on one thread as ours. Only a few
   draws are timed and the time is extrapolated to all draws (the cost per draw is constant).
 
-Prints one table; asserts nothing about time. Timings on a shared machine are indicative.
+Prints one table; asserts nothing about time except ``--quick``'s total speed-up > 1. Timings on
+a shared machine are indicative.
 
     .venv/bin/python benchmarks/fisher.py [--draws 1000] [--n 2000] [--naive-draws 5]
+
+``--quick`` (n = 100, one naive draw) asserts, for both kinds, that ours matches the
+naive matrices to 1e-8 (relative), that every draw's matrix has the generic rank 21, and that
+ours is faster in total (speed-up > 1).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from threadpoolctl import threadpool_limits
 import pymc_slt.fisher.information as fisher
 
 M, N, H = 5, 5, 3
+RANK = H * (M + N - H)  # the generic rank of both kinds
+QUICK = {"n": 100, "naive_draws": 1}
 
 
 def build(n: int, rng: np.random.Generator) -> tuple[pm.Model, np.ndarray, np.ndarray]:
@@ -79,7 +86,10 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--naive-draws", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="a small run that checks itself")
     args = parser.parse_args()
+    if args.quick:
+        vars(args).update(QUICK)
     rng = np.random.default_rng(0)
     model, x, y = build(args.n, rng)
     post = posterior(args.draws, rng)
@@ -107,7 +117,8 @@ def main() -> None:
             naive = np.stack([naive_information(jac, theta, args.n) for theta in flat[:k]])
         naive_s = (time.perf_counter() - start) / k * total
         err = np.abs(naive - ours[:k]).max() / np.abs(ours[:k]).max()
-        rows.append((kind, compile_s, evaluate_s, naive_compile_s, naive_s, k, err))
+        ranks = {int(np.linalg.matrix_rank(f)) for f in ours}
+        rows.append((kind, compile_s, evaluate_s, naive_compile_s, naive_s, k, err, ranks))
 
     print(
         f"Fisher information, reduced-rank regression M=N={M}, H={H} (d=30), n={args.n}, "
@@ -121,7 +132,7 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
-    for kind, c, e, nc, ne, _, err in rows:
+    for kind, c, e, nc, ne, _, err, _ in rows:
         print(
             f"{kind:<7}{c:>15.2f}{e:>13.2f}{c + e:>14.2f}{nc:>17.2f}{ne:>15.1f}{ne / e:>16.0f}x"
             f"{(nc + ne) / (c + e):>17.0f}x{err:>14.1e}"
@@ -130,6 +141,17 @@ def main() -> None:
         f"\n* naive: {rows[0][5]} draws timed, extrapolated to {total} draws "
         "(per-draw cost is constant)."
     )
+    print(
+        "* ranks of the draws' matrices: "
+        + ", ".join(f"{kind} {sorted(ranks)}" for kind, *_, ranks in rows)
+        + f" (generic rank {RANK})."
+    )
+    if args.quick:
+        for kind, c, e, nc, ne, _, err, ranks in rows:
+            speed_up = (nc + ne) / (c + e)
+            print(f"{kind}: max rel diff {err:.1e} (bound 1e-8), ranks {sorted(ranks)} "
+                  f"(bound: all {RANK}), speed-up (total) {speed_up:.0f}x (bound > 1)")  # fmt: skip
+            assert err < 1e-8 and ranks == {RANK} and speed_up > 1, (kind, err, ranks, speed_up)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,10 @@ shared (2 cores, another job on one).
     .venv/bin/python benchmarks/neural_evidence.py h2 h5 [--methods bridge stepping_stone smc
         hmc_smc] [--seeds 1 2 3]
 
+``--quick`` runs ``hmc_smc`` on h2 at 4 × 100 particles, seed 1 (about 20 s), stores nothing,
+and asserts |error| < 4 se + 0.1 nat against the agreed reference (0.1: how closely the
+reference methods agree); the stored reference runs are not repeated.
+
 Measured 2026-12-02 (shared machine; OMP_NUM_THREADS=1), in this order:
 
     .venv/bin/python benchmarks/neural_evidence.py --references h2 --ref-methods dynesty \
@@ -570,6 +574,17 @@ def ours(
             )
 
 
+def quick() -> None:
+    """HMC-SMC on h2 at 4 × 100 particles, seed 1, against the agreed reference."""
+    reference = load_references()["h2"]["reference"]
+    r = run_ours(make_case("h2"), "hmc_smc", seed=1, draws=100)
+    error, bound = r["log_z"] - reference, 4 * r["se"] + AGREE_NAT
+    print(f"h2 hmc_smc 4 × 100: log Z {r['log_z']:.3f} ± {r['se']:.3f} ({r['seconds']:.0f} s), "
+          f"reference {reference:.3f}: |error| {abs(error):.3f} (bound 4 se + {AGREE_NAT} = "
+          f"{bound:.3f}) {'; '.join(r['notes'])}")  # fmt: skip
+    assert abs(error) < bound, r
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="*", metavar="CASE", help=f"any of {', '.join(CASES)}")
@@ -601,7 +616,11 @@ def main() -> None:
         help="NUTS target_accept of stepping_stone's rungs (default: the package's, 0.95)",
     )
     parser.add_argument("--show", nargs="+", choices=list(CASES), metavar="CASE")
+    parser.add_argument("--quick", action="store_true", help="h2 by hmc_smc at 4 × 100, checked")
     args = parser.parse_args()
+    if args.quick:
+        quick()
+        return
     if unknown := set(args.cases) - set(CASES):
         parser.error(f"unknown cases {sorted(unknown)}; choose from {list(CASES)}")
     for name in args.references or []:

@@ -32,6 +32,11 @@ interrupted run resumes; nothing stored is replaced); ``--show`` prints the tabl
     .venv/bin/python benchmarks/neural_lambda.py h2 --ns 3200 --best-fit 1 2 3 5 10 20
 
 The measured table is in docs/benchmarks.md.
+
+``--quick`` measures zero3 at n = 100 only (HMC-SMC 4 × 100 particles, seed 1), stores nothing,
+and asserts that NUTS and HMC-SMC agree within 4 se + a tolerance on WBIC (0.1 nat) and on the
+ladder's λ̂ (0.05), and that the ladder's λ̂ lies within 4 se + 0.25 of λ = 5/6 (its
+finite-n bias, measured 0.17 at n = 100, shrinks with n).
 """
 
 from __future__ import annotations
@@ -151,6 +156,32 @@ def measure(model: pm.Model, draws: int, seed: int) -> dict[str, Callable[[], di
     return dict(zip(QUANTITIES, thunks, strict=True))
 
 
+#: quick mode: (a quantity, the same by the other sampler, the tolerance beside 4 se)
+QUICK_PAIRS = (("wbic_nuts", "wbic_hmc_smc", 0.1), ("lambda_ladder", "lambda_ladder_hmc_smc", 0.05))
+QUICK_BIAS = 0.25  # the ladder's λ̂ below λ at n = 100 (measured 0.17)
+
+
+def quick() -> None:
+    """zero3 at n = 100: NUTS against HMC-SMC on WBIC and the ladder's λ̂, and λ̂ against 5/6."""
+    thunks = measure(zero3(100), draws=100, seed=1)
+    out = {}
+    for name in [q for pair in QUICK_PAIRS for q in pair[:2]]:
+        out[name], seconds, _ = _timed(thunks[name])
+        print(f"zero3 n=100 {name}: {out[name]['value']:.3f} ± {out[name]['se']:.3f} "
+              f"({seconds:.0f} s)", flush=True)  # fmt: skip
+    checks = []
+    for a, b, tolerance in QUICK_PAIRS:
+        gap = abs(out[a]["value"] - out[b]["value"])
+        bound = 4 * np.hypot(out[a]["se"], out[b]["se"]) + tolerance
+        print(f"|{a} − {b}| {gap:.3f} (bound 4 se + {tolerance} = {bound:.3f})")
+        checks.append(gap < bound)
+    lam, ladder = CASES["zero3"][1], out["lambda_ladder"]
+    bound = 4 * ladder["se"] + QUICK_BIAS
+    print(f"|lambda_ladder − {lam:.3f}| {abs(ladder['value'] - lam):.3f} (bound 4 se + "
+          f"{QUICK_BIAS} = {bound:.3f})")  # fmt: skip
+    assert all(checks) and abs(ladder["value"] - lam) < bound, out
+
+
 def key(case: str, n: int, draws: int, seed: int) -> str:
     return f"{case}/n={n}/draws={draws}/seed={seed}"
 
@@ -264,7 +295,7 @@ def bounded_best_fit(n: int, radii: list[float], restarts: int = 30) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("case", choices=list(CASES))
+    parser.add_argument("case", nargs="?", choices=list(CASES))
     parser.add_argument("--ns", type=int, nargs="+", default=[100, 200, 400, 800, 1600, 3200])
     parser.add_argument("--draws", type=int, default=250, help="HMC-SMC particles per chain")
     parser.add_argument("--seed", type=int, default=1)
@@ -279,7 +310,13 @@ def main() -> None:
         metavar="R",
         help="h2 only: the least squared error with every weight in [-R, R], at the largest n",
     )
+    parser.add_argument("--quick", action="store_true", help="zero3 at n = 100, checked")
     args = parser.parse_args()
+    if args.quick:
+        quick()
+        return
+    if args.case is None:
+        parser.error("a case is required (or --quick)")
     if any(n < 2 or n > N_MAX for n in args.ns):
         parser.error(f"--ns must lie in [2, {N_MAX}]")
     if args.best_fit:

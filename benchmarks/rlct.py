@@ -9,6 +9,10 @@ It prints one table: theory λ, then mean ± standard deviation over seeds and s
 estimate, for each method. ``--large`` adds zero-truth reduced-rank regressions with d = 36 and
 56 parameters (one seed, ``local`` and devinterp only). Timings are wall-clock on whatever else
 the machine is running; they are indicative only.
+
+``--quick`` runs the three estimators on ``linear d=3`` (regular: λ = 3/2 exactly) at one seed,
+2 chains × 500 draws after 500 tuning steps, and asserts |λ̂ − 3/2| < 4 se + 0.05 for each;
+devinterp runs beside them only if its virtualenv already exists.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import numpy as np
 
 from pymc_slt import theory
 from pymc_slt.learning_coefficient.estimate import learning_coefficient
-from pymc_slt.models import data as sim
+from pymc_slt.models import simulate as sim
 from pymc_slt.models.neural import reduced_rank_regression, tanh_network
 from pymc_slt.models.regular import linear_regression
 from pymc_slt.models.singular import normal_crossing
@@ -38,6 +42,7 @@ VENV = HERE / ".venv-devinterp"
 VENV_PY = VENV / "bin" / "python"
 N = 1000
 METHODS = ("local", "ladder", "two_temperature")
+QUICK_SAMPLING = {"draws": 500, "tune": 500, "chains": 2}
 
 
 @dataclass(frozen=True)
@@ -140,12 +145,14 @@ def run_devinterp(python: Path, npz: dict, seed: int, tmp: Path) -> tuple[float,
     return json.loads(proc.stdout.strip().splitlines()[-1])["llc"], time.perf_counter() - start
 
 
-def run_ours(model, method: str, seed: int) -> tuple[float, float, float]:
+def run_ours(model, method: str, seed: int, **sampling: int) -> tuple[float, float, float]:
     """(λ̂, se, seconds) of one pymc-slt estimate."""
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = learning_coefficient(model, method=method, random_seed=seed, progressbar=False)
+        res = learning_coefficient(
+            model, method=method, random_seed=seed, progressbar=False, **sampling
+        )
     return res.estimate, res.se, time.perf_counter() - start
 
 
@@ -157,13 +164,38 @@ def cell(values: list[float], seconds: list[float]) -> str:
     return f"{np.nanmean(v):.3f}{spread} ({np.nanmean(seconds):.0f}s)"
 
 
+def quick() -> None:
+    """Our three estimators on linear d=3 at one seed, checked; devinterp if already set up."""
+    case = cases((1,), large=False)[0]
+    model, npz = case.build(1)
+    checked = []
+    for method in METHODS:
+        est, se, sec = run_ours(model, method, 1, **QUICK_SAMPLING)
+        checked.append((method, est, 4 * se + 0.05))
+        print(f"{case.label} {method}: {est:.3f} ± {se:.3f} ({sec:.0f}s); |λ̂ − λ| "
+              f"{abs(est - case.lam):.3f} (bound 4 se + 0.05 = {4 * se + 0.05:.3f})")  # fmt: skip
+    if VENV_PY.exists():
+        with tempfile.TemporaryDirectory() as tmpdir:
+            est, sec = run_devinterp(VENV_PY, npz, 1, Path(tmpdir))
+        print(f"{case.label} devinterp: {est:.3f} ({sec:.0f}s)")
+    else:
+        print("peer devinterp skipped: run `python benchmarks/rlct.py --only 'linear d=3' "
+              "--seeds 1` once to create benchmarks/.venv-devinterp (python3.11 -m venv, then "
+              "pip install torch==2.13.0 devinterp==1.3.2)")  # fmt: skip
+    assert all(abs(est - case.lam) < bound for _, est, bound in checked), checked
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="seeds per model (default 3)")
     parser.add_argument("--large", action="store_true", help="add RRR with d = 36 and 56")
     parser.add_argument("--no-devinterp", action="store_true", help="skip devinterp")
     parser.add_argument("--only", default=None, help="comma-separated labels to run")
+    parser.add_argument("--quick", action="store_true", help="linear d=3, one seed, checked")
     args = parser.parse_args()
+    if args.quick:
+        quick()
+        return
     seeds = tuple(range(1, args.seeds + 1))
     python = None if args.no_devinterp else devinterp_python()
     columns = [*METHODS, "devinterp"]

@@ -32,7 +32,11 @@
 
 The paper's Figure 2 (rank frequencies for BIC, sBIC and WBIC) is a bar chart; neither its
 numbers nor the paper's text were in any source available to us, so no paper value is printed.
-The script asserts nothing.
+The script asserts nothing except in ``--quick`` mode.
+
+``--quick`` runs part 1 only (a few seconds) and asserts what the table below shows: at n = 300
+sBIC selects the true rank in at least 75 % of the data sets and BIC in at most 10 %; at
+n = 1000 both in at least 90 %.
 
     .venv/bin/python benchmarks/sbic.py [--reps 200] [--mixture-reps 20] [--restarts 10]
         [--binomial-reps 200]
@@ -187,6 +191,7 @@ def main() -> None:
         "--binomial-reps", type=int, default=200, help="binomial-mixture data sets per n (200)"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="part 1 only, checked")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -205,6 +210,14 @@ def main() -> None:
         )
         print(f"{row['n']:>6}  {cells}")
     print(f"({rrr_seconds:.1f} s)")
+    if args.quick:
+        at = {row["n"]: row for row in rows}
+        print(f"n=300: sBIC {at[300]['sbic']:.1f} % (bound ≥ 75), BIC {at[300]['bic']:.1f} % "
+              f"(bound ≤ 10); n=1000: sBIC {at[1000]['sbic']:.1f} %, BIC {at[1000]['bic']:.1f} % "
+              "(bounds ≥ 90)")  # fmt: skip
+        assert at[300]["sbic"] >= 75 and at[300]["bic"] <= 10, at[300]
+        assert at[1000]["sbic"] >= 90 and at[1000]["bic"] >= 90, at[1000]
+        return
     print(
         "Paper (Drton & Plummer 2017, Fig. 2): bar charts of these frequencies for BIC, sBIC "
         "and WBIC; neither its numbers nor its text were available to us, so none is quoted."

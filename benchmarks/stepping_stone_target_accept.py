@@ -10,6 +10,9 @@ Run (from the repository root, one core)::
 
     OMP_NUM_THREADS=1 PYTHONPATH=. .venv/bin/python benchmarks/stepping_stone_target_accept.py \
         --seeds 1 2 --models eight_schools_centered logistic_glm
+
+``--quick`` runs the logistic GLM at seed 1 with both target_accepts and asserts |error| <
+4 se + 0.01 nat (the reference's se is 0.001) for each.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", choices=MODELS, default=MODELS)
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--target-accepts", nargs="+", type=float, default=[0.8, 0.95])
+    parser.add_argument("--quick", action="store_true", help="one model and seed, checked")
     args = parser.parse_args()
+    if args.quick:
+        args.models, args.seeds = ["logistic_glm"], [1]
     print(f"{'model':28s} {'ta':>5s} {'seed':>4s} {'error':>8s} {'se':>6s} {'err/se':>7s} "
           f"{'s':>6s} {'warn':>4s}")  # fmt: skip
     for name in args.models:
@@ -62,6 +68,9 @@ def main() -> None:
                     f"{error / se:+7.2f} {seconds:6.1f} {n_warn:4d}",
                     flush=True,
                 )
+                if args.quick:
+                    print(f"|error| {abs(error):.3f} (bound 4 se + 0.01 = {4 * se + 0.01:.3f})")
+                    assert abs(error) < 4 * se + 0.01, (name, target_accept, error, se)
 
 
 if __name__ == "__main__":

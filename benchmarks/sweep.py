@@ -10,17 +10,23 @@ regression, n = 100, 500 draws + 500 tuning steps × 2 chains, E_β[n L_n] at on
 
 Each row uses a fresh store, so every task runs; wall time includes starting the worker
 processes (``spawn``: each imports PyMC, about 5 s). Ideal speed-up on 2 cores is 2; the numbers
-are noisy on a shared machine and nothing is asserted.
+are noisy on a shared machine and nothing is asserted about them.
 
 ``--per-task`` prints instead the cost of one task by model size: import time, the first task
 (which compiles the model with numba), a second task of the same model (new data, compiled
 again), and the peak resident memory of the process, each model in a fresh process.
 
 Run: ``.venv/bin/python benchmarks/sweep.py [--per-task]``.
+
+``--quick`` runs 2 tasks (normal crossing, 200 draws + 200 tuning steps) on 1 worker and on 2,
+and asserts that every task succeeds and that both runs give identical E_β[n L_n] (a task's
+result must not depend on the worker that ran it); the speed-up is printed, not asserted (on a
+shared machine 2 workers can be slower than 1).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -32,6 +38,7 @@ from pathlib import Path
 import pymc_slt.sweep.run as sw
 
 SAMPLER = {"draws": 500, "tune": 500, "chains": 2}
+QUICK_SAMPLER = {"draws": 200, "tune": 200, "chains": 2}
 MODELS = [
     {
         "builder": "normal_crossing",
@@ -76,12 +83,17 @@ print(json.dumps(out))
 """
 
 
-def _speedup() -> None:
-    tasks = sw.grid(MODELS, n=100, seeds=[0, 1, 2, 3], quantities="energy", sampler=SAMPLER)
+def _speedup(quick: bool) -> None:
+    sampler = QUICK_SAMPLER if quick else SAMPLER
+    models, seeds = (MODELS[:1], [0, 1]) if quick else (MODELS, [0, 1, 2, 3])
+    tasks = sw.grid(models, n=100, seeds=seeds, quantities="energy", sampler=sampler)
     rows = [("1 worker", 1, 1), ("1 worker, 2 cores", 1, 2), ("2 workers", 2, 1)]
-    print(f"{len(tasks)} tasks, {SAMPLER}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    if quick:
+        rows = [rows[0], rows[2]]
+    print(f"{len(tasks)} tasks, {sampler}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
     print(f"{'run':<20}{'wall s':>9}{'s/task':>9}{'task s (mean)':>15}{'speed-up':>10}")
     base = None
+    energies = []
     for label, workers, cores in rows:
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
@@ -90,11 +102,16 @@ def _speedup() -> None:
             )
             wall = time.perf_counter() - start
         assert (table["status"] == "ok").all(), table["error"].tolist()
+        energies.append(table.set_index("task_id")["energy"].sort_index())
         base = base or wall
         print(
             f"{label:<20}{wall:>9.1f}{wall / len(tasks):>9.2f}{table['seconds'].mean():>15.2f}"
             f"{base / wall:>10.2f}"
         )
+    if quick:
+        print(f"E_β[n L_n] per task: {energies[0].round(4).tolist()} on 1 worker, "
+              f"{energies[1].round(4).tolist()} on 2 (bound: identical)")  # fmt: skip
+        assert energies[0].equals(energies[1]), energies
 
 
 def _per_task() -> None:
@@ -112,5 +129,13 @@ def _per_task() -> None:
             print(f"{label:<24}{n:>6}{imp:>10.1f}{first:>12.1f}{second:>12.1f}{peak:>9.0f}")
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-task", action="store_true", help="the cost of one task instead")
+    parser.add_argument("--quick", action="store_true", help="2 tasks, checked")
+    args = parser.parse_args()
+    _per_task() if args.per_task else _speedup(args.quick)
+
+
 if __name__ == "__main__":  # the spawned worker processes import this file without running it
-    _per_task() if "--per-task" in sys.argv else _speedup()
+    main()
