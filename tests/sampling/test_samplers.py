@@ -80,6 +80,7 @@ def test_the_loose_form_resolves_to_the_same_value():
         ({"sampler": "hmc_smc", "sampler_kwargs": {"steps": 3}}, ValueError, "valid keys"),
         ({"sampler": "nuts", "sampler_kwargs": [("a", 1)]}, TypeError, "must be a dict"),
         ({"sampler": "nuts", "draws": 0}, ValueError, r"NUTS\(draws=…\)"),
+        ({"sampler": "smc", "tune": -1}, ValueError, r"SMC\(tune=…\) must be an integer >= 0"),
     ],
 )
 def test_bad_loose_settings_are_named(kwargs, error, match):

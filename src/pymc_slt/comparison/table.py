@@ -25,7 +25,7 @@ from pymc_slt._validate import (
     validate_random_seed,
 )
 from pymc_slt.comparison.row import model_row
-from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
+from pymc_slt.sampling.samplers import SamplerSpec, as_sampler, loose_settings
 
 __all__ = ["COLUMNS", "compare", "compare_seeds"]
 
@@ -233,11 +233,7 @@ def compare(
     seeds = compare_seeds(validate_random_seed(random_seed), list(models))
     spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
     opts = {
-        "draws": spec.draws,
-        "tune": spec.tune,
-        "chains": spec.chains,
-        "sampler": spec.name,
-        "sampler_kwargs": spec.kwargs(),
+        **loose_settings(spec),
         "evidence": dict(evidence_options or {}),
         "lambda": dict(learning_coefficient_options or {}),
         "fisher_kind": fisher_kind,

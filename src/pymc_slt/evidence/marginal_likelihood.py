@@ -71,7 +71,15 @@ from pymc_slt.evidence.fallback import checked_bridge
 from pymc_slt.evidence.methods import METHODS, method_entry, misplaced_options
 from pymc_slt.evidence.prior_mass import check_proper_prior, stated_prior_mass
 from pymc_slt.evidence.result import EvidenceJob, EvidenceResult, EvidenceWarning
-from pymc_slt.sampling.samplers import HMCSMC, NUTS, SAMPLERS, SMC, SamplerSpec, as_sampler
+from pymc_slt.sampling.samplers import (
+    HMCSMC,
+    NUTS,
+    SAMPLERS,
+    SMC,
+    SamplerSpec,
+    as_sampler,
+    loose_settings,
+)
 from pymc_slt.sampling.tempered import n_parameters
 
 __all__ = ["METHODS", "PROPOSALS", "EvidenceResult", "log_marginal_likelihood"]
@@ -409,13 +417,7 @@ def log_marginal_likelihood(
     job = EvidenceJob(model, method, data, spec, seeds, progressbar, options)
     if method != "bridge" or not fallback:
         return stated_prior_mass(model, entry.run(job))
-    run = {
-        "draws": spec.draws,
-        "tune": spec.tune,
-        "chains": spec.chains,
-        "sampler": spec.name,
-        "sampler_kwargs": spec.kwargs(),
-    }
+    run = loose_settings(spec)
     if data is not None:  # the check runs as long as the draws the user passed
         sizes = data["posterior"].sizes
         run.update(draws=int(sizes["draw"]), chains=max(int(sizes["chain"]), 2))

@@ -22,6 +22,7 @@ from pymc_slt.learning_coefficient.checks import (
 from pymc_slt.learning_coefficient.result import LambdaJob, LearningCoefficientResult
 from pymc_slt.models.localization import localization_data, localize, validate_point
 from pymc_slt.sampling.points import best_draw, point_energy
+from pymc_slt.sampling.samplers import loose_settings
 from pymc_slt.sampling.tempered import CompiledTempered
 
 __all__ = [
@@ -114,12 +115,8 @@ def run_local(job: LambdaJob) -> tuple[LearningCoefficientResult, None]:
     (its best draw is its point)."""
     spec = job.sampler
     run = {
-        "draws": spec.draws,
-        "tune": spec.tune,
-        "chains": spec.chains,
-        "sampler": spec.name,
+        **loose_settings(spec, DEFAULT_NUTS["target_accept"]),
         "progressbar": job.progressbar,
-        "sampler_kwargs": spec.kwargs(target_accept=DEFAULT_NUTS["target_accept"]),
     }
     retry = spec.name == "nuts" and spec.target_accept is None
     result = local_estimate(

@@ -36,7 +36,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-__all__ = ["HMCSMC", "NUTS", "SAMPLERS", "SMC", "SamplerSpec", "as_sampler"]
+__all__ = ["HMCSMC", "NUTS", "SAMPLERS", "SMC", "SamplerSpec", "as_sampler", "loose_settings"]
 
 
 def _positive_int(value: Any, name: str, family: str, minimum: int = 1) -> None:
@@ -272,8 +272,8 @@ def as_sampler(
             f"sampler_kwargs must be a dict or None, got {type(sampler_kwargs).__name__}."
         )
     extra = dict(sampler_kwargs or {})
-    if "tune" in given and not isinstance(base, NUTS):
-        del given["tune"]  # SMC samplers have no tuning phase
+    if "tune" in given and not isinstance(base, NUTS):  # SMC samplers have no tuning phase:
+        _positive_int(given.pop("tune"), "tune", type(base).__name__, minimum=0)  # checked, unused
     if isinstance(base, NUTS):
         if "target_accept" in extra:
             given["target_accept"] = extra.pop("target_accept")
@@ -289,3 +289,13 @@ def as_sampler(
             f"{sorted(f.name for f in fields(HMCSMC) if f.name not in _RUN)}."
         )
     return replace(base, **given, **extra)
+
+
+def loose_settings(spec: SamplerSpec, target_accept: float | None = None) -> dict[str, Any]:
+    """``spec`` as the ``draws``, ``tune``, ``chains``, ``sampler`` (name) and ``sampler_kwargs``
+    that internals still pass by key (``target_accept``: the method's NUTS default)."""
+    return {
+        **{key: getattr(spec, key) for key in _RUN},
+        "sampler": spec.name,
+        "sampler_kwargs": spec.kwargs(target_accept),
+    }

@@ -45,7 +45,6 @@ from pymc_slt._validate import (
     validate_beta,
     validate_betas,
     validate_model,
-    validate_positive_int,
 )
 from pymc_slt.base.loglik import count_observations
 from pymc_slt.base.result import threads
@@ -58,11 +57,10 @@ from pymc_slt.sampling.diagnostics import (
 from pymc_slt.sampling.hmc_smc import hmc_smc_raws, require_jax
 from pymc_slt.sampling.loglik import stacked_log_likelihood
 from pymc_slt.sampling.pymc_smc import check_smc_supports, run_smc
-from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
+from pymc_slt.sampling.samplers import SAMPLERS, SamplerSpec, as_sampler
 
 __all__ = [
     "CompiledTempered",
-    "check_settings",
     "n_observations",
     "n_parameters",
     "sample_ladder",
@@ -70,7 +68,6 @@ __all__ = [
 ]
 
 Sampler = Literal["nuts", "smc", "hmc_smc"]
-_SAMPLERS = ("nuts", "smc", "hmc_smc")
 
 
 def n_observations(model: pm.Model) -> int:
@@ -88,19 +85,6 @@ def n_parameters(model: pm.Model) -> int:
     Counted on the unconstrained space, where the samplers work, so a K-simplex counts K − 1.
     """
     return int(sum(np.size(v) for v in model.initial_point().values()))
-
-
-def check_settings(draws: int, tune: int, chains: int, sampler: str) -> None:
-    """Raise a clear error for bad ``draws``, ``tune``, ``chains`` or ``sampler``."""
-    validate_positive_int(draws, "draws")
-    validate_positive_int(tune, "tune", minimum=0)
-    validate_positive_int(chains, "chains")
-    _check_sampler(sampler)
-
-
-def _check_sampler(sampler: Any) -> None:
-    if sampler not in _SAMPLERS:
-        raise ValueError(f"sampler must be one of {list(_SAMPLERS)}, got {sampler!r}.")
 
 
 def _model_groups(model: pm.Model, beta_name: str) -> dict[str, xr.Dataset]:
@@ -321,7 +305,8 @@ class CompiledTempered:
     """
 
     def __init__(self, model: pm.Model, sampler: str) -> None:
-        _check_sampler(sampler)
+        if sampler not in SAMPLERS:
+            raise ValueError(f"sampler must be one of {list(SAMPLERS)}, got {sampler!r}.")
         validate_model(model)  # observed data first: its errors are the most specific
         if sampler == "nuts":  # before compiling: nutpie's own errors are type or Rust errors
             check_continuous(model, "NUTS", "sampler='smc' (pm.sample_smc moves discrete ones)")

@@ -23,6 +23,7 @@ import numpy as np
 
 from pymc_slt import models as zoo
 from pymc_slt._validate import named_seed, validate_beta, validate_positive_int
+from pymc_slt.sampling.samplers import NUTS, SAMPLERS, as_sampler
 from pymc_slt.sweep.quantities import BETA_QUANTITIES, QUANTITIES
 from pymc_slt.sweep.zoo import BUILDERS, DEFAULT_SIMULATOR, SIMULATORS
 
@@ -33,7 +34,10 @@ TASK_SCHEMA = 1
 
 
 #: Sampler options of a task and their defaults (those of :func:`pymc_slt.sample_tempered`).
-SAMPLER_DEFAULTS: Mapping[str, Any] = {"draws": 1000, "tune": 1000, "chains": 4, "sampler": "nuts"}
+SAMPLER_DEFAULTS: Mapping[str, Any] = {
+    **{key: getattr(NUTS(), key) for key in ("draws", "tune", "chains")},
+    "sampler": NUTS.name,
+}
 _SAMPLER_KEYS = (*SAMPLER_DEFAULTS, "sampler_kwargs")
 
 
@@ -95,13 +99,17 @@ def _check_sampler(sampler: Any) -> dict[str, Any]:
             f"unknown sampler option(s) {unknown}; valid ones are {list(_SAMPLER_KEYS)}."
         )
     out = {**SAMPLER_DEFAULTS, **sampler}
-    for key in ("draws", "chains"):
-        validate_positive_int(out[key], f"sampler {key}")
-    validate_positive_int(out["tune"], "sampler tune", minimum=0)
-    if out["sampler"] not in ("nuts", "smc", "hmc_smc"):
+    if out["sampler"] not in SAMPLERS:
         raise ValueError(
             f"sampler 'sampler' must be 'nuts', 'smc' or 'hmc_smc', got {out['sampler']!r}."
         )
+    as_sampler(  # the sampler families check their own settings
+        out["sampler"],
+        draws=out["draws"],
+        tune=out["tune"],
+        chains=out["chains"],
+        sampler_kwargs=out.get("sampler_kwargs"),
+    )
     return dict(sorted(out.items()))
 
 
