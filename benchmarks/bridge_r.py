@@ -29,7 +29,10 @@ Columns: mean log Z over repetitions minus the exact value, the sd over repetiti
 mean-squared error, the mean reported se, and the mean seconds of the bridge step alone (ours:
 with the log density already compiled, its one-off compile printed apart; R: ``system.time``
 of ``bridge_sampler`` only). "looped" rows time our bridge step with the log density evaluated
-one draw at a time, as before it was batched. Asserts nothing except in ``--quick`` mode (below);
+one draw at a time, as before it was batched. The tables go to ``benchmarks/results/bridge_r.json``
+with the package version, the machine and the commands (a problem run again replaces its table,
+the others stay). Asserts nothing except in ``--quick``
+mode (below);
 R's rows are skipped with a note if ``Rscript`` or the package is missing (Debian/Ubuntu:
 ``apt-get install r-cran-bridgesampling``; elsewhere ``install.packages("bridgesampling")`` in R).
 
@@ -37,7 +40,8 @@ R's rows are skipped with a note if ``Rscript`` or the package is missing (Debia
 
 ``--quick`` runs ``cars`` once on 2 chains × 500 draws after 500 tuning steps and asserts, for
 ours and (where installed) R's ``normal`` and ``warp3``, |error| < 4 se + 0.01 nat against the
-exact log Z, se being ours for that proposal (the same draws; R gives none for ``warp3``).
+exact log Z, se being ours for that proposal (the same draws; R gives none for ``warp3``); it
+writes no results file.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ import numpy as np
 import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
+from _store import command_line, fmt, markdown_table, update_result
 from scipy import optimize, special, stats
 
 from pymc_slt.datasets import load_cars
@@ -297,32 +302,69 @@ def run_r(problem: Problem, frames: list[pd.DataFrame]) -> dict[str, list] | str
     }
 
 
-def report(problem: Problem, rows: dict[str, list], timing: str) -> None:
+#: the rows of a problem's table, in this order
+ORDER = (
+    "ours normal",
+    "ours normal A→B",
+    "ours warp3",
+    "ours warp3 A→B",
+    "R normal",
+    "R warp3",
+    "ours warp3, looped",
+)
+
+
+def summary(problem: Problem, rows: dict[str, list], timing: str) -> dict:
+    """Per method: repetitions, bias, sd, rmse, mean se and mean seconds, with the timing line."""
+    out = []
+    for label in [k for k in ORDER if k in rows]:
+        values = np.array(rows[label], dtype=float)
+        errors = values[:, 0] - problem.log_z
+        out.append(
+            {
+                "method": label,
+                "reps": int(errors.size),
+                "bias": float(errors.mean()),
+                "sd": float(errors.std(ddof=1)) if errors.size > 1 else np.nan,
+                "rmse": float(np.sqrt(np.mean(errors**2))),
+                "mean_se": _nanmean(values[:, 1]),
+                "seconds": _nanmean(values[:, 2]),
+            }
+        )
+    return {"problem": problem.name, "log_z": problem.log_z, "timing": timing, "rows": out}
+
+
+def _nanmean(values: np.ndarray) -> float:
+    return float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
+
+
+def report(result: dict) -> None:
     header = (
         f"{'method':<24}{'reps':>5}{'bias':>10}{'sd':>9}{'rmse':>9}{'mean se':>9}{'seconds':>9}"
     )
-    print(f"\n{problem.name}: exact log Z = {problem.log_z:.6f}\n{timing}")
+    print(f"\n{result['problem']}: exact log Z = {result['log_z']:.6f}\n{result['timing']}")
     print(header)
     print("-" * len(header))
-    order = [
-        "ours normal",
-        "ours normal A→B",
-        "ours warp3",
-        "ours warp3 A→B",
-        "R normal",
-        "R warp3",
-        "ours warp3, looped",
-    ]
-    for label in [k for k in order if k in rows]:
-        values = np.array(rows[label], dtype=float)
-        errors = values[:, 0] - problem.log_z
-        sd = errors.std(ddof=1) if errors.size > 1 else np.nan
-        rmse = np.sqrt(np.mean(errors**2))
+    for r in result["rows"]:
         print(
-            f"{label:<24}{errors.size:>5}{errors.mean():>+10.4f}{sd:>9.4f}{rmse:>9.4f}"
-            f"{np.nanmean(values[:, 1]) if np.isfinite(values[:, 1]).any() else np.nan:>9.4f}"
-            f"{np.nanmean(values[:, 2]) if np.isfinite(values[:, 2]).any() else np.nan:>9.3f}"
+            f"{r['method']:<24}{r['reps']:>5}{r['bias']:>+10.4f}{r['sd']:>9.4f}{r['rmse']:>9.4f}"
+            f"{r['mean_se']:>9.4f}{r['seconds']:>9.3f}"
         )
+
+
+def markdown(results: list[dict]) -> str:
+    """The results tables: per problem its exact log Z and timing line, then one row per method."""
+    header = ["method", "reps", "bias", "sd", "rmse", "mean se", "seconds"]
+    blocks = []
+    for result in results:
+        cells = [
+            [r["method"], r["reps"], fmt(r["bias"], "+.4f"), fmt(r["sd"], ".4f"),
+             fmt(r["rmse"], ".4f"), fmt(r["mean_se"], ".4f"), fmt(r["seconds"], ".3f")]
+            for r in result["rows"]
+        ]  # fmt: skip
+        title = f"**{result['problem']}**: exact log Z = {result['log_z']:.6f}; {result['timing']}"
+        blocks += [title, markdown_table(header, cells)]
+    return "\n\n".join(blocks)
 
 
 def main() -> None:
@@ -339,6 +381,7 @@ def main() -> None:
     if args.quick:
         args.problems, args.reps = ["cars"], 1
     builders = {"cars": cars_problem, "mtcars": mtcars_problem, "linear": linear_problem}
+    results = []
     for name in args.problems:
         problem = builders[name]()
         rows, frames, timing = run_ours(
@@ -352,7 +395,12 @@ def main() -> None:
             )
         else:
             rows.update(r_rows)
-        report(problem, rows, timing)
+        results.append(summary(problem, rows, timing))
+        report(results[-1])
+    if not args.quick:
+        for result in results:
+            result["command"] = command_line()
+        update_result("bridge_r", results, lambda r: r["problem"], markdown)
     if args.quick:
         checks = [(label, rows[label][0][0] - problem.log_z, 4 * rows[ours][0][1] + 0.01)
                   for label, ours in QUICK_CHECKS.items() if label in rows]  # fmt: skip

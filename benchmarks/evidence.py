@@ -22,14 +22,16 @@ Methods:
   default stopping rule), its ``logzerr`` as se; only up to d = 20 (at d = 20 it takes minutes
   on this machine; at d = 50 much longer). Skipped with a note if dynesty is not installed.
 
-Prints one table; asserts nothing except in ``--quick`` mode (below). Timings (wall clock,
-including compilation) are indicative only, all the more on a shared machine.
+Prints one table and writes it to ``benchmarks/results/evidence.json`` with the package version,
+the machine and the commands (rows of a model run again replace its old ones, the others stay);
+asserts nothing except in ``--quick`` mode (below). Timings (wall clock, including compilation)
+are indicative only, all the more on a shared machine.
 
     .venv/bin/python benchmarks/evidence.py [--dims 2 8 20 50] [--seed 0]
 
 ``--quick`` runs linear d = 2 only, ours at 2 chains × 500 draws after 500 tuning steps,
 ``pm.sample_smc`` at 4 × 500 particles and dynesty at 100 live points, and asserts |error| <
-4 se + 0.02 nat for every row with an se.
+4 se + 0.02 nat for every row with an se; it writes no results file.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from functools import partial
 
 import numpy as np
 import pymc as pm
+from _store import command_line, fmt, markdown_table, update_result
 from scipy import integrate, stats
 
 from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
@@ -190,6 +193,20 @@ def _dynesty(case: Case, seed: int, nlive: int) -> tuple[str, float, float, floa
     return "dynesty", res.logz[-1] - case.log_z, res.logzerr[-1], time.perf_counter() - start
 
 
+def markdown(rows: list[dict]) -> str:
+    """The results table: per model and method the error, se, |error|/se and seconds."""
+    cells = [
+        [r["model"], r["method"], fmt(r["error"], "+.3f"), fmt(r["se"], ".3f"),
+         fmt(r["ratio"], ".1f"), fmt(r["seconds"], ".1f")]
+        for r in rows
+    ]  # fmt: skip
+    return markdown_table(["model", "method", "error", "se", "|err|/se", "seconds"], cells)
+
+
+def _ratio(error: float, se: float) -> float:
+    return abs(error) / se if np.isfinite(se) and se > 0 else np.nan
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dims", type=int, nargs="+", default=[2, 8, 20, 50])
@@ -202,12 +219,19 @@ def main() -> None:
     header = f"{'model':<18}{'method':<34}{'error':>9}{'se':>9}{'|err|/se':>10}{'seconds':>9}"
     print(header)
     print("-" * len(header))
+    stored = []
     for case in cases:
         rows = run_case(case, args.seed, args.quick)
         for name, method, error, se, seconds in rows:
-            ratio = abs(error) / se if np.isfinite(se) and se > 0 else np.nan
+            ratio = _ratio(error, se)
             print(f"{name:<18}{method:<34}{error:>+9.3f}{se:>9.3f}{ratio:>10.1f}{seconds:>9.1f}")
+            stored.append(
+                {"model": name, "method": method, "error": error, "se": se, "ratio": ratio,
+                 "seconds": seconds, "command": command_line()}
+            )  # fmt: skip
         print(flush=True)
+    if not args.quick:
+        update_result("evidence", stored, lambda r: (r["model"], r["method"]), markdown)
     if args.quick:
         checked = [(method, error, 4 * se + 0.02) for _, method, error, se, _ in rows
                    if np.isfinite(se)]  # fmt: skip

@@ -15,14 +15,15 @@ does not depend on the values).
   draw in a Python loop, then JᵀJ/n in NumPy, with BLAS on one thread as ours. Only a few
   draws are timed and the time is extrapolated to all draws (the cost per draw is constant).
 
-Prints one table; asserts nothing about time except ``--quick``'s total speed-up > 1. Timings on
-a shared machine are indicative.
+Prints one table and writes it to ``benchmarks/results/fisher.json`` with the package version,
+the machine and the command; asserts nothing about time except ``--quick``'s total speed-up > 1.
+Timings on a shared machine are indicative.
 
     .venv/bin/python benchmarks/fisher.py [--draws 1000] [--n 2000] [--naive-draws 5]
 
 ``--quick`` (n = 100, one naive draw) asserts, for both kinds, that ours matches the
 naive matrices to 1e-8 (relative), that every draw's matrix has the generic rank 21, and that
-ours is faster in total (speed-up > 1).
+ours is faster in total (speed-up > 1); it writes no results file.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import pymc as pm
 import pytensor
 import pytensor.tensor as pt
 import xarray as xr
+from _store import command_line, markdown_table, write_result
 from threadpoolctl import threadpool_limits
 
 import pymc_slt.fisher.information as fisher
@@ -81,6 +83,19 @@ def naive_information(jac, theta: np.ndarray, n: int) -> np.ndarray:
     return rows.T @ rows / n
 
 
+def markdown(title: str, rows: list[dict], notes: list[str]) -> str:
+    """The results table: the setting, one row per kind, then the notes under it."""
+    header = ["kind", "ours compile s", "ours eval s", "ours total s", "naive compile s",
+              "naive eval s*", "speed-up (eval)", "speed-up (total)", "max rel diff"]  # fmt: skip
+    cells = [
+        [r["kind"], f"{r['compile']:.2f}", f"{r['eval']:.2f}", f"{r['compile'] + r['eval']:.2f}",
+         f"{r['naive_compile']:.2f}", f"{r['naive_eval']:.1f}", f"{r['speed_up_eval']:.0f}×",
+         f"{r['speed_up_total']:.0f}×", f"{r['max_rel_diff']:.1e}"]
+        for r in rows
+    ]  # fmt: skip
+    return "\n\n".join([title, markdown_table(header, cells), *notes])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=1000)
@@ -120,10 +135,11 @@ def main() -> None:
         ranks = {int(np.linalg.matrix_rank(f)) for f in ours}
         rows.append((kind, compile_s, evaluate_s, naive_compile_s, naive_s, k, err, ranks))
 
-    print(
+    title = (
         f"Fisher information, reduced-rank regression M=N={M}, H={H} (d=30), n={args.n}, "
         f"{total} draws"
     )
+    print(title)
     print("(shared 2-core machine, other jobs running: timings are indicative)\n")
     header = (
         f"{'kind':<7}{'ours compile s':>15}{'ours eval s':>13}{'ours total s':>14}"
@@ -137,15 +153,22 @@ def main() -> None:
             f"{kind:<7}{c:>15.2f}{e:>13.2f}{c + e:>14.2f}{nc:>17.2f}{ne:>15.1f}{ne / e:>16.0f}x"
             f"{(nc + ne) / (c + e):>17.0f}x{err:>14.1e}"
         )
-    print(
-        f"\n* naive: {rows[0][5]} draws timed, extrapolated to {total} draws "
-        "(per-draw cost is constant)."
-    )
-    print(
+    notes = [
+        f"* naive: {rows[0][5]} draws timed, extrapolated to {total} draws "
+        "(per-draw cost is constant).",
         "* ranks of the draws' matrices: "
         + ", ".join(f"{kind} {sorted(ranks)}" for kind, *_, ranks in rows)
-        + f" (generic rank {RANK})."
-    )
+        + f" (generic rank {RANK}).",
+    ]
+    print("\n" + "\n".join(notes))
+    if not args.quick:
+        stored = [
+            {"kind": kind, "compile": c, "eval": e, "naive_compile": nc, "naive_eval": ne,
+             "naive_draws": k, "speed_up_eval": ne / e, "speed_up_total": (nc + ne) / (c + e),
+             "max_rel_diff": err, "ranks": sorted(ranks)}
+            for kind, c, e, nc, ne, k, err, ranks in rows
+        ]  # fmt: skip
+        write_result("fisher", command_line(), markdown(title, stored, notes), rows=stored)
     if args.quick:
         for kind, c, e, nc, ne, _, err, ranks in rows:
             speed_up = (nc + ne) / (c + e)

@@ -7,12 +7,15 @@ stage). Printed per H: d, the number of stages, wall time (compilation included,
 a second run on the compiled functions is not possible across calls, so compilation is measured
 separately as the time of a 10-particle run), seconds per particle per stage, and the process's
 peak resident memory. One core; JAX's default device (the CPU here; a GPU if JAX sees one).
+The table goes to ``benchmarks/results/hmc_smc_scale.json`` with the package version, the
+machine and the commands (an H and particle count run again replaces its row; the others stay).
 
     .venv/bin/python benchmarks/hmc_smc_scale.py [--hidden 2 5 10 20 50] [--particles 500]
 
 ``--quick`` runs H = 2 (``neural_evidence.py``'s ``h2``: the same data and priors) with 100
 particles and asserts that the run's log Z lies within 1.5 nat of h2's agreed reference (one run
-of 100 particles gives no se; such runs erred by −0.81 to +0.29 nat over 7 seeds).
+of 100 particles gives no se; such runs erred by −0.81 to +0.29 nat over 7 seeds); it writes no
+results file.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import warnings
 
 import numpy as np
 import pymc as pm
+from _store import command_line, markdown_table, update_result
 from neural_evidence import load_references
 
 import pymc_slt as slt
@@ -50,12 +54,24 @@ def run(hidden: int, particles: int) -> tuple[float, int, float]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tree = slt.sample_tempered(
-            network(hidden), 1.0, sampler="hmc_smc", draws=particles, chains=1,
+            network(hidden), 1.0, sampler=slt.HMCSMC(draws=particles, chains=1),
             random_seed=0, progressbar=False,
         )  # fmt: skip
     stats = tree["sample_stats"]
     seconds = time.perf_counter() - start
     return seconds, int(stats["n_stages"].values[0]), float(stats["log_marginal_likelihood"][0])
+
+
+def markdown(rows: list[dict]) -> str:
+    """The results table: per H, d, stages, seconds, µs per particle and stage, peak memory."""
+    header = ["H", "d", "particles", "stages", "total s", "compile s", "µs/particle/stage",
+              "peak MB"]  # fmt: skip
+    cells = [
+        [r["hidden"], r["d"], r["particles"], r["stages"], f"{r['total']:.1f}",
+         f"{r['compile']:.1f}", f"{r['per_particle_stage_us']:.1f}", f"{r['peak_mb']:.0f}"]
+        for r in sorted(rows, key=lambda r: (r["particles"], r["hidden"]))
+    ]  # fmt: skip
+    return markdown_table(header, cells)
 
 
 def main() -> None:
@@ -68,6 +84,7 @@ def main() -> None:
         args.hidden, args.particles = [2], 100
     print(f"{'H':>4} {'d':>4} {'stages':>7} {'total s':>8} {'compile s':>10} "
           f"{'µs/particle/stage':>18} {'peak MB':>8}")  # fmt: skip
+    rows = []
     for hidden in args.hidden:
         compile_s, _, _ = run(hidden, 10)
         total, stages, log_z = run(hidden, args.particles)
@@ -75,6 +92,13 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{hidden:>4} {3 * hidden + 2:>4} {stages:>7} {total:>8.1f} {compile_s:>10.1f} "
               f"{per:>18.1f} {peak:>8.0f}", flush=True)  # fmt: skip
+        rows.append(
+            {"hidden": hidden, "d": 3 * hidden + 2, "stages": stages, "total": total,
+             "compile": compile_s, "per_particle_stage_us": per, "peak_mb": peak,
+             "particles": args.particles, "log_z": log_z, "command": command_line()}
+        )  # fmt: skip
+    if not args.quick:
+        update_result("hmc_smc_scale", rows, lambda r: (r["hidden"], r["particles"]), markdown)
     if args.quick:
         reference = load_references()["h2"]["reference"]
         print(f"log Z {log_z:.3f}, reference {reference:.3f}: |error| {abs(log_z - reference):.3f}"

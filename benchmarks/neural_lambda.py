@@ -25,18 +25,21 @@ Cases:
   ≤ d/2 = 4.
 
 Every number is stored in ``benchmarks/neural_lambda.json`` as soon as it is measured (an
-interrupted run resumes; nothing stored is replaced); ``--show`` prints the table from it.
+interrupted run resumes; nothing stored is replaced); ``--show`` prints the table from it. The
+table of a case (after a measuring run, or ``--show``) goes to
+``benchmarks/results/neural_lambda_<case>_draws<draws>.json`` (``_seed<seed>`` added for a seed
+other than 1) and ``--best-fit``'s to
+``benchmarks/results/neural_lambda_best_fit.json``, with the package version, the machine and
+the command; the docs include them.
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/neural_lambda.py zero3 \\
         [--ns 100 200 400 800 1600 3200] [--draws 250] [--seed 1] [--quantities ...] [--show]
     .venv/bin/python benchmarks/neural_lambda.py h2 --ns 3200 --best-fit 1 2 3 5 10 20
 
-The measured table is in docs/benchmarks.md.
-
 ``--quick`` measures zero3 at n = 100 only (HMC-SMC 4 × 100 particles, seed 1), stores nothing,
 and asserts that NUTS and HMC-SMC agree within 4 se + a tolerance on WBIC (0.1 nat) and on the
 ladder's λ̂ (0.05), and that the ladder's λ̂ lies within 4 se + 0.25 of λ = 5/6 (its
-finite-n bias, measured 0.17 at n = 100, shrinks with n).
+finite-n bias, measured 0.17 at n = 100, shrinks with n); it writes no results file.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ from typing import Any
 import neural_evidence
 import numpy as np
 import pymc as pm
-from _store import load_json, updating
+from _store import command_line, load_json, markdown_table, updating, write_result
 from scipy import optimize, stats
 
 import pymc_slt as slt
@@ -121,11 +124,13 @@ def measure(model: pm.Model, draws: int, seed: int) -> dict[str, Callable[[], di
     quiet = {"random_seed": seed, "progressbar": False}
 
     def log_z() -> dict[str, Any]:
-        r = slt.log_marginal_likelihood(model, method="hmc_smc", draws=draws, **quiet)
+        r = slt.log_marginal_likelihood(
+            model, method="hmc_smc", sampler=slt.HMCSMC(draws=draws), **quiet
+        )
         return {"value": r.log_z, "se": r.se}
 
     def min_energy() -> dict[str, Any]:
-        post = slt.sample_tempered(model, 1.0, draws=500, chains=4, **quiet)
+        post = slt.sample_tempered(model, 1.0, sampler=slt.NUTS(draws=500, chains=4), **quiet)
         return {"value": -max_log_likelihood(model, best_draw(post, model)[0]).value, "se": 0.0}
 
     def lam(method: str, sampler: str) -> Callable[[], dict[str, Any]]:
@@ -209,11 +214,12 @@ def run(case: str, ns: list[int], draws: int, seed: int, quantities: list[str] |
 
 def _cell(q: dict[str, Any] | None) -> str:
     if not q or q["value"] is None:
-        return f"{'—':>16}"
-    return f"{q['value']:>9.3f} ± {q['se']:<5.3f}"
+        return "—"
+    return f"{q['value']:.3f} ± {q['se']:.3f}"
 
 
 def report(case: str, draws: int, seed: int) -> None:
+    """Print the table of ``case`` from the store and write it to the results file."""
     store = load_json(STORE)
     _, lam_true, dim, truth_energy = CASES[case]
     rows = sorted(
@@ -221,33 +227,44 @@ def report(case: str, draws: int, seed: int) -> None:
          if k.startswith(f"{case}/") and k.endswith(f"/draws={draws}/seed={seed}")),
     )  # fmt: skip
     truth = "unknown" if lam_true is None else f"{lam_true:.3f}"
-    print(f"{case} (d = {dim}, d/2 = {dim / 2}, λ = {truth}), HMC-SMC draws={draws}, seed {seed}")
+    title = f"{case} (d = {dim}, d/2 = {dim / 2}, λ = {truth}), HMC-SMC draws={draws}, seed {seed}"
     cols = ("lambda_local", "lambda_ladder", "lambda_ladder_hmc_smc", "wbic_nuts", "wbic_hmc_smc")
     excess_cols = ["F_n − n L_n(ŵ)"] + (["F_n − n L_n(w_0)"] if truth_energy else [])
-    header = f"{'n':>5}" + "".join(f"{c:>18}" for c in excess_cols)
-    header += "".join(f"{c:>22}" for c in cols)
-    print(header)
-    print("-" * len(header))
     fits: dict[str, tuple[list, list, list]] = {c: ([], [], []) for c in excess_cols}
+    cells = []
     for n, v in rows:
-        cells = ""
+        line = [str(n)]
         done = v.get("log_z", {}).get("value") is not None and "min_energy" in v
         for c in excess_cols:
             if not done:
-                cells += f"{'—':>18}"
+                line.append("—")
                 continue
             ref = v["min_energy"]["value"] if c.endswith("(ŵ)") else truth_energy(n)
             value, se = -v["log_z"]["value"] - ref, v["log_z"]["se"]
             for column, item in zip(fits[c], (n, value, se), strict=True):
                 column.append(item)
-            cells += f"{value:>10.3f} ± {se:<5.3f}"
-        print(f"{n:>5}{cells}" + "".join(f"{_cell(v.get(c)):>22}" for c in cols))
+            line.append(f"{value:.3f} ± {se:.3f}")
+        cells.append(line + [_cell(v.get(c)) for c in cols])
+    notes = []
     for c, (ns, values, ses) in fits.items():
         if len(set(ns)) >= 2:
             fit = fit_free_energy(ns, values, np.zeros(len(ns)), ses)
-            print(f"slope of {c} over log n: λ̂ = {fit.lam:.3f} ± {fit.se:.3f}")
+            notes.append(f"slope of {c} over log n: λ̂ = {fit.lam:.3f} ± {fit.se:.3f}")
     seconds = sum(q.get("seconds", 0.0) for _, v in rows for q in v.values())
-    print(f"({seconds / 60:.0f} min of sampling in all)")
+    notes.append(f"({seconds / 60:.0f} min of sampling in all)")
+    header = ["n", *excess_cols, *cols]
+    widths = [5, *[18] * len(excess_cols), *[22] * len(cols)]
+    print(title)
+    for line in [header, *cells]:
+        print("".join(f"{cell:>{w}}" for cell, w in zip(line, widths, strict=True)))
+    print("\n".join(notes))
+    table = "\n\n".join([title, markdown_table(header, cells), *notes])
+    write_result(result_name(case, draws, seed), command_line(), table)
+
+
+def result_name(case: str, draws: int, seed: int) -> str:
+    """The results file of a case's table: one per case, draws and seed."""
+    return f"neural_lambda_{case}_draws{draws}" + ("" if seed == 1 else f"_seed{seed}")
 
 
 def bounded_best_fit(n: int, radii: list[float], restarts: int = 30) -> None:
@@ -267,8 +284,10 @@ def bounded_best_fit(n: int, radii: list[float], restarts: int = 30) -> None:
         return float(np.mean((y - hidden @ p[4:6] - p[6]) ** 2))
 
     rng = np.random.default_rng(0)
-    print(f"h2, n = {n}: least squared error with |every weight and bias| ≤ R ({restarts} starts)")
+    title = f"h2, n = {n}: least squared error with |every weight and bias| ≤ R ({restarts} starts)"
+    print(title)
     print(f"{'R':>6}{'mse':>10}{'n L_n':>10}  W1, b1, W2, b2")
+    cells = []
     for radius in radii:
         best = min(
             (
@@ -284,13 +303,18 @@ def bounded_best_fit(n: int, radii: list[float], restarts: int = 30) -> None:
             key=lambda r: r.fun,
         )
         energy = n / 2 * (np.log(2 * np.pi * best.fun) + 1)
+        weights = ", ".join(f"{w:.2f}" for w in np.round(best.x, 2) + 0.0)  # + 0.0: no −0.00
         with np.printoptions(suppress=True):
             print(
                 f"{radius:>6g}{best.fun:>10.5f}{energy:>10.2f}  {np.round(best.x, 2)}", flush=True
             )
+        cells.append([f"{radius:g}", f"{best.fun:.5f}", f"{energy:.2f}", weights])
     floor = float(np.mean(noise[:n] ** 2))
     truth = n / 2 * (np.log(2 * np.pi * floor) + 1)
-    print(f"the truth sin(1.5 x): mse {floor:.5f}, n L_n {truth:.2f}")
+    note = f"the truth sin(1.5 x): mse {floor:.5f}, n L_n {truth:.2f}"
+    print(note)
+    table = markdown_table(["R", "mse", "n L_n", "W1, b1, W2, b2"], cells)
+    write_result("neural_lambda_best_fit", command_line(), f"{title}\n\n{table}\n\n{note}")
 
 
 def main() -> None:

@@ -7,12 +7,14 @@ devinterp's ``estimate_learning_coeff_with_summary`` on the same data in its own
 virtualenv (``benchmarks/.venv-devinterp``, created on first use; see ``_devinterp_llc.py``).
 It prints one table: theory λ, then mean ± standard deviation over seeds and seconds per
 estimate, for each method. ``--large`` adds zero-truth reduced-rank regressions with d = 36 and
-56 parameters (one seed, ``local`` and devinterp only). Timings are wall-clock on whatever else
-the machine is running; they are indicative only.
+56 parameters (one seed, ``local`` and devinterp only). The table goes to
+``benchmarks/results/rlct.json`` with the package version, the machine and the commands (a model
+run again, e.g. with ``--only``, replaces its row; the others stay). Timings
+are wall-clock on whatever else the machine is running; they are indicative only.
 
 ``--quick`` runs the three estimators on ``linear d=3`` (regular: λ = 3/2 exactly) at one seed,
 2 chains × 500 draws after 500 tuning steps, and asserts |λ̂ − 3/2| < 4 se + 0.05 for each;
-devinterp runs beside them only if its virtualenv already exists.
+devinterp runs beside them only if its virtualenv already exists; it writes no results file.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from _store import command_line, markdown_table, update_result
 
 from pymc_slt import theory
 from pymc_slt.learning_coefficient.estimate import learning_coefficient
@@ -164,6 +167,15 @@ def cell(values: list[float], seconds: list[float]) -> str:
     return f"{np.nanmean(v):.3f}{spread} ({np.nanmean(seconds):.0f}s)"
 
 
+def markdown(rows: list[dict], columns: list[str]) -> str:
+    """The results table: theory λ, seeds, then mean ± sd over seeds (seconds) per method."""
+    header = ["model", "λ", "seeds", *columns]
+    cells = [[r["model"], f"{r['lambda']:.3f}", r["seeds"], *(r["cells"][c] for c in columns)]
+             for r in rows]  # fmt: skip
+    title = f"Learning coefficient, n = {N}: mean ± sd over seeds (seconds per estimate)"
+    return f"{title}\n\n{markdown_table(header, cells)}"
+
+
 def quick() -> None:
     """Our three estimators on linear d=3 at one seed, checked; devinterp if already set up."""
     case = cases((1,), large=False)[0]
@@ -227,6 +239,13 @@ def main() -> None:
     for label, lam, k, results in rows:
         cells = "".join(f"{cell(*results[c]):<26}" for c in columns)
         print(f"{label:<24}{lam:>7.3f}{k:>6}  {cells}")
+    stored = [
+        {"model": label, "lambda": lam, "seeds": k,
+         "cells": {c: cell(*results[c]) for c in columns}, "estimates": results,
+         "command": command_line()}
+        for label, lam, k, results in rows
+    ]  # fmt: skip
+    update_result("rlct", stored, lambda r: r["model"], lambda rows: markdown(rows, columns))
 
 
 if __name__ == "__main__":

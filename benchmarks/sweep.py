@@ -16,12 +16,14 @@ are noisy on a shared machine and nothing is asserted about them.
 (which compiles the model with numba), a second task of the same model (new data, compiled
 again), and the peak resident memory of the process, each model in a fresh process.
 
-Run: ``.venv/bin/python benchmarks/sweep.py [--per-task]``.
+Run: ``.venv/bin/python benchmarks/sweep.py [--per-task]``. The table goes to
+``benchmarks/results/sweep.json`` (``sweep_per_task.json``) with the package version, the
+machine and the command.
 
 ``--quick`` runs 2 tasks (normal crossing, 200 draws + 200 tuning steps) on 1 worker and on 2,
 and asserts that every task succeeds and that both runs give identical E_β[n L_n] (a task's
 result must not depend on the worker that ran it); the speed-up is printed, not asserted (on a
-shared machine 2 workers can be slower than 1).
+shared machine 2 workers can be slower than 1). It writes no results file.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _store import command_line, markdown_table, write_result
 
 import pymc_slt.sweep.run as sw
 
@@ -83,6 +87,28 @@ print(json.dumps(out))
 """
 
 
+def speedup_markdown(setting: str, rows: list[dict]) -> str:
+    """The results table of the speed-up: the setting line, then one row per way to run."""
+    header = ["run", "wall s", "s/task", "task s (mean)", "speed-up"]
+    cells = [
+        [r["run"], f"{r['wall']:.1f}", f"{r['per_task']:.2f}", f"{r['task_mean']:.2f}",
+         f"{r['speed_up']:.2f}"]
+        for r in rows
+    ]  # fmt: skip
+    return f"{setting}\n\n{markdown_table(header, cells)}"
+
+
+def per_task_markdown(setting: str, rows: list[dict]) -> str:
+    """The results table of ``--per-task``: the setting line, then one row per model and n."""
+    header = ["model", "n", "import s", "1st task s", "2nd task s", "peak MB"]
+    cells = [
+        [r["model"], r["n"], f"{r['import']:.1f}", f"{r['first']:.1f}", f"{r['second']:.1f}",
+         f"{r['peak_mb']:.0f}"]
+        for r in rows
+    ]  # fmt: skip
+    return f"{setting}\n\n{markdown_table(header, cells)}"
+
+
 def _speedup(quick: bool) -> None:
     sampler = QUICK_SAMPLER if quick else SAMPLER
     models, seeds = (MODELS[:1], [0, 1]) if quick else (MODELS, [0, 1, 2, 3])
@@ -90,10 +116,11 @@ def _speedup(quick: bool) -> None:
     rows = [("1 worker", 1, 1), ("1 worker, 2 cores", 1, 2), ("2 workers", 2, 1)]
     if quick:
         rows = [rows[0], rows[2]]
-    print(f"{len(tasks)} tasks, {sampler}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    setting = f"{len(tasks)} tasks, {sampler}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+    print(setting)
     print(f"{'run':<20}{'wall s':>9}{'s/task':>9}{'task s (mean)':>15}{'speed-up':>10}")
     base = None
-    energies = []
+    energies, results = [], []
     for label, workers, cores in rows:
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
@@ -108,14 +135,23 @@ def _speedup(quick: bool) -> None:
             f"{label:<20}{wall:>9.1f}{wall / len(tasks):>9.2f}{table['seconds'].mean():>15.2f}"
             f"{base / wall:>10.2f}"
         )
+        mean, speed_up = float(table["seconds"].mean()), base / wall
+        results.append(
+            {"run": label, "wall": wall, "per_task": wall / len(tasks), "task_mean": mean,
+             "speed_up": speed_up}
+        )  # fmt: skip
     if quick:
         print(f"E_β[n L_n] per task: {energies[0].round(4).tolist()} on 1 worker, "
               f"{energies[1].round(4).tolist()} on 2 (bound: identical)")  # fmt: skip
         assert energies[0].equals(energies[1]), energies
+    else:
+        write_result("sweep", command_line(), speedup_markdown(setting, results), rows=results)
 
 
-def _per_task() -> None:
-    print(f"one task: E_β[n L_n], NUTS {SAMPLER}; load {os.getloadavg()[0]:.1f}")
+def _per_task(write: bool) -> None:
+    setting = f"one task: E_β[n L_n], NUTS {SAMPLER}; load {os.getloadavg()[0]:.1f}"
+    print(setting)
+    results = []
     print(
         f"{'model':<24}{'n':>6}{'import s':>10}{'1st task s':>12}{'2nd task s':>12}{'peak MB':>9}"
     )
@@ -127,6 +163,11 @@ def _per_task() -> None:
             )
             imp, first, second, peak = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"{label:<24}{n:>6}{imp:>10.1f}{first:>12.1f}{second:>12.1f}{peak:>9.0f}")
+            times = {"import": imp, "first": first, "second": second, "peak_mb": peak}
+            results.append({"model": label, "n": n, **times})
+    if write:
+        table = per_task_markdown(setting, results)
+        write_result("sweep_per_task", command_line(), table, rows=results)
 
 
 def main() -> None:
@@ -134,7 +175,7 @@ def main() -> None:
     parser.add_argument("--per-task", action="store_true", help="the cost of one task instead")
     parser.add_argument("--quick", action="store_true", help="2 tasks, checked")
     args = parser.parse_args()
-    _per_task() if args.per_task else _speedup(args.quick)
+    _per_task(write=not args.quick) if args.per_task else _speedup(args.quick)
 
 
 if __name__ == "__main__":  # the spawned worker processes import this file without running it

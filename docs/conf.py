@@ -277,11 +277,24 @@ _GENERATED = os.path.join(os.path.dirname(__file__), "_generated")
 
 def _benchmark_tables(app) -> None:
     """Write ``docs/_generated/<name>.md`` from each ``benchmarks/results/<name>.json`` that holds
-    a ``table`` (markdown), under a line naming the command, version and machine that made it:
-    the pages ``{include}`` these, so their numbers are the result files', never pasted."""
+    a ``table``: the pages ``{include}`` these, so their numbers are the result files', never
+    pasted.
+
+    A results file is one JSON object, written by a benchmark's full run
+    (``benchmarks/_store.py``): ``version`` (pymc-slt's), ``machine``, ``python`` and
+    ``command`` (what made it), ``table`` (markdown: a table, with any lines of text around it),
+    and optionally ``recorded`` (how the file came to be, when no run wrote it: a table moved
+    from the hand-written pages, or one built from a benchmark's older store), ``measured``
+    (when) and the data the table was built from (``rows``, ...; not shown). The table is
+    written under a line naming the command, version, machine and Python, the ``measured`` date
+    and the ``recorded`` note.
+    """
     import json
 
     os.makedirs(_GENERATED, exist_ok=True)
+    for stale in os.listdir(_GENERATED):  # an include whose results file is gone must fail
+        if stale.endswith(".md"):
+            os.remove(os.path.join(_GENERATED, stale))
     for name in sorted(os.listdir(_RESULTS)) if os.path.isdir(_RESULTS) else []:
         if not name.endswith(".json"):
             continue
@@ -289,9 +302,11 @@ def _benchmark_tables(app) -> None:
             result = json.load(handle)
         if "table" not in result:
             continue
+        notes = f"; measured {result['measured']}" if "measured" in result else ""
+        notes += f"; {result['recorded']}" if "recorded" in result else ""
         made = (
             f"*Made by `{result['command']}` (pymc-slt {result['version']}, "
-            f"{result['machine']}, Python {result['python']}).*"
+            f"{result['machine']}, Python {result['python']}){notes}.*"
         )
         with open(os.path.join(_GENERATED, name.removesuffix(".json") + ".md"), "w") as out:
             out.write(result["table"] + "\n\n" + made + "\n")
