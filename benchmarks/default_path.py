@@ -106,8 +106,8 @@ def run(name: str, seed: int, check: bool) -> dict | None:
     if check:
         other, seconds, _ = _timed(
             lambda: slt.log_marginal_likelihood(
-                model, method="hmc_smc", draws=1000, chains=4, random_seed=seed,
-                progressbar=False,
+                model, method="hmc_smc", sampler=slt.HMCSMC(draws=1000, chains=4),
+                random_seed=seed, progressbar=False,
             )
         )  # fmt: skip
         row["hmc_smc_check"] = (other.log_z, other.se, seconds)

@@ -10,12 +10,14 @@ mean log-likelihood of the β = 1 particles and the seconds. The table in the do
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/hmc_smc_moves.py h2
 
 (2026-12-03, two such jobs at a time on the 2-core machine, so the seconds are upper bounds).
+A full run writes its table to ``benchmarks/results/hmc_smc_moves.json`` with the package
+version, the machine and the command.
 
 ``--quick`` runs h2 with 2 runs × 100 particles at the shortest setting (10 moves of 8 steps) and
 the package's default (5 moves of 128 steps), and asserts that the default's mean log Z lies
 within 4 se + 1 nat of the reference (se from the two runs; 1 nat for the bias of 100
 particles: −0.15 to −0.53 nat measured over 3 seeds) and the short setting's more than 2 nat
-below the default's (it is biased low by 5 to 6 nat).
+below the default's (it is biased low by 5 to 6 nat); it writes no results file.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ import time
 import warnings
 
 import numpy as np
+from _store import command_line, markdown_table, write_result
 from neural_evidence import load_references, make_case
 
 from pymc_slt.sampling.hmc_smc import run_hmc_smc
+from pymc_slt.sampling.samplers import HMCSMC
 
 SETTINGS = [
     {"num_mcmc_steps": 10, "num_integration_steps": 8},
@@ -42,6 +46,17 @@ SHORT, DEFAULT = SETTINGS[0], SETTINGS[5]
 QUICK_TOLERANCE = 1.0  # nat: the bias of 100 particles
 
 
+def markdown(title: str, rows: list[dict]) -> str:
+    """The results table: per setting the runs' mean log Z, stages, acceptance, log-likelihood."""
+    cells = [
+        [r["settings"], f"{r['log_z']:.2f}", f"{r['stages']:.0f}", f"{r['accept']:.2f}",
+         f"{r['loglik']:.2f}", f"{r['seconds']:.0f}"]
+        for r in rows
+    ]  # fmt: skip
+    header = ["settings", "log Z", "stages", "accept", "loglik", "s"]
+    return f"{title}\n\n{markdown_table(header, cells)}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("case", nargs="?", default="h2")
@@ -54,17 +69,19 @@ def main() -> None:
     case = make_case(args.case)
     model = case.model()
     reference = load_references().get(args.case, {}).get("reference")
-    print(f"{args.case} (d={case.dim}), reference log Z {reference}")
+    title = f"{args.case} (d={case.dim}), reference log Z {reference}"
+    print(title)
     print(f"{'settings':<72} {'log Z':>8} {'stages':>6} {'accept':>6} {'loglik':>8} {'s':>5}")
     names = [n for n, _ in case.shapes] + ["sigma"]
     log_z = []  # per setting, the runs' log Z
+    rows = []
     for settings in [SHORT, DEFAULT] if args.quick else SETTINGS:
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             run = run_hmc_smc(
-                model, [1.0], draws=args.particles, chains=args.runs, seed=1,
-                progressbar=False, sampler_kwargs=settings,
+                model, [1.0], HMCSMC(draws=args.particles, chains=args.runs, **settings),
+                seed=1, progressbar=False,
             )  # fmt: skip
         seconds = time.perf_counter() - start
         post = run.posterior[-1]
@@ -80,6 +97,10 @@ def main() -> None:
             flush=True,
         )
         log_z.append(run.log_z[-1])
+        rows.append(
+            {"settings": str(settings), "log_z": float(run.log_z[-1].mean()), "stages": stages,
+             "accept": accept, "loglik": loglik, "seconds": seconds}
+        )  # fmt: skip
     if args.quick:
         short, default = log_z  # the quick run's two settings
         bound = 4 * default.std(ddof=1) / np.sqrt(args.runs) + QUICK_TOLERANCE
@@ -88,6 +109,8 @@ def main() -> None:
               f"{bound:.3f}); short below default by {default.mean() - short.mean():.2f} "
               "(bound > 2)")  # fmt: skip
         assert abs(error) < bound and default.mean() - short.mean() > 2, (default, short)
+    else:
+        write_result("hmc_smc_moves", command_line(), markdown(title, rows), rows=rows)
 
 
 if __name__ == "__main__":

@@ -32,14 +32,19 @@ run in ``benchmarks/neural_references.json``:
 Per method the mean over its finished seeds is taken; the reference is *agreed* when two
 independent methods agree within 0.1 nat, and is then the mean of the agreeing methods' means.
 Stored runs are never replaced (a seed already stored for a method is skipped) unless
-``--overwrite``; new seeds are appended.
+``--overwrite``; new seeds are appended. After ``--references`` (or ``--show``) the stored runs
+of a case go to ``benchmarks/results/neural_evidence_references_<case>.json`` as a table, with
+the package version, the machine and the runs' commands.
 
 The default mode runs our methods (``bridge``, ``stepping_stone``, ``smc`` = PyMC's SMC,
 ``hmc_smc``; defaults of ``slt.log_marginal_likelihood``, 4 chains) over ``--seeds`` and prints
 per run: log Z, se, seconds, the error against the agreed reference (else against each
 reference method's mean), whether |error| ≤ 0.2 and whether |error| ≤ 2 se, and the warnings or
-the exception. Timings (wall clock, including compilation) are indicative only: the machine was
-shared (2 cores, another job on one).
+the exception. The runs go to ``benchmarks/results/neural_evidence_<case>.json`` with the package
+version, the machine and the commands, merged with the runs stored there (a run of the same
+method, settings and seed is replaced), under a table whose errors are against the agreed
+reference stored now. Timings (wall clock, including compilation) are indicative only: the
+machine was shared (2 cores, another job on one).
 
     .venv/bin/python benchmarks/neural_evidence.py --references h2 h5 [--ref-methods dynesty
         nautilus hmc_smc_long] [--ref-seeds 1 2] [--nlive 500] [--nautilus-live 2000]
@@ -49,7 +54,8 @@ shared (2 cores, another job on one).
 
 ``--quick`` runs ``hmc_smc`` on h2 at 4 × 100 particles, seed 1 (about 20 s), stores nothing,
 and asserts |error| < 4 se + 0.1 nat against the agreed reference (0.1: how closely the
-reference methods agree); the stored reference runs are not repeated.
+reference methods agree); the stored reference runs are not repeated, and no results file is
+written.
 
 Measured 2026-12-02 (shared machine; OMP_NUM_THREADS=1), in this order:
 
@@ -201,8 +207,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import shlex
-import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -211,10 +215,20 @@ from typing import Any
 
 import numpy as np
 import pymc as pm
-from _store import load_json, updating
+from _store import (
+    command_line,
+    fmt,
+    load_json,
+    markdown_table,
+    update_result,
+    updating,
+    write_result,
+)
 from scipy import special
 
 from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
+from pymc_slt.evidence.methods import METHODS
+from pymc_slt.sampling.samplers import as_sampler
 
 N = 200
 NOISE_SD = 0.3
@@ -363,11 +377,22 @@ def run_nautilus(case: Case, seed: int, n_live: int, timeout: float) -> dict[str
     }
 
 
+def as_values(method: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The stored JSON form of a run's settings (``draws``, ``tune``, ``chains``,
+    ``sampler_kwargs``, ``n_betas``, ``betas``) as ``log_marginal_likelihood``'s ``method`` and
+    ``sampler`` values (its own defaults where a setting is absent)."""
+    entry = METHODS[method]
+    settings = {k: v for k, v in settings.items() if v is not None}
+    ladder = {k: settings.pop(k) for k in ("n_betas", "betas") if k in settings}
+    sampler = as_sampler(None, **settings, default=entry.default_sampler)
+    return {"method": entry.options(**ladder), "sampler": sampler}
+
+
 def run_long(case: Case, seed: int, method: str, **settings: Any) -> dict[str, Any]:
     """One long run of our ``method`` (``"hmc_smc"`` or ``"stepping_stone"``) as a reference."""
     start = time.perf_counter()
     res = log_marginal_likelihood(
-        case.model(), method=method, random_seed=seed, progressbar=False, **settings
+        case.model(), random_seed=seed, progressbar=False, **as_values(method, settings)
     )
     return {
         "log_z": float(res.log_z),
@@ -433,10 +458,6 @@ def _add_run(refs: dict[str, Any], case: Case, run: dict[str, Any], overwrite: b
     entry.update(agreement(runs))
 
 
-def command() -> str:
-    return shlex.join([".venv/bin/python", "benchmarks/neural_evidence.py", *sys.argv[1:]])
-
-
 def references(case: Case, args: argparse.Namespace) -> None:
     stored = load_references().get(case.name, {}).get("runs", [])
     for method in args.ref_methods:
@@ -456,7 +477,7 @@ def references(case: Case, args: argparse.Namespace) -> None:
                                sampler_kwargs=LONG_SETTINGS)  # fmt: skip
             else:
                 run = run_long(case, seed, "stepping_stone", **LONG_LADDER)
-            run = {"method": method, "seed": seed, **run, "command": command()}
+            run = {"method": method, "seed": seed, **run, "command": command_line()}
             store(case, run, args.overwrite)
             se = "   -" if run["se"] is None else f"{run['se']:.3f}"
             print(
@@ -487,6 +508,46 @@ def print_references(name: str) -> None:
         gap = entry["closest_gap"]
         print("NOT agreed" + ("" if gap is None else f" (closest gap {gap:.3f} nat)"))
     print(flush=True)
+    command = "; ".join(dict.fromkeys(r["command"] for r in entry["runs"]))
+    write_result(f"neural_evidence_references_{name}", command, references_markdown(name, entry))
+
+
+def _ref_settings(run: dict[str, Any]) -> str:
+    """A reference run's settings in words, and its status unless it finished."""
+    s, method = run["settings"], run["method"]
+    if method == "dynesty":
+        words = f"{s['nlive']} live, {s['sample']}"
+    elif method == "nautilus":
+        words = f"{s['n_live']} live"
+    elif method == "hmc_smc_long":
+        kw = s["sampler_kwargs"]
+        words = (f"{s['chains']} × {s['draws']} particles, {kw['num_mcmc_steps']} moves × "
+                 f"{kw['num_integration_steps']} leapfrog")  # fmt: skip
+    else:
+        words = f"{s['n_betas']} rungs, {s['chains']} × {s['draws']} NUTS draws"
+        words += f", target_accept {s['sampler_kwargs']['target_accept']:g}"
+    return words + ("" if run["status"] == "finished" else f"; {run['status']}")
+
+
+def references_markdown(name: str, entry: dict[str, Any]) -> str:
+    """The stored reference runs of a case as a table, the methods' means and the agreement."""
+    runs = sorted(entry["runs"], key=lambda r: (REF_METHODS.index(r["method"]), r["seed"]))
+    cells = [
+        [r["method"], r["seed"], f"{r['log_z']:.3f}", fmt(r["se"], ".3f"),
+         f"{r['seconds']:.0f}", _ref_settings(r)]
+        for r in runs
+    ]  # fmt: skip
+    table = markdown_table(["method", "seed", "log Z", "se", "seconds", "settings"], cells)
+    means = ", ".join(f"{m} {v:.3f}" for m, v in entry["method_means"].items())
+    if entry["agreed"]:
+        verdict = (f"**Agreed reference {entry['reference']:.3f}**: the mean of the means of "
+                   f"{' and '.join(entry['agreed_methods'])}, {entry['closest_gap']:.3f} nat "
+                   "apart.")  # fmt: skip
+    else:
+        gap = entry["closest_gap"]
+        verdict = "Not agreed" + ("." if gap is None else f" (closest gap {gap:.3f} nat).")
+    title = f"{name} (d = {entry['dim']}): stored reference runs"
+    return f"{title}\n\n{table}\n\nMeans: {means}. {verdict}"
 
 
 # ---------------------------------------------------------------- our methods
@@ -508,12 +569,9 @@ def run_ours(
         try:
             res = log_marginal_likelihood(
                 case.model(),
-                method=method,
-                draws=draws,
-                chains=chains,
                 random_seed=seed,
                 progressbar=False,
-                **extra,
+                **as_values(method, {"draws": draws, "chains": chains, **extra}),
             )
             log_z, se, error = res.log_z, res.se, ""
         except Exception as exc:  # reported in the row
@@ -556,9 +614,13 @@ def ours(
     header = f"{'method':<16}{'seed':>5}{'log Z':>10}{'se':>8}{'seconds':>9}{err_cols}  notes"
     print(header)
     print("-" * len(header), flush=True)
+    rows = []
     for method in methods:
         for seed in seeds:
             r = run_ours(case, method, seed, draws, chains, settings)
+            label = settings_label(draws, chains, (settings or {}).get(method, {}))
+            rows.append({"method": method, "settings": label, "seed": seed, **r,
+                         "command": command_line()})  # fmt: skip
             cells = ""
             for value in targets.values():
                 err = r["log_z"] - value
@@ -572,6 +634,45 @@ def ours(
                 f"{cells}  {'; '.join(r['notes'])}",
                 flush=True,
             )
+    update_result(
+        f"neural_evidence_{case.name}", rows, _ours_key, lambda rs: ours_markdown(case.name, rs)
+    )
+
+
+def settings_label(draws: int | None, chains: int, extra: dict[str, Any]) -> str:
+    """A run's settings in words: chains × draws, then the method's extra settings."""
+    flat = {**{k: v for k, v in extra.items() if k != "sampler_kwargs"},
+            **extra.get("sampler_kwargs", {})}  # fmt: skip
+    return ", ".join(
+        [f"{chains} × {draws or 'default'} draws", *(f"{k}={v}" for k, v in flat.items())]
+    )
+
+
+def _ours_key(row: dict[str, Any]) -> tuple:
+    return row["method"], row["settings"], row["seed"]
+
+
+def ours_markdown(name: str, rows: list[dict[str, Any]]) -> str:
+    """Our runs of a case as a table; errors against the agreed reference stored now."""
+    entry = load_references().get(name, {})
+    ref = entry.get("reference") if entry.get("agreed") else None
+    cells = []
+    for r in rows:
+        err = np.nan if ref is None or r["log_z"] is None else r["log_z"] - ref
+        ok = cover = "–"
+        if np.isfinite(err):
+            ok = "yes" if abs(err) <= OK_NAT else "no"
+            cover = "yes" if abs(err) <= 2 * r["se"] else "no"
+        cells.append(
+            [r["method"], r["settings"], r["seed"], fmt(r["log_z"], ".3f"), fmt(r["se"], ".3f"),
+             fmt(r["seconds"], ".0f"), fmt(err, "+.3f"), ok, cover, "; ".join(r["notes"])]
+        )  # fmt: skip
+    header = ["method", "settings", "seed", "log Z", "se", "seconds", "error", "≤ 0.2", "≤ 2 se"]
+    table = markdown_table([*header, "notes"], cells)
+    against = (
+        "no agreed reference" if ref is None else f"errors against the agreed reference {ref:.3f}"
+    )
+    return f"{name} (d = {entry.get('dim', '?')}): {against}\n\n{table}"
 
 
 def quick() -> None:

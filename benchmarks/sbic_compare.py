@@ -89,7 +89,7 @@ def run_one(
     evidence: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``compare`` over ``ranks`` on one data set, with the family's sBIC and BIC;
-    ``evidence``: ``compare``'s ``evidence_options``."""
+    ``evidence``: ``compare``'s ``evidence``."""
     x, y = simulate(n, np.random.default_rng([seed, n, rep]))
     family = slt.sbic_reduced_rank(x, y, max_rank=max(ranks))
     names = {f"rank {h}": h for h in ranks}
@@ -99,10 +99,8 @@ def run_one(
         warnings.simplefilter("ignore")  # the problems column keeps what went wrong
         table = slt.compare(
             models,
-            draws=draws,
-            tune=draws,
-            chains=chains,
-            evidence_options=evidence,
+            sampler=slt.NUTS(draws=draws, tune=draws, chains=chains),
+            evidence=evidence,
             sbic={name: float(family["sbic"].iloc[h]) for name, h in names.items()},
             random_seed=rep,
             progressbar=False,

@@ -21,7 +21,7 @@ from scipy import stats
 
 import pymc_slt as slt
 from pymc_slt.plots import plot_langevin_vs_nuts
-from pymc_slt.sampling.langevin import noisy_gradient_descent
+from pymc_slt.sampling.langevin import Langevin, noisy_gradient_descent
 
 BETAS = (0.25, 1.0)
 #: Learning rate: well below 2/(n β max b²), the stiffest curvature on the cross's arms.
@@ -57,11 +57,9 @@ def main(draws: int = 1000, tune: int = 1000, figure: str | None = None) -> None
         langevin = noisy_gradient_descent(
             model,
             beta,
-            step_size=STEP_SIZE,
-            n_steps=200 * draws * 4,
-            thin=200,
-            burn_in=10_000,
-            chains=4,
+            sampler=Langevin(
+                step_size=STEP_SIZE, n_steps=200 * draws * 4, thin=200, burn_in=10_000, chains=4
+            ),
             random_seed=2,
         )
         wl = langevin["posterior"]["w"].values

@@ -51,14 +51,13 @@ def main(draws: int = 1000, tune: int = 1000, figure: str | None = None) -> None
     ns = (100, 200, 400, 800, 1600, 3200) if full else (100, 800, 3200)
     runs = phase_sweep(
         make_model,
-        ns,
+        [(n, seed) for n in ns for seed in ((0, 1, 2) if full else (0,))],
         "reduced_rank",
-        data_seeds=(0, 1, 2) if full else (0,),
-        phases=(1, 2),
         sampler=slt.NUTS(draws=draws, tune=tune, chains=4 if full else 2, target_accept=0.95),
         random_seed=1,
         progressbar=full,
     )
+    runs = runs[runs["phase"].isin((1, 2))]  # the two phases of the transition
     transition = phase_transition(runs, low=1, high=2)
     pred = rrr_phase_prediction(M, N, H, SINGULAR_VALUES)
     print(f"λ (rank-1, rank-2 phase) = {pred.lambdas}, multiplicities {pred.multiplicities}")

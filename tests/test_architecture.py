@@ -2,14 +2,15 @@
 
 The layers, lowest first (a folder may import from its own folder and from lower layers only)::
 
-    0  _validate, _progress, _version
+    0  _validate, _progress, _version, _deprecated
     1  base, theory, datasets
     2  models
     3  sampling
     4  evidence, criteria, learning_coefficient, fisher, phases, exact, selection
-    5  comparison, plots, sweep
-    6  study
-    7  commands, cli
+    5  quantities
+    6  comparison, plots, sweep
+    7  study
+    8  commands, cli
 
 The package root ``pymc_slt/__init__.py`` re-exports the public names and may import anything.
 A name or module starting with ``_`` may be imported only inside its own folder; the root's
@@ -21,25 +22,28 @@ and under ``TYPE_CHECKING``, so the graph is the one a reader sees.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 from pathlib import Path
 
 import pytest
 
 import pymc_slt
+from pymc_slt.base.spec import Spec
 
 PACKAGE = Path(pymc_slt.__file__).parent
 LAYERS = (
-    {"_validate", "_progress", "_version"},
+    {"_validate", "_progress", "_version", "_deprecated"},
     {"base", "theory", "datasets"},
     {"models"},
     {"sampling"},
     {"evidence", "criteria", "learning_coefficient", "fisher", "phases", "exact", "selection"},
+    {"quantities"},
     {"comparison", "plots", "sweep"},
     {"study"},
     {"commands", "cli"},
 )
-SHARED_PRIVATE = {"_validate", "_progress", "_version"}
+SHARED_PRIVATE = {"_validate", "_progress", "_version", "_deprecated"}
 
 
 def _module_name(path: Path) -> str:
@@ -186,7 +190,7 @@ def test_module_sizes():
 
 
 #: The settings each sampler family holds (:mod:`pymc_slt.sampling.samplers`), with its default.
-SAMPLER_SETTINGS = ("draws", "tune", "chains", "target_accept", "sampler_kwargs")
+SAMPLER_SETTINGS = ("draws", "tune", "chains", "target_accept")
 
 
 def _public_functions():
@@ -196,32 +200,96 @@ def _public_functions():
             yield name, obj
 
 
-def test_no_sampler_default_is_stated_outside_the_sampler_types():
-    """A public function that samples states no default of its own for a sampler setting:
-    ``draws``, ``tune``, ``chains`` come from ``slt.NUTS``/``slt.SMC``/``slt.HMCSMC`` (a loose
-    one left at None), so no two functions can disagree on them."""
-    stated = {
-        f"{name}({param.name}={param.default!r})"
-        for name, fn in _public_functions()
-        for param in inspect.signature(fn).parameters.values()
-        if param.name in SAMPLER_SETTINGS and param.default is not None
+def _stated_sampler_defaults() -> set[str]:
+    """Every place in the package's source that gives a sampler setting a non-None default: a
+    function parameter or a class field named ``draws``, ``tune``, ``chains`` or
+    ``target_accept`` (``module:function(name=value)`` or ``module:Class.name=value``)."""
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        module = _module_name(path)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                args = node.args
+                positional = args.posonlyargs + args.args
+                defaulted = positional[len(positional) - len(args.defaults) :]
+                pairs = list(zip(defaulted, args.defaults, strict=True))
+                pairs += [
+                    (a, d)
+                    for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+                    if d is not None
+                ]
+                for arg, default in pairs:
+                    if arg.arg in SAMPLER_SETTINGS and ast.unparse(default) != "None":
+                        found.add(f"{module}:{node.name}({arg.arg}={ast.unparse(default)})")
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if (
+                        isinstance(item, ast.AnnAssign)
+                        and isinstance(item.target, ast.Name)
+                        and item.target.id in SAMPLER_SETTINGS
+                        and item.value is not None
+                        and ast.unparse(item.value) != "None"
+                    ):
+                        found.add(
+                            f"{module}:{node.name}.{item.target.id}={ast.unparse(item.value)}"
+                        )
+    return found
+
+
+def test_no_sampler_default_is_defined_in_more_than_one_place():
+    """The defaults of ``draws``, ``tune``, ``chains`` and ``target_accept`` are stated once, in
+    the sampler types (:mod:`pymc_slt.sampling.samplers`), and nowhere else in the package:
+    no function or other class states its own, so no two can disagree. (Methods whose
+    measured NUTS default differs state it as a sampler value or a ``target_accept`` constant
+    beside the measurement: ``LADDER_NUTS``, ``DEFAULT_NUTS``.)"""
+    allowed = {
+        "pymc_slt.sampling.samplers:NUTS.draws=1000",
+        "pymc_slt.sampling.samplers:NUTS.tune=1000",
+        "pymc_slt.sampling.samplers:NUTS.chains=4",
+        "pymc_slt.sampling.samplers:SMC.draws=1000",
+        "pymc_slt.sampling.samplers:SMC.chains=4",
+        "pymc_slt.sampling.samplers:HMCSMC.draws=1000",
+        "pymc_slt.sampling.samplers:HMCSMC.chains=4",
+        "pymc_slt.sampling.samplers:HMCSMC.target_accept=0.7",
+        # noisy gradient descent's value: one chain by default, stated once (it is the "SGD with
+        # noise is Gibbs sampling" demonstration, not a sampler of sample_tempered)
+        "pymc_slt.sampling.langevin:Langevin.chains=1",
+        # independent prior draws (pm.draw) of a Monte-Carlo integral, not a sampler's run
+        "pymc_slt.evidence.prior_mass:prior_mass(draws=PRIOR_MASS_DRAWS)",
+        "pymc_slt.sampling.points:prior_tail(draws=1000)",
     }
-    # noisy gradient descent is the "SGD with noise is Gibbs sampling" experiment, with its own
-    # step size and step count, not a sampler family of the tempered posterior (yet: issue 28)
-    stated.discard("noisy_gradient_descent(chains=1)")
-    assert not stated, f"sampler defaults stated outside the sampler types: {sorted(stated)}"
+    extra = _stated_sampler_defaults() - allowed
+    assert not extra, f"sampler defaults stated outside the sampler types: {sorted(extra)}"
 
 
 def test_every_function_that_samples_takes_a_sampler_value():
-    """Where a public function takes ``draws`` it also takes ``sampler=``, which accepts a
-    sampler value (``slt.NUTS(…)``) and defaults to None (the family's or method's default)."""
-    missing = [
-        name
-        for name, fn in _public_functions()
-        if "draws" in (params := inspect.signature(fn).parameters)
-        and ("sampler" not in params or params["sampler"].default is not None)
-    ]
-    assert not missing, f"functions that sample without sampler=None: {missing}"
+    """A public function that samples takes ``sampler=`` (default None: the family's or the
+    method's default); its loose settings live only in ``**deprecated``."""
+    offenders = []
+    for name, fn in _public_functions():
+        params = inspect.signature(fn).parameters
+        if "sampler" in params or "deprecated" in params:
+            if params["sampler"].default is not None:
+                offenders.append(name)
+            offenders += [
+                f"{name}({k})" for k in ("draws", "tune", "sampler_kwargs") if k in params
+            ]
+    assert not offenders, f"functions that sample without sampler=None alone: {offenders}"
+
+
+def test_no_public_entry_point_exceeds_eight_parameters():
+    """Every public function takes at most 8 named parameters (a method's options live in its
+    value, a sampler's settings in the sampler value); a ``**`` catch-all may only be
+    ``**deprecated`` (replaced arguments kept for one release)."""
+    counts, catch_alls = {}, []
+    for name, fn in _public_functions():
+        params = inspect.signature(fn).parameters.values()
+        named = [p for p in params if p.kind is not p.VAR_KEYWORD]
+        catch_alls += [f"{name}(**{p.name})" for p in params if p.kind is p.VAR_KEYWORD]
+        counts[name] = len(named)
+    over = {name: n for name, n in counts.items() if n > 8}
+    assert not over, f"public functions over 8 parameters: {over}"
+    assert all(c.endswith("(**deprecated)") for c in catch_alls), catch_alls
 
 
 def test_each_registrys_members_share_one_signature():
@@ -235,6 +303,10 @@ def test_each_registrys_members_share_one_signature():
     for registry in (METHODS, ESTIMATORS):
         runs = {name: list(inspect.signature(e.run).parameters) for name, e in registry.items()}
         assert all(params == ["job"] for params in runs.values()), runs
+        for name, entry in registry.items():  # one options type each, named by its key
+            value = entry.options()
+            assert isinstance(value, Spec) and value.name == name, (name, value)
+            assert dataclasses.is_dataclass(value) and type(value).__dataclass_params__.frozen
     for name, family in SAMPLERS.items():
         value = family()
         assert value.name == name

@@ -7,9 +7,10 @@ import pymc as pm
 import pytest
 
 import pymc_slt as slt
+from pymc_slt import HMCSMC, NUTS, SMC
 from pymc_slt.comparison import COLUMNS, compare_seeds
 
-RUN = {"draws": 300, "tune": 300, "chains": 2}
+RUN = {"sampler": NUTS(draws=300, tune=300, chains=2)}
 
 
 def _data(n=80, seed=0):
@@ -106,7 +107,7 @@ def _tiny():
 
 
 def test_a_failing_quantity_is_nan_with_its_reason(monkeypatch):
-    import pymc_slt.comparison.row as row
+    import pymc_slt.quantities.registry as row
 
     def boom(*args, **kwargs):
         raise RuntimeError("boom\nsecond line")
@@ -122,7 +123,7 @@ def test_a_failing_quantity_is_nan_with_its_reason(monkeypatch):
 
 def _failing_bridge(monkeypatch):
     """Make default bridge sampling raise in compare's rows; return the row module."""
-    import pymc_slt.comparison.row as row
+    import pymc_slt.quantities.registry as row
 
     real = row.log_marginal_likelihood
 
@@ -147,7 +148,7 @@ def test_bridge_that_fails_falls_back_to_stepping_stone(monkeypatch):
 def test_no_fallback_when_the_user_says_so(monkeypatch):
     _failing_bridge(monkeypatch)
     with pytest.warns(UserWarning, match="had problems"):
-        table = compare(_tiny(), evidence_options={"fallback": False})
+        table = compare(_tiny(), evidence={"fallback": False})
     line = table.loc["line"]
     assert np.isnan(line["log_z"])
     assert "log_z: RuntimeError: iteration did not converge" in line["problems"]
@@ -178,24 +179,20 @@ def test_fallback_chooses_by_dimension_and_installed_jax(monkeypatch):
 
     from pymc_slt.evidence import fallback as fb
 
-    run = {"draws": 500, "tune": 400, "chains": 3, "sampler": "nuts", "sampler_kwargs": None}
-    user = {"method": "bridge", "bridge_proposal": "normal", "n_betas": 20}
-    method, kwargs, note = fb.fallback(8, run, user)
-    assert method == "stepping_stone" and note == ""
-    assert kwargs == {"n_betas": 20, "draws": 500, "tune": 400, "chains": 3}  # no bridge option
-    careful = {**run, "sampler_kwargs": {"target_accept": 0.99, "max_treedepth": 12}}
-    assert fb.fallback(8, careful, {})[1]["sampler_kwargs"] == careful["sampler_kwargs"]
-    own = {"sampler_kwargs": {"target_accept": 0.9}}
-    assert fb.fallback(8, run, own)[1]["sampler_kwargs"] == own["sampler_kwargs"]
-    smc = fb.fallback(8, {**run, "sampler": "smc", "sampler_kwargs": {"threshold": 0.6}}, {})
-    assert "sampler_kwargs" not in smc[1]  # SMC's settings are not NUTS's
+    run = NUTS(draws=500, tune=400, chains=3)
+    assert fb.fallback(8, run) == ("stepping_stone", run, "")  # the run's NUTS, as it is
+    careful = NUTS(chains=3, target_accept=0.99, options={"max_treedepth": 12})
+    assert fb.fallback(8, careful)[1] is careful
+    method, check, _ = fb.fallback(8, SMC(draws=600, chains=3, options={"threshold": 0.6}))
+    assert (method, check) == ("stepping_stone", NUTS(draws=600, chains=3))  # not SMC's options
     if importlib.util.find_spec("blackjax"):
-        method, kwargs, note = fb.fallback(fb.FALLBACK_HMC_SMC_MIN_DIM, run, user)
-        assert (method, kwargs) == ("hmc_smc", {"draws": 250, "chains": 3})
-        mine = {**run, "sampler": "hmc_smc", "sampler_kwargs": {"num_mcmc_steps": 8}}
-        assert fb.fallback(32, mine, {})[1]["sampler_kwargs"] == {"num_mcmc_steps": 8}
+        method, check, note = fb.fallback(fb.FALLBACK_HMC_SMC_MIN_DIM, run)
+        assert (method, check) == ("hmc_smc", HMCSMC(draws=250, chains=3))
+        assert note == " (3 × 250 particles)"
+        mine = fb.fallback(32, HMCSMC(draws=1000, chains=2, num_mcmc_steps=8))[1]
+        assert mine == HMCSMC(draws=250, chains=2, num_mcmc_steps=8)  # the user's moves
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # no JAX installed
-    method, kwargs, note = fb.fallback(32, run, user)
+    method, check, note = fb.fallback(32, run)
     assert method == "stepping_stone" and "pip install 'pymc-slt[jax]'" in note
 
 
@@ -210,7 +207,9 @@ def test_hierarchical_models_and_fisher_kind_per_model():
     models = {"centered": eight_schools_centered(), "noncentered": eight_schools_noncentered()}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        table = slt.compare(models, random_seed=1, progressbar=False, draws=500, tune=500)
+        table = slt.compare(
+            models, sampler=NUTS(draws=500, tune=500), random_seed=1, progressbar=False
+        )
     assert np.isfinite(table["bic"]).all() and np.isfinite(table["log_z"]).all()
     centered, noncentered = table.loc["centered"], table.loc["noncentered"]
     gap = abs(centered["log_z"] - noncentered["log_z"])
@@ -266,11 +265,34 @@ def test_sampler_values_in_compare_and_in_its_options():
     table = slt.compare(
         _tiny(),
         sampler=small,
-        evidence_options={"method": "stepping_stone", "n_betas": 4, "sampler": small},
-        learning_coefficient_options={"method": "two_temperature", "sampler": small},
+        evidence={"method": slt.SteppingStone(n_betas=4), "sampler": small},
+        learning_coefficient={"method": "two_temperature", "sampler": small},
         random_seed=0,
         progressbar=False,
     )
     line = table.loc["line"]
     assert line["log_z_method"] == "stepping_stone" and np.isfinite(line["lambda_hat"])
     assert "given beside" not in line["problems"]
+
+
+def test_deprecated_arguments_still_work_and_warn(monkeypatch):
+    """The loose sampler settings and the *_options dicts (until 0.3.0) become the sampler value
+    and the evidence/learning_coefficient arguments, with one DeprecationWarning."""
+    import pymc_slt.comparison.table as table_module
+
+    seen = []
+
+    def record(model, seeds, opts):
+        seen.append(opts)
+        raise InterruptedError  # stop before sampling
+
+    monkeypatch.setattr(table_module, "model_row", record)
+    with pytest.warns(DeprecationWarning, match="draws"), pytest.raises(InterruptedError):
+        slt.compare(
+            _tiny(), draws=300, tune=300, chains=2, evidence_options={"fallback": False},
+            learning_coefficient_options={"method": "two_temperature"}, progressbar=False,
+        )  # fmt: skip
+    (opts,) = seen
+    assert opts["sampler"] == NUTS(draws=300, tune=300, chains=2)
+    assert opts["evidence"] == {"fallback": False}
+    assert opts["lambda"] == {"method": "two_temperature"}

@@ -21,6 +21,7 @@ CONCEPTS = (
     "selection",
     "theory",
     "exact",
+    "quantities",
     "comparison",
     "plots",
     "sweep",

@@ -11,7 +11,14 @@ from pymc_slt._version import __version__
 from pymc_slt.base import energy, pointwise_log_likelihood
 from pymc_slt.comparison import compare
 from pymc_slt.criteria import ELPDDataWAIC, WBICResult, waic, wbic
-from pymc_slt.evidence import EvidenceResult, EvidenceWarning, log_marginal_likelihood
+from pymc_slt.evidence import (
+    Bridge,
+    EvidenceResult,
+    EvidenceWarning,
+    SteppingStone,
+    Thermodynamic,
+    log_marginal_likelihood,
+)
 from pymc_slt.fisher import (
     FisherRank,
     fisher_information,
@@ -19,7 +26,13 @@ from pymc_slt.fisher import (
     fisher_rank,
     fisher_spectrum,
 )
-from pymc_slt.learning_coefficient import LearningCoefficientResult, learning_coefficient
+from pymc_slt.learning_coefficient import (
+    LadderSlope,
+    LearningCoefficientResult,
+    LocalLambda,
+    TwoTemperature,
+    learning_coefficient,
+)
 from pymc_slt.models import temper
 from pymc_slt.phases import (
     PhasePrediction,
@@ -34,6 +47,7 @@ from pymc_slt.sampling import (
     HMCSMC,
     NUTS,
     SMC,
+    Langevin,
     PoorMixingWarning,
     n_observations,
     noisy_gradient_descent,
@@ -53,15 +67,22 @@ __all__ = [
     "HMCSMC",
     "NUTS",
     "SMC",
+    "Bridge",
     "ELPDDataWAIC",
     "EvidenceResult",
     "EvidenceWarning",
     "FisherRank",
+    "LadderSlope",
+    "Langevin",
     "LearningCoefficientResult",
+    "LocalLambda",
     "PhasePrediction",
     "PhaseTransition",
     "PoorMixingWarning",
+    "SteppingStone",
     "SweepTask",
+    "Thermodynamic",
+    "TwoTemperature",
     "WBICResult",
     "__version__",
     "compare",

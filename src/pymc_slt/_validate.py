@@ -82,7 +82,7 @@ def validate_betas(betas: Any, name: str = "betas") -> np.ndarray:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{name} must hold finite values > 0, got {name}[{i}] = {arr[i]!r}; "
+            f"{name} must hold finite values > 0, got {name}[{i}] = {float(arr[i])!r}; "
             "beta=1.0 is the ordinary posterior."
         )
     if np.unique(arr).size != arr.size:

@@ -19,7 +19,7 @@ from pymc_slt.base.loglik import joint_terms
 from pymc_slt.criteria.loo import loo_elpd
 
 pytestmark = pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
-RUN = {"draws": 150, "tune": 150, "chains": 2, "random_seed": 1, "progressbar": False}
+RUN = {"sampler": slt.NUTS(draws=150, tune=150, chains=2), "random_seed": 1, "progressbar": False}
 
 
 def _ar() -> pm.Model:

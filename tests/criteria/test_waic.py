@@ -12,6 +12,7 @@ import xarray as xr
 from arviz_stats.utils import ELPDData
 from scipy.special import logsumexp
 
+from pymc_slt import NUTS
 from pymc_slt.criteria.waic import ELPDDataWAIC, TemperedDrawsWarning, _waic_from_loglik, waic
 from pymc_slt.sampling.tempered import sample_tempered
 from tests.conftest import make_conjugate
@@ -166,7 +167,11 @@ def test_singular_fluctuation_of_regular_model_is_half_d():
     """
     exact = make_conjugate(n=300, d=3, seed=1)
     dt = sample_tempered(
-        exact.model(), beta=1.0, draws=1000, tune=500, chains=2, random_seed=0, progressbar=False
+        exact.model(),
+        beta=1.0,
+        sampler=NUTS(draws=1000, tune=500, chains=2),
+        random_seed=0,
+        progressbar=False,
     )
     res = waic(dt)
     nu_exact = _exact_functional_variance(exact) / 2
@@ -186,7 +191,10 @@ def test_singular_fluctuation_averaged_over_data_sets_is_half_d():
     for seed in range(8):
         exact = make_conjugate(n=300, d=3, seed=100 + seed)
         dt = sample_tempered(
-            exact.model(), draws=1000, tune=500, chains=2, random_seed=seed, progressbar=False
+            exact.model(),
+            sampler=NUTS(draws=1000, tune=500, chains=2),
+            random_seed=seed,
+            progressbar=False,
         )
         nus.append(waic(dt).singular_fluctuation)
     assert abs(np.mean(nus) - 1.5) < 0.25

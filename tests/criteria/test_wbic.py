@@ -7,13 +7,14 @@ import pymc as pm
 import pytest
 import xarray as xr
 
+from pymc_slt import NUTS
 from pymc_slt.base.energy import energy_mean
 from pymc_slt.criteria.wbic import WBICResult, wbic
 from pymc_slt.sampling.diagnostics import PoorMixingWarning
 from pymc_slt.sampling.tempered import sample_tempered
 from tests.conftest import make_conjugate
 
-DRAWS = {"draws": 1000, "tune": 500, "chains": 2, "progressbar": False}
+DRAWS = {"sampler": NUTS(draws=1000, tune=500, chains=2), "progressbar": False}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_matches_exact_wbic_within_monte_carlo_error(exact, star_run):
 
 def test_model_path_is_reproducible_and_equals_data_path(exact):
     model = exact.model()
-    small = {"draws": 200, "tune": 200, "chains": 2, "progressbar": False}
+    small = {"sampler": NUTS(draws=200, tune=200, chains=2), "progressbar": False}
     first = wbic(model, random_seed=5, **small)
     again = wbic(model, random_seed=5, **small)
     dt = sample_tempered(model, beta=1 / np.log(exact.n), random_seed=5, **small)
@@ -64,7 +65,11 @@ def test_model_path_is_reproducible_and_equals_data_path(exact):
 
 def test_data_path_rejects_a_run_at_beta_one(exact):
     dt = sample_tempered(
-        exact.model(), beta=1.0, draws=400, tune=200, chains=1, random_seed=1, progressbar=False
+        exact.model(),
+        beta=1.0,
+        sampler=NUTS(draws=400, tune=200, chains=1),
+        random_seed=1,
+        progressbar=False,
     )
     with pytest.raises(ValueError, match=r"not at WBIC's β\* .*beta=1/np\.log\(100\)"):
         wbic(data=dt)
@@ -131,6 +136,9 @@ def test_rejects_n_below_two():
         pm.Normal("y", w, 1, observed=np.array([0.3]))
     with pytest.raises(ValueError, match="n >= 2"):
         wbic(one_point)
+    # the loose sampler settings (until 0.3.0) still work, with a warning, up to the same check
+    with pytest.warns(DeprecationWarning, match="draws"), pytest.raises(ValueError, match="n >= 2"):
+        wbic(one_point, draws=200, tune=200, chains=2, progressbar=False)
 
 
 def test_n_is_counted_when_attrs_lack_it():

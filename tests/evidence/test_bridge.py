@@ -11,6 +11,7 @@ import xarray as xr
 from scipy import stats
 
 import pymc_slt.evidence.unconstrained as unconstrained
+from pymc_slt import Bridge
 from pymc_slt.evidence.bridge import PROPOSALS, _log_ratios, bridge_log_evidence
 from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
 from pymc_slt.evidence.unconstrained import (
@@ -75,7 +76,7 @@ def test_warp3_is_the_default_and_recorded(conjugate8):
     data = _tree(_exact_draws(conjugate8))
     default = log_marginal_likelihood(conjugate8.model(), data=data, random_seed=2)
     normal = log_marginal_likelihood(
-        conjugate8.model(), data=data, bridge_proposal="normal", random_seed=2
+        conjugate8.model(), data=data, method=Bridge(proposal="normal"), random_seed=2
     )
     assert PROPOSALS[0] == "warp3"
     assert default.diagnostics["proposal"] == "warp3"
@@ -100,17 +101,15 @@ def test_same_seed_same_number(conjugate8):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "match"),
+    ("proposal", "match"),
     [
-        ({"bridge_proposal": "warp2"}, r"bridge_proposal must be one of \['warp3', 'normal'\]"),
-        ({"bridge_proposal": 3}, "bridge_proposal must be one of"),
-        ({"method": "smc", "bridge_proposal": "normal"}, "applies to method='bridge'"),
-        ({"method": "stepping_stone", "bridge_proposal": "warp3"}, "applies to method='bridge'"),
+        ("warp2", r"Bridge\(proposal=…\) must be one of \['warp3', 'normal'\]"),
+        (3, r"Bridge\(proposal=…\) must be one of"),
     ],
 )
-def test_bad_proposal(conjugate8, kwargs, match):
+def test_bad_proposal(proposal, match):
     with pytest.raises(ValueError, match=match):
-        log_marginal_likelihood(conjugate8.model(), progressbar=False, **kwargs)
+        Bridge(proposal=proposal)
 
 
 # --- the batched log density equals the row-by-row one -----------------------------------------

@@ -15,21 +15,23 @@ import xarray as xr
 from scipy import integrate, stats
 
 import pymc_slt as slt
+from pymc_slt.base.ladder import _ti_rule
 from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood, infinite_chains
 from pymc_slt.evidence.bridge import unconstrained_draws
 from pymc_slt.evidence.marginal_likelihood import METHODS, EvidenceResult, log_marginal_likelihood
 from pymc_slt.evidence.path import (
-    _ti_rule,
     cross_check,
     stepping_stone,
     thermodynamic,
     thermodynamic_schedule,
 )
+from pymc_slt.evidence.result import Doubt
 from tests.conftest import make_conjugate
 
 FLOOR = 0.02
 SE_MAX = 0.5
-FAST = {"draws": 500, "tune": 500, "chains": 4, "progressbar": False}
+NUTS_FAST = slt.NUTS(draws=500, tune=500, chains=4)
+FAST = {"sampler": NUTS_FAST, "progressbar": False}
 
 
 @pytest.fixture(scope="module", params=[2, 8], ids=["d2", "d8"])
@@ -70,7 +72,7 @@ def test_ladder_methods_match_exact(exact, ladder, method):
 def test_stepping_stone_samples_its_own_ladder():
     exact = make_conjugate(n=200, d=2, seed=5, prior_sd=2.0)
     result = log_marginal_likelihood(
-        exact.model(), method="stepping_stone", n_betas=12, random_seed=4, **FAST
+        exact.model(), method=slt.SteppingStone(n_betas=12), random_seed=4, **FAST
     )
     _check(result, exact, "stepping_stone")
     assert len(result.diagnostics["betas"]) == 13
@@ -79,8 +81,8 @@ def test_stepping_stone_samples_its_own_ladder():
 @pytest.mark.parametrize(
     ("user", "expected"),
     [
-        (None, {"target_accept": 0.95}),
-        ({"maxdepth": 8}, {"target_accept": 0.95, "maxdepth": 8}),
+        ({}, {"target_accept": 0.95}),
+        ({"options": {"maxdepth": 8}}, {"target_accept": 0.95, "maxdepth": 8}),
         ({"target_accept": 0.8}, {"target_accept": 0.8}),
     ],
 )
@@ -96,14 +98,23 @@ def test_ladder_rungs_run_nuts_at_a_high_target_accept_unless_set(monkeypatch, u
     monkeypatch.setattr(path, "sample_ladder", record)
     model = make_conjugate(n=20, d=2, seed=5, prior_sd=2.0).model()
     with pytest.raises(InterruptedError):
-        log_marginal_likelihood(model, method="stepping_stone", sampler_kwargs=user, **FAST)
+        log_marginal_likelihood(
+            model,
+            method="stepping_stone",
+            sampler=dataclasses.replace(NUTS_FAST, **user),
+            progressbar=False,
+        )
     assert seen["sampler"].name == "nuts" and seen["sampler"].kwargs() == expected
 
 
 def test_smc_matches_exact(exact):
     # the se rests on the spread of 6 chains (t with 5 dof: |t| > 4 has probability 1 %)
     result = log_marginal_likelihood(
-        exact.model(), method="smc", draws=1000, chains=6, random_seed=5, progressbar=False
+        exact.model(),
+        method="smc",
+        sampler=slt.SMC(draws=1000, chains=6),
+        random_seed=5,
+        progressbar=False,
     )
     _check(result, exact, "smc")
     assert result.diagnostics["log_z_chains"].shape == (6,)
@@ -114,9 +125,9 @@ def test_smc_matches_exact(exact):
 def test_default_method_at_d20():
     exact = make_conjugate(n=200, d=20, seed=20, prior_sd=2.0)
     result = log_marginal_likelihood(exact.model(), random_seed=6, progressbar=False)
-    assert result.method == METHODS[0]
+    assert result.method == next(iter(METHODS))
     assert abs(result.log_z - exact.log_evidence()) < 0.05
-    _check(result, exact, METHODS[0])
+    _check(result, exact, next(iter(METHODS)))
 
 
 @pytest.mark.slow
@@ -178,7 +189,7 @@ def test_unconstrained_draws_follow_value_transforms():
 
 def test_same_seed_same_number_smc():
     model = make_conjugate(n=50, d=2, seed=1).model()
-    kwargs = {"method": "smc", "draws": 300, "chains": 2, "progressbar": False}
+    kwargs = {"method": "smc", "sampler": slt.SMC(draws=300, chains=2), "progressbar": False}
     first = log_marginal_likelihood(model, random_seed=9, **kwargs)
     again = log_marginal_likelihood(model, random_seed=9, **kwargs)
     other = log_marginal_likelihood(model, random_seed=10, **kwargs)
@@ -211,7 +222,11 @@ def test_bridge_warns_on_bimodal_posterior():
     # 6 chains start at random points: all in the same mode with probability 2/2⁶ only.
     with pytest.warns(UserWarning, match="stepping_stone"):
         result = log_marginal_likelihood(
-            model, random_seed=0, draws=300, tune=300, chains=6, progressbar=False, fallback=False
+            model,
+            random_seed=0,
+            sampler=slt.NUTS(draws=300, tune=300, chains=6),
+            progressbar=False,
+            fallback=False,
         )
     assert result.method == "bridge" and result.diagnostics["max_rhat"] > 1.01
 
@@ -350,23 +365,66 @@ def test_improper_prior_rejected(prior):
     ("kwargs", "error", "match"),
     [
         ({"method": "nested"}, ValueError, "bridge.*stepping_stone.*thermodynamic.*smc"),
-        ({"method": "bridge", "betas": [0.5, 1.0]}, ValueError, "betas applies to"),
-        ({"method": "smc", "n_betas": 8}, ValueError, "n_betas applies to"),
-        ({"method": "thermodynamic", "betas": [0.1, 0.5]}, ValueError, "rise to 1.0"),
-        ({"method": "thermodynamic", "betas": [0.1, 1], "n_betas": 4}, ValueError, "not both"),
-        ({"method": "stepping_stone", "n_betas": 1}, ValueError, "n_betas"),
-        ({"draws": 0}, ValueError, "draws"),
         ({"fallback": "no"}, TypeError, "fallback must be True or False"),
-        ({"draws": 1.5}, TypeError, "draws"),
-        ({"method": "smc", "chains": 1}, ValueError, "chains"),
+        ({"method": "smc", "sampler": slt.SMC(chains=1)}, ValueError, "chains"),
         ({"data": {"posterior": 1}}, TypeError, "data"),
-        ({"sampler_kwargs": [1]}, TypeError, "sampler_kwargs"),
         ({"random_seed": -1}, ValueError, "random_seed"),
     ],
 )
 def test_bad_input(conjugate, kwargs, error, match):
     with pytest.raises(error, match=match):
         log_marginal_likelihood(conjugate.model(), progressbar=False, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "match"),
+    [
+        (
+            lambda: slt.Thermodynamic(betas=[0.1, 0.5]),
+            ValueError,
+            r"Thermodynamic\(betas=…\) must rise to 1.0",
+        ),
+        (lambda: slt.Thermodynamic(betas=[0.1, 1], n_betas=4), ValueError, "not both"),
+        (lambda: slt.SteppingStone(n_betas=1), ValueError, r"SteppingStone\(n_betas=…\)"),
+        (lambda: slt.NUTS(draws=0), ValueError, r"NUTS\(draws=…\)"),
+        (lambda: slt.NUTS(draws=1.5), TypeError, r"NUTS\(draws=…\)"),
+        (lambda: slt.NUTS(options=[1]), TypeError, r"NUTS\(options=…\) must be a dict"),
+    ],
+)
+def test_bad_method_or_sampler_value(build, error, match):
+    """A bad option fails when the method or sampler value is built, before any model."""
+    with pytest.raises(error, match=match):
+        build()
+
+
+def test_deprecated_arguments_still_work_and_warn(monkeypatch, conjugate):
+    """The loose sampler settings and method options (until 0.3.0) become the same values, with
+    one DeprecationWarning; one the method does not take is still refused."""
+    from pymc_slt.evidence import path
+
+    seen = {}
+
+    def record(model, betas, **kwargs):
+        seen.update(kwargs, betas=betas)
+        raise InterruptedError  # stop before sampling
+
+    monkeypatch.setattr(path, "sample_ladder", record)
+    with pytest.warns(DeprecationWarning, match="draws"), pytest.raises(InterruptedError):
+        log_marginal_likelihood(
+            conjugate.model(), method="stepping_stone", n_betas=4, draws=500, tune=500, chains=4,
+            sampler_kwargs={"maxdepth": 8}, progressbar=False,
+        )  # fmt: skip
+    assert seen["sampler"] == slt.NUTS(
+        draws=500, tune=500, chains=4, target_accept=0.95, options={"maxdepth": 8}
+    )
+    assert len(seen["betas"]) == 4
+    for old, match in (
+        ({"method": "bridge", "betas": [0.5, 1.0]}, "betas applies to"),
+        ({"method": "smc", "n_betas": 8}, "n_betas applies to"),
+        ({"method": "stepping_stone", "bridge_proposal": "warp3"}, "applies to method='bridge'"),
+    ):
+        with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match=match):
+            log_marginal_likelihood(conjugate.model(), progressbar=False, **old)
 
 
 def test_bad_model_and_data(conjugate):
@@ -392,7 +450,10 @@ def test_bridge_from_smc_draws_matches_exact():
     """sampler='smc' draws the posterior with pm.sample_smc; the bridge step is the same."""
     exact = make_conjugate(n=200, d=2, seed=2, prior_sd=2.0)
     result = log_marginal_likelihood(
-        exact.model(), sampler="smc", draws=1000, chains=4, random_seed=6, progressbar=False
+        exact.model(),
+        sampler=slt.SMC(draws=1000, chains=4),
+        random_seed=6,
+        progressbar=False,
     )
     _check(result, exact, "bridge")
 
@@ -431,7 +492,9 @@ def test_try_bridge_reports_why_and_passes_other_warnings_on():
         def call():
             warnings.warn("slow chains", slt.PoorMixingWarning, stacklevel=1)
             warn_problems(["halves disagree", "k̂ 0.9"], "use stepping stone")
-            return EvidenceResult(-1.0, 0.1, "bridge", {} if doubts is None else {"doubts": doubts})
+            kinds = (Doubt.HALVES,) if doubts else ()
+            diagnostics = {} if doubts is None else {"doubts": doubts, "doubt_kinds": kinds}
+            return EvidenceResult(-1.0, 0.1, "bridge", diagnostics)
 
         return call
 
@@ -466,8 +529,8 @@ def test_warp3_keeps_its_estimate_under_a_poor_gaussian_fit_and_normal_does_not(
 
     monkeypatch.setattr(bridge, "KHAT_MAX", -1.0)  # every fit is "poor"
     exact = make_conjugate(n=50, d=2, seed=5, prior_sd=2.0)
-    post = slt.sample_tempered(exact.model(), 1.0, draws=1000, tune=500, chains=4,
-                               random_seed=1, progressbar=False)  # fmt: skip
+    post = slt.sample_tempered(exact.model(), 1.0, sampler=slt.NUTS(draws=1000, tune=500,
+                               chains=4), random_seed=1, progressbar=False)  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("error", slt.EvidenceWarning)
         warp3 = log_marginal_likelihood(exact.model(), data=post, random_seed=2)
@@ -477,8 +540,8 @@ def test_warp3_keeps_its_estimate_under_a_poor_gaussian_fit_and_normal_does_not(
         warnings.simplefilter("error", slt.EvidenceWarning)
         warnings.simplefilter("ignore", slt.PoorMixingWarning)
         normal = log_marginal_likelihood(
-            exact.model(), data=post, bridge_proposal="normal", random_seed=2, draws=200,
-            tune=200, chains=2, progressbar=False,
+            exact.model(), data=post, method=slt.Bridge(proposal="normal"), random_seed=2,
+            sampler=slt.NUTS(draws=200, tune=200, chains=2), progressbar=False,
         )  # fmt: skip
     assert normal.method == "bridge"
     assert normal.diagnostics["fallback_from"].startswith("bridge sampling warned (a Gaussian")

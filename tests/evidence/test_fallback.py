@@ -165,8 +165,9 @@ def test_hmc_smc_tempers_in_stages_when_many_prior_draws_have_zero_likelihood():
         theta = pm.Normal("theta", 0.0, 1.0)
         inside = pm.math.abs(theta) < edge
         pm.Normal("y", pm.math.switch(inside, theta, np.nan), 1.0, observed=y)
-    result = slt.log_marginal_likelihood(model, method="hmc_smc", draws=400, chains=4,
-                                         random_seed=1, **RUN)  # fmt: skip
+    result = slt.log_marginal_likelihood(model, method="hmc_smc",
+                                         sampler=slt.HMCSMC(draws=400, chains=4), random_seed=1,
+                                         **RUN)  # fmt: skip
     grid = np.linspace(-edge, edge, 20001)
     log_dens = stats.norm.logpdf(grid) + stats.norm.logpdf(y[:, None], grid, 1.0).sum(0)
     exact = special.logsumexp(log_dens) + np.log(grid[1] - grid[0])
@@ -256,8 +257,9 @@ def test_a_ladder_with_divergent_rungs_names_them_as_its_problem():
     rng = np.random.default_rng(2)
     x = rng.normal(size=(30, 1))
     exact = ConjugateLinearRegression(x, x[:, 0] + rng.normal(size=30), 1.0, 1.0)
-    ladder = slt.sample_ladder(exact.model(), [0.3, 1.0], draws=200, tune=200, chains=2,
-                               random_seed=1, progressbar=False)  # fmt: skip
+    ladder = slt.sample_ladder(exact.model(), [0.3, 1.0],
+                               sampler=slt.NUTS(draws=200, tune=200, chains=2), random_seed=1,
+                               progressbar=False)  # fmt: skip
     first = next(iter(ladder.children.values()))
     first.attrs["n_divergences"] = 40  # 10 % of its 400 draws
     with pytest.warns(slt.EvidenceWarning, match="40 divergent transitions at the rungs"):
@@ -277,8 +279,9 @@ def test_a_ladder_whose_chains_sit_in_different_modes_names_it_as_its_problem():
     rng = np.random.default_rng(2)
     x = rng.normal(size=(30, 1))
     exact = ConjugateLinearRegression(x, x[:, 0] + rng.normal(size=30), 1.0, 1.0)
-    ladder = slt.sample_ladder(exact.model(), [0.3, 1.0], draws=200, tune=200, chains=3,
-                               random_seed=1, progressbar=False)  # fmt: skip
+    ladder = slt.sample_ladder(exact.model(), [0.3, 1.0],
+                               sampler=slt.NUTS(draws=200, tune=200, chains=3), random_seed=1,
+                               progressbar=False)  # fmt: skip
     run = {"method": "stepping_stone", "data": ladder, "random_seed": 1}
     healthy = slt.log_marginal_likelihood(exact.model(), **run)
     assert not healthy.diagnostics["problems"]
@@ -342,7 +345,7 @@ def test_ordered_prior_mass_is_stated_with_the_normalized_log_z():
     normalized prior's, which an unordered copy of the model gives (the likelihood is symmetric
     in the three)."""
     y = np.random.default_rng(0).normal(size=40)
-    run = {"draws": 500, "tune": 500, "chains": 4, "random_seed": 3, **RUN}
+    run = {"sampler": slt.NUTS(draws=500, tune=500, chains=4), "random_seed": 3, **RUN}
     with pm.Model() as ordered:
         c = pm.Normal("c", 0.0, 1.0, shape=3, transform=pm.distributions.transforms.ordered,
                       initval=np.array([-0.5, 0.0, 0.5]))  # fmt: skip

@@ -45,10 +45,10 @@ def test_hmc_smc_against_the_agreed_reference(case, draws):
     bench = _neural_evidence()
     entry = json.loads((BENCHMARKS / "neural_references.json").read_text())[case]
     assert entry["agreed"], f"{case} has no agreed reference"
-    sizes = {} if draws is None else {"draws": draws}
+    sampler = None if draws is None else slt.HMCSMC(draws=draws)  # None: HMCSMC(draws=2000)
     res = slt.log_marginal_likelihood(
-        bench.make_case(case).model(), method="hmc_smc", random_seed=1, progressbar=False,
-        **sizes,
+        bench.make_case(case).model(), method="hmc_smc", sampler=sampler, random_seed=1,
+        progressbar=False,
     )  # fmt: skip
     error = res.log_z - entry["reference"]
     slack = entry["closest_gap"] / 2

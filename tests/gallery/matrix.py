@@ -27,7 +27,7 @@ from pymc_slt.models.prior_draws import restricting_transforms
 from tests.gallery.conftest import REFUSED
 from tests.gallery.models import GALLERY
 
-FAST = {"draws": 200, "tune": 200, "chains": 2, "progressbar": False}
+FAST = {"sampler": slt.NUTS(draws=200, tune=200, chains=2), "progressbar": False}
 LADDER = [0.3, 1.0]
 REFERENCES = json.loads((Path(__file__).parent / "references.json").read_text())
 
@@ -85,7 +85,7 @@ def test_ladder_and_smc_evidence(gallery_name, draws):
     for method in ("stepping_stone", "thermodynamic"):
         result = quiet(slt.log_marginal_likelihood, model, method=method, data=ladder)
         assert np.isfinite(result.estimate) and result.se > 0, (method, result)
-    smc = dict(method="smc", draws=200, chains=2, random_seed=5, progressbar=False)
+    smc = dict(method="smc", sampler=slt.SMC(draws=200, chains=2), random_seed=5, progressbar=False)
     if restricting_transforms(model):  # SMC would start off the model's prior
         with pytest.raises(ValueError, match=r"pm\.sample_smc starts from pm\.draw"):
             slt.log_marginal_likelihood(model, **smc)

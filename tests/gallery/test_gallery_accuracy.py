@@ -36,8 +36,8 @@ def test_ladder_methods_match_references(name):
     prior_var = float(np.var(prior[np.isfinite(prior)]))
     betas = thermodynamic_schedule(24, slt.sampling.n_parameters(model), prior_var)
     ladder = quiet(
-        slt.sample_ladder, model, betas, draws=500, tune=500, chains=2, random_seed=1,
-        progressbar=False,
+        slt.sample_ladder, model, betas, sampler=slt.NUTS(draws=500, tune=500, chains=2),
+        random_seed=1, progressbar=False,
     )  # fmt: skip
     ref = REFERENCES[name]
     for method in ("stepping_stone", "thermodynamic"):
@@ -48,7 +48,8 @@ def test_ladder_methods_match_references(name):
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_smc_matches_references(name):
     model = GALLERY[name]()
-    kwargs = dict(method="smc", draws=1000, chains=4, random_seed=2, progressbar=False)
+    smc = slt.SMC(draws=1000, chains=4)
+    kwargs = dict(method="smc", sampler=smc, random_seed=2, progressbar=False)
     if restricting_transforms(model):
         with pytest.raises(ValueError, match=r"pm\.sample_smc starts from pm\.draw"):
             slt.log_marginal_likelihood(model, **kwargs)
@@ -62,7 +63,8 @@ def test_hmc_smc_matches_references(name):
     """The ordered mixture exercises the rejected prior draws, the Potential model the β = 0
     pass that tempers the potential in."""
     model = GALLERY[name]()
-    kwargs = dict(method="hmc_smc", draws=1000, chains=4, random_seed=3, progressbar=False)
+    hmc_smc = slt.HMCSMC(draws=1000, chains=4)
+    kwargs = dict(method="hmc_smc", sampler=hmc_smc, random_seed=3, progressbar=False)
     result = quiet(slt.log_marginal_likelihood, model, **kwargs)
     assert _close(result, REFERENCES[name]), (result.estimate, result.se)
 
@@ -72,7 +74,8 @@ def test_compare_on_every_gallery_model_keeps_every_row():
     the model with missing observations refused before sampling, the discrete model's row NaN
     with its reason, every other row with a log Z within 4 se of its reference, or a
     ``problems`` entry on ``log_z`` saying why not."""
-    run = {"draws": 500, "tune": 500, "chains": 2, "random_seed": 4, "progressbar": False}
+    nuts = slt.NUTS(draws=500, tune=500, chains=2)
+    run = {"sampler": nuts, "random_seed": 4, "progressbar": False}
     for name, build in GALLERY.items():
         if name == "missing_observations":
             with pytest.raises(ValueError, match=r"imputes missing observations"):

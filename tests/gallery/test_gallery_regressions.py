@@ -24,8 +24,7 @@ def test_discrete_latent_by_smc_matches_the_exact_sum():
         slt.log_marginal_likelihood,
         discrete_latent(),
         method="smc",
-        draws=500,
-        chains=4,
+        sampler=slt.SMC(draws=500, chains=4),
         random_seed=1,
         progressbar=False,
     )

@@ -31,7 +31,7 @@ def test_label_switching_is_flagged_and_the_ladder_is_right():
         slt.log_marginal_likelihood(model, random_seed=1, fallback=False, **FAST)
     # the default path checks that bridge estimate by stepping stone and keeps a right number
     # (the check's, or bridge sampling's where the two agree and bridge is the more precise)
-    run = {"draws": 300, "tune": 300, "chains": 2, "progressbar": False}
+    run = {"sampler": slt.NUTS(draws=300, tune=300, chains=2), "progressbar": False}
     ss = slt.log_marginal_likelihood(model, random_seed=2, **run)
     assert "label-switched" in ss.diagnostics["fallback_from"]
     assert set(ss.diagnostics["candidates"]) == {"bridge", "stepping_stone"}

@@ -33,7 +33,8 @@ from pymc_slt.models.localization import (
 )
 from pymc_slt.sampling import tempered as sampling
 
-FAST = {"draws": 1000, "tune": 500, "chains": 2, "progressbar": False}
+FAST = {"sampler": slt.NUTS(draws=1000, tune=500, chains=2), "progressbar": False}
+SMALL = slt.NUTS(draws=200, tune=200, chains=2)
 
 
 @pytest.fixture(scope="module")
@@ -117,27 +118,93 @@ def test_default_betas_follow_watanabe():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "error", "match"),
+    ("method", "error", "match"),
     [
-        ({"method": "wbic"}, ValueError, "method must be one of"),
-        ({"method": "ladder", "betas": [0.1]}, ValueError, "at least 2"),
-        ({"method": "two_temperature", "betas": [0.1, 0.2, 0.3]}, ValueError, "exactly 2"),
-        ({"method": "local", "betas": [0.1, 0.2]}, ValueError, "exactly 1"),
-        ({"method": "ladder", "betas": [0.1, -0.2]}, ValueError, "betas"),
-        ({"method": "ladder", "betas": "0.1"}, TypeError, "betas"),
-        ({"method": "local", "gamma": 0.0}, ValueError, "gamma must be finite and > 0"),
-        ({"method": "local", "gamma": "big"}, TypeError, "gamma"),
-        ({"method": "local", "point": {"w": np.zeros(2)}}, ValueError, r"missing \['sigma'\]"),
-        ({"method": "local", "point": {"w": np.zeros(3), "sigma": 1.0}}, ValueError, "shape"),
-        ({"method": "local", "point": [0.0, 0.0]}, TypeError, "point must be a dict"),
-        ({"method": "local", "point": {"w": [0, np.nan], "sigma": 1.0}}, ValueError, "NaN"),
-        ({"method": "local", "point": {"w": [0, 0], "sigma": -1.0}}, ValueError, "support"),
-        ({"method": "ladder", "point": {"w": [0, 0], "sigma": 1.0}}, ValueError, "only used"),
+        ("wbic", ValueError, "method must be one of"),
+        (slt.LocalLambda(point={"w": np.zeros(2)}), ValueError, r"missing \['sigma'\]"),
+        (slt.LocalLambda(point={"w": np.zeros(3), "sigma": 1.0}), ValueError, "shape"),
+        (slt.LocalLambda(point={"w": [0, np.nan], "sigma": 1.0}), ValueError, "NaN"),
+        (slt.LocalLambda(point={"w": [0, 0], "sigma": -1.0}), ValueError, "support"),
     ],
 )
-def test_bad_arguments_name_the_argument(kwargs, error, match):
+def test_bad_arguments_name_the_argument(method, error, match):
     with pytest.raises(error, match=match):
-        learning_coefficient(tiny_model(), progressbar=False, **kwargs)
+        learning_coefficient(tiny_model(), method=method, progressbar=False)
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "match"),
+    [
+        (
+            lambda: slt.LadderSlope(betas=[0.1]),
+            ValueError,
+            r"LadderSlope\(betas=…\) must hold at least 2",
+        ),
+        (
+            lambda: slt.TwoTemperature(betas=[0.1, 0.2, 0.3]),
+            ValueError,
+            "must hold exactly 2 values",
+        ),
+        (lambda: slt.TwoTemperature(betas=[0.1]), ValueError, "must hold exactly 2 values"),
+        (
+            lambda: slt.LocalLambda(beta=[0.1, 0.2]),
+            TypeError,
+            "LocalLambda: beta must be a real",
+        ),
+        (lambda: slt.LadderSlope(betas=[0.1, -0.2]), ValueError, "LadderSlope: betas must hold"),
+        (lambda: slt.LadderSlope(betas="0.1"), TypeError, "LadderSlope: betas must be"),
+        (
+            lambda: slt.LocalLambda(gamma=0.0),
+            ValueError,
+            r"LocalLambda\(gamma=…\) must be finite and > 0",
+        ),
+        (
+            lambda: slt.LocalLambda(gamma=-1),
+            ValueError,
+            r"LocalLambda\(gamma=…\) must be finite and > 0",
+        ),
+        (lambda: slt.LocalLambda(gamma="big"), TypeError, r"LocalLambda\(gamma=…\)"),
+        (
+            lambda: slt.LocalLambda(point=[0.0, 0.0]),
+            TypeError,
+            r"LocalLambda\(point=…\) must be a dict",
+        ),
+    ],
+)
+def test_bad_estimator_value_names_the_option(build, error, match):
+    """A bad option fails when the estimator value is built, before any model."""
+    with pytest.raises(error, match=match):
+        build()
+
+
+def test_deprecated_arguments_still_work_and_warn(monkeypatch):
+    """The loose sampler settings and estimator options (until 0.3.0) become the same values,
+    with one DeprecationWarning; an option the estimator does not take is still refused."""
+    from pymc_slt.learning_coefficient.methods import ESTIMATORS, LambdaEstimator
+
+    seen = []
+
+    def record(job):
+        seen.append(job)
+        raise InterruptedError  # stop before sampling
+
+    monkeypatch.setitem(ESTIMATORS, "local", LambdaEstimator(record, slt.LocalLambda))
+    point = {"w": np.array([0.5, -0.5]), "sigma": np.array(1.0)}
+    with pytest.warns(DeprecationWarning, match="draws"), pytest.raises(InterruptedError):
+        learning_coefficient(
+            tiny_model(), method="local", betas=0.2, point=point, gamma=2.0, draws=200, tune=200,
+            chains=2, sampler_kwargs={"target_accept": 0.85}, progressbar=False,
+        )  # fmt: skip
+    (job,) = seen
+    assert job.sampler == slt.NUTS(draws=200, tune=200, chains=2, target_accept=0.85)
+    assert job.betas.tolist() == [0.2] and job.gamma == 2.0
+    assert job.point["w"].tolist() == [0.5, -0.5]
+    for old, match in (
+        ({"method": "local", "betas": [0.1, 0.2]}, "exactly 1"),
+        ({"method": "ladder", "point": {"w": [0, 0], "sigma": 1.0}}, "only used"),
+    ):
+        with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match=match):
+            learning_coefficient(tiny_model(), progressbar=False, **old)
 
 
 def test_bad_model_and_tiny_n():
@@ -196,9 +263,7 @@ def test_local_compiles_once_for_pilot_and_run(monkeypatch):
         return compile_model(*args, **kwargs)
 
     monkeypatch.setattr(sampling.nutpie, "compile_pymc_model", counting_compile)
-    res = learning_coefficient(
-        tiny_model(), draws=200, tune=200, chains=2, progressbar=False, random_seed=0
-    )
+    res = learning_coefficient(tiny_model(), sampler=SMALL, progressbar=False, random_seed=0)
     assert len(calls) == 1
     assert np.isfinite(res.estimate)
     assert pilot_length(1000, 1000) == {"draws": 250, "tune": 500}
@@ -208,11 +273,12 @@ def test_local_compiles_once_for_pilot_and_run(monkeypatch):
 @pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_local_retries_divergent_run_unless_target_accept_given(monkeypatch):
     monkeypatch.setattr(rlct, "RETRY_DIVERGENT_FRACTION", -1.0)  # every run counts as divergent
-    kwargs = {"draws": 200, "tune": 200, "chains": 2, "progressbar": False, "random_seed": 0}
-    res = learning_coefficient(tiny_model(), **kwargs)
+    kwargs = {"progressbar": False, "random_seed": 0}
+    res = learning_coefficient(tiny_model(), sampler=SMALL, **kwargs)
     assert res.diagnostics["retried"] is True
     assert res.diagnostics["target_accept"] == rlct.RETRY_TARGET_ACCEPT
-    mine = learning_coefficient(tiny_model(), sampler_kwargs={"target_accept": 0.85}, **kwargs)
+    careful = slt.NUTS(draws=200, tune=200, chains=2, target_accept=0.85)
+    mine = learning_coefficient(tiny_model(), sampler=careful, **kwargs)
     assert mine.diagnostics["retried"] is False
     assert mine.diagnostics["target_accept"] == 0.85
 
@@ -262,7 +328,11 @@ def test_local_matches_exact_localized_posterior(regular):
 def test_crossing_matches_finite_n_prediction(method):
     model, s = crossing_model()
     res = learning_coefficient(
-        model, method=method, random_seed=7, sampler_kwargs={"target_accept": 0.9}, **FAST
+        model,
+        method=method,
+        random_seed=7,
+        sampler=slt.NUTS(draws=1000, tune=500, chains=2, target_accept=0.9),
+        progressbar=False,
     )
     beta_mid = float(np.exp(np.mean(np.log(res.betas))))
     expected = crossing_bias_lambda(1000, beta_mid, s, slope=method != "local")
@@ -272,7 +342,7 @@ def test_crossing_matches_finite_n_prediction(method):
 
 @pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_same_seed_same_numbers():
-    kwargs = {"draws": 200, "tune": 200, "chains": 2, "progressbar": False, "random_seed": 3}
+    kwargs = {"sampler": SMALL, "progressbar": False, "random_seed": 3}
     first = learning_coefficient(tiny_model(), method="two_temperature", **kwargs)
     second = learning_coefficient(tiny_model(), method="two_temperature", **kwargs)
     assert first.estimate == second.estimate
@@ -328,11 +398,21 @@ def test_default_method_accuracy_table(label, lam):
 
 @pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_reused_ladder_gives_the_numbers_of_sampling_it_here():
-    model, settings = tiny_model(), {"draws": 300, "tune": 300, "chains": 2, "progressbar": False}
+    model, settings = tiny_model(), {"progressbar": False}
     betas = [0.2, 0.5, 1.0]
-    mine = learning_coefficient(model, method="ladder", betas=betas, random_seed=4, **settings)
+    mine = learning_coefficient(
+        model,
+        method=slt.LadderSlope(betas=betas),
+        random_seed=4,
+        sampler=slt.NUTS(draws=300, tune=300, chains=2),
+        **settings,
+    )
     ladder = slt.sample_ladder(
-        model, betas, random_seed=4, sampler_kwargs={"target_accept": 0.9}, **settings
+        model,
+        betas,
+        random_seed=4,
+        sampler=slt.NUTS(draws=300, tune=300, chains=2, target_accept=0.9),
+        **settings,
     )
     reused = learning_coefficient(model, method="ladder", data=ladder)
     assert reused.estimate == mine.estimate and reused.se == mine.se
@@ -340,19 +420,22 @@ def test_reused_ladder_gives_the_numbers_of_sampling_it_here():
     with pytest.raises(ValueError, match="exactly 2"):
         learning_coefficient(model, method="two_temperature", data=ladder)
     with pytest.raises(ValueError, match="drop betas"):
-        learning_coefficient(model, method="ladder", data=ladder, betas=betas)
+        learning_coefficient(model, method=slt.LadderSlope(betas=betas), data=ladder)
 
 
 @pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_local_from_given_draws_uses_their_best_draw():
-    model, settings = tiny_model(), {"draws": 300, "tune": 300, "chains": 2, "progressbar": False}
+    settings = {"sampler": slt.NUTS(draws=300, tune=300, chains=2), "progressbar": False}
+    model = tiny_model()
     post = slt.sample_tempered(model, 1.0, random_seed=1, **settings)
     reused = learning_coefficient(model, data=post, random_seed=2, **settings)
     point = slt.sampling.best_draw(post, model)[0]
-    given = learning_coefficient(model, point=point, random_seed=2, **settings)
+    given = learning_coefficient(
+        model, method=slt.LocalLambda(point=point), random_seed=2, **settings
+    )
     assert reused.estimate == given.estimate
     with pytest.raises(ValueError, match="not both"):
-        learning_coefficient(model, data=post, point=point)
+        learning_coefficient(model, data=post, method=slt.LocalLambda(point=point))
     hot = slt.sample_tempered(model, 0.5, random_seed=1, **settings)
     with pytest.raises(ValueError, match=r"beta=1\.0"):
         learning_coefficient(model, data=hot)

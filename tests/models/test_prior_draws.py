@@ -7,6 +7,7 @@ import pymc as pm
 import pytest
 from scipy.stats import norm
 
+from pymc_slt import SMC
 from pymc_slt.evidence.path import stepping_stone, thermodynamic
 from pymc_slt.models.prior_draws import draw_prior, prior_log_weights, restricting_transforms
 from pymc_slt.sampling import sample_tempered
@@ -85,4 +86,4 @@ def test_smc_refuses_a_narrowing_transform_before_sampling():
     with model:
         pm.Normal("y", model["mu"].sum(), model["sigma"], observed=np.zeros(3))
     with pytest.raises(ValueError, match=r"\['mu'\].*ordered.*sampler='nuts'"):
-        sample_tempered(model, 1.0, sampler="smc", draws=50, chains=2, progressbar=False)
+        sample_tempered(model, 1.0, sampler=SMC(draws=50, chains=2), progressbar=False)

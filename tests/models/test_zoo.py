@@ -202,9 +202,7 @@ def test_builders_sample():
     d = simulate_normal_crossing(60, (1, 1), random_seed=3)
     dt = slt.sample_tempered(
         normal_crossing(d.x, d.y, (1, 1)),
-        draws=200,
-        tune=200,
-        chains=2,
+        sampler=slt.NUTS(draws=200, tune=200, chains=2),
         progressbar=False,
         random_seed=1,
     )
@@ -217,9 +215,7 @@ def test_builders_sample():
     dt = slt.sample_tempered(
         reduced_rank_regression(d.x, d.y, H=1),
         beta=0.5,
-        draws=200,
-        tune=200,
-        chains=2,
+        sampler=slt.NUTS(draws=200, tune=200, chains=2),
         progressbar=False,
         random_seed=1,
     )

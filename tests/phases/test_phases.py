@@ -199,9 +199,7 @@ def test_phase_sweep_fractions_and_local_free_energies_are_exact():
         _normal_mean,
         ns,
         _sign,
-        draws=1000,
-        chains=2,
-        sampler="smc",
+        sampler=slt.SMC(draws=1000, chains=2),
         evidence=evidence,
         random_seed=2,
         progressbar=False,
@@ -229,7 +227,8 @@ def test_phase_sweep_fractions_and_local_free_energies_are_exact():
         ({"classify": "kmeans"}, ValueError, "reduced_rank"),
         ({"classify": 3}, TypeError, "classify"),
         ({"make_model": "rrr"}, TypeError, "make_model"),
-        ({"data_seeds": [1, 1]}, ValueError, "data_seeds"),
+        ({"ns": [(10, 1), (10, 1)]}, ValueError, "distinct"),
+        ({"ns": [(10, 1), (0, 2)]}, ValueError, "n >= 1"),
         ({"evidence": "smc"}, TypeError, "evidence"),
         ({"beta": 0.0}, ValueError, "beta"),
     ],
@@ -238,6 +237,13 @@ def test_phase_sweep_bad_input(kwargs, error, match):
     args = {"make_model": _normal_mean, "ns": [10, 20], "classify": _sign, **kwargs}
     with pytest.raises(error, match=match):
         phase_sweep(args.pop("make_model"), args.pop("ns"), args.pop("classify"), **args)
+
+
+def test_phase_sweep_still_takes_the_deprecated_loose_settings():
+    """draws=, tune=, chains= (until 0.3.0) warn, then the sweep runs as before; here it stops
+    at the check of ns, before any sampling."""
+    with pytest.warns(DeprecationWarning, match="draws"), pytest.raises(ValueError, match="ns"):
+        phase_sweep(_normal_mean, [100, 50], _sign, draws=100, chains=2, progressbar=False)
 
 
 def test_classifier_output_is_checked():
@@ -263,10 +269,7 @@ def test_reduced_rank_posterior_moves_to_rank_two():
         make_model,
         (150, 4000),
         "reduced_rank",
-        phases=(1, 2),
-        draws=500,
-        tune=1000,
-        sampler_kwargs={"target_accept": 0.95},
+        sampler=slt.NUTS(draws=500, tune=1000, target_accept=0.95),
         random_seed=0,
         progressbar=False,
     )

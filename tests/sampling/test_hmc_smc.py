@@ -17,7 +17,7 @@ import pymc_slt as slt
 from pymc_slt.exact import ConjugateLinearRegression
 from tests.conftest import product_model
 
-RUNS = {"chains": 4, "random_seed": 3, "progressbar": False}
+RUNS = {"random_seed": 3, "progressbar": False}
 SHORT = {"num_mcmc_steps": 10, "num_integration_steps": 8}  # the defaults before 2026-12-03
 
 
@@ -27,7 +27,9 @@ def conjugate():
     X = rng.normal(size=(40, 3))
     y = X @ np.array([1.0, -1.0, 0.5]) + rng.normal(size=40)
     exact = ConjugateLinearRegression(X, y, noise_sd=1.0, prior_sd=1.0)
-    ladder = slt.sample_ladder(exact.model(), [0.25, 1.0], sampler="hmc_smc", draws=600, **RUNS)
+    ladder = slt.sample_ladder(
+        exact.model(), [0.25, 1.0], sampler=slt.HMCSMC(draws=600, chains=4), **RUNS
+    )
     return exact, ladder
 
 
@@ -54,18 +56,21 @@ def test_method_reuses_the_draws_at_beta_one(conjugate):
 def test_nuts_moves_match_the_exact_evidence(conjugate):
     exact, _ = conjugate
     result = slt.log_marginal_likelihood(
-        exact.model(), method="hmc_smc", draws=400, sampler_kwargs={"kernel": "nuts"}, **RUNS
+        exact.model(),
+        method="hmc_smc",
+        sampler=slt.HMCSMC(draws=400, chains=4, kernel="nuts"),
+        **RUNS,
     )
     assert abs(result.estimate - exact.log_evidence()) < 4 * result.se + 0.02, result
 
 
 def test_two_mode_product_matches_quadrature_and_weighs_both_modes():
     model, log_z = product_model()
-    kwargs = {"method": "hmc_smc", "draws": 500, **RUNS}
+    kwargs = {"method": "hmc_smc", "sampler": slt.HMCSMC(draws=500, chains=4), **RUNS}
     result = slt.log_marginal_likelihood(model, **kwargs)
     assert abs(result.estimate - log_z) < 4 * result.se + 0.02, (result, log_z)
     # short trajectories suffice for the draws' checks here (and keep the test fast)
-    short = {"sampler": "hmc_smc", "draws": 500, "sampler_kwargs": SHORT, **RUNS}
+    short = {"sampler": slt.HMCSMC(draws=500, chains=4, **SHORT), **RUNS}
     post = slt.sample_tempered(model, 1.0, **short)
     again = slt.sample_tempered(model, 1.0, **short)
     assert np.array_equal(post["posterior"]["a"], again["posterior"]["a"])  # same seed
@@ -75,12 +80,14 @@ def test_two_mode_product_matches_quadrature_and_weighs_both_modes():
 
 def test_bad_settings_and_discrete_models_are_refused_before_sampling():
     model, _ = product_model()
-    with pytest.raises(ValueError, match=r"unknown key\(s\) \['step'\]"):
-        slt.sample_tempered(model, sampler="hmc_smc", sampler_kwargs={"step": 1})
-    with pytest.raises(ValueError, match=r"target_ess.*\(0, 1\)"):
-        slt.sample_tempered(model, sampler="hmc_smc", sampler_kwargs={"target_ess": 1.5})
-    with pytest.raises(ValueError, match=r"kernel.*\['hmc', 'nuts'\], got 'mala'"):
-        slt.sample_tempered(model, sampler="hmc_smc", sampler_kwargs={"kernel": "mala"})
+    with pytest.raises(TypeError, match="step"):
+        slt.HMCSMC(step=1)
+    with pytest.raises(ValueError, match=r"HMCSMC\(target_ess=…\) must be a number in \(0, 1\)"):
+        slt.HMCSMC(target_ess=1.5)
+    with pytest.raises(
+        ValueError, match=r"HMCSMC\(kernel=…\) must be one of \['hmc', 'nuts'\], got 'mala'"
+    ):
+        slt.HMCSMC(kernel="mala")
     with pytest.raises(ValueError, match="drop sampler='nuts'"):
         slt.log_marginal_likelihood(model, method="hmc_smc", sampler="nuts")
     with pm.Model() as discrete:

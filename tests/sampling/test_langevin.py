@@ -10,7 +10,7 @@ from scipy import stats
 
 import pymc_slt as slt
 from pymc_slt.models import normal_crossing, simulate_normal_crossing
-from pymc_slt.sampling.langevin import noisy_gradient_descent
+from pymc_slt.sampling.langevin import Langevin, noisy_gradient_descent
 from tests.conftest import make_conjugate
 
 #: Two-sided KS critical constant at α = 0.001: D_crit = c·√((m + n)/(m n)).
@@ -31,11 +31,7 @@ def test_conjugate_regression_matches_exact_gaussian():
     dt = noisy_gradient_descent(
         exact.model(),
         beta,
-        step_size=eta,
-        n_steps=100_000,
-        thin=10,
-        burn_in=2_000,
-        chains=2,
+        sampler=Langevin(step_size=eta, n_steps=100_000, thin=10, burn_in=2_000, chains=2),
         random_seed=3,
     )
     w = dt["posterior"]["w"].transpose("chain", "draw", "w_dim_0").values
@@ -60,16 +56,15 @@ def test_singular_product_matches_nuts():
     data = simulate_normal_crossing(20, (1, 1), random_seed=3)
     model = normal_crossing(data.x, data.y, (1, 1))
     lang = noisy_gradient_descent(
-        model, step_size=2e-3, n_steps=300_000, thin=50, burn_in=5_000, chains=2, random_seed=1
+        model,
+        sampler=Langevin(step_size=2e-3, n_steps=300_000, thin=50, burn_in=5_000, chains=2),
+        random_seed=1,
     )
     nuts = slt.sample_tempered(
         model,
-        draws=1000,
-        tune=1000,
-        chains=4,
+        sampler=slt.NUTS(draws=1000, tune=1000, chains=4, target_accept=0.95),
         random_seed=1,
         progressbar=False,
-        sampler_kwargs={"target_accept": 0.95},
     )
     wl = lang["posterior"]["w"].values
     wn = nuts["posterior"]["w"].values
@@ -85,7 +80,7 @@ def test_output_like_a_sampler_and_reproducible():
         mu = pm.Normal("mu", 0.0, 1.0)
         pm.Deterministic("s2", s**2)
         pm.Normal("y", mu, s, observed=rng.normal(size=30))
-    kwargs = {"step_size": 1e-3, "n_steps": 2_000, "thin": 20, "init": {"s": 0.8}}
+    kwargs = {"sampler": Langevin(step_size=1e-3, n_steps=2_000, thin=20), "init": {"s": 0.8}}
     dt = noisy_gradient_descent(model, 0.7, random_seed=5, **kwargs)
     again = noisy_gradient_descent(model, 0.7, random_seed=5, **kwargs)
     post = dt["posterior"]
@@ -123,10 +118,14 @@ def small_model():
     ],
 )
 def test_bad_input(small_model, kwargs, error, match):
+    """Bad settings are refused when the Langevin value is built, the rest by the function."""
     args = {"step_size": 0.01, "n_steps": 100, **kwargs}
     beta = args.pop("beta", 1.0)
+    init = args.pop("init", None)
     with pytest.raises(error, match=match):
-        noisy_gradient_descent(small_model, beta, **args)
+        noisy_gradient_descent(small_model, beta, sampler=Langevin(**args), init=init)
+    with pytest.raises(TypeError, match=r"slt\.Langevin"):
+        noisy_gradient_descent(small_model, sampler=slt.NUTS())
 
 
 def test_discrete_parameters_and_divergence(small_model):
@@ -134,6 +133,7 @@ def test_discrete_parameters_and_divergence(small_model):
         k = pm.Poisson("k", 3.0)
         pm.Normal("y", k, 1.0, observed=np.zeros(3))
     with pytest.raises(ValueError, match="continuous"):
-        noisy_gradient_descent(discrete, step_size=0.01, n_steps=10)
+        noisy_gradient_descent(discrete, sampler=Langevin(step_size=0.01, n_steps=10))
     with pytest.raises(FloatingPointError, match="step_size"):
-        noisy_gradient_descent(small_model, 1e3, step_size=10.0, n_steps=1_000, init={"w": 5.0})
+        big = Langevin(step_size=10.0, n_steps=1_000)
+        noisy_gradient_descent(small_model, 1e3, sampler=big, init={"w": 5.0})

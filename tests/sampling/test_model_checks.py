@@ -9,7 +9,7 @@ import pytest
 
 import pymc_slt as slt
 
-FAST = {"draws": 200, "tune": 200, "chains": 2, "progressbar": False}
+FAST = {"sampler": slt.NUTS(draws=200, tune=200, chains=2), "progressbar": False}
 
 
 def _mixture_data() -> np.ndarray:
@@ -69,7 +69,7 @@ def test_initial_point_outside_the_support_is_named_before_sampling():
         lambda m: slt.learning_coefficient(m, **FAST),
         lambda m: slt.learning_coefficient(m, method="ladder", **FAST),
         lambda m: slt.log_marginal_likelihood(m, **FAST),
-        lambda m: slt.noisy_gradient_descent(m, step_size=0.01, n_steps=10),
+        lambda m: slt.noisy_gradient_descent(m, sampler=slt.Langevin(step_size=0.01, n_steps=10)),
     ],
     ids=["sample_tempered", "sample_ladder", "wbic", "local", "ladder", "bridge", "langevin"],
 )
@@ -82,7 +82,11 @@ def test_smc_handles_a_discrete_latent_and_is_silent_without_progressbar(caplog)
     model = discrete_latent()
     with caplog.at_level(logging.INFO, logger="pymc"):
         result = slt.log_marginal_likelihood(
-            model, method="smc", draws=500, chains=2, random_seed=1, progressbar=False
+            model,
+            method="smc",
+            sampler=slt.SMC(draws=500, chains=2),
+            random_seed=1,
+            progressbar=False,
         )
     assert not [r for r in caplog.records if "Initializing SMC" in r.getMessage()]
     # exact: Z = ½ N(y; 0, I) + ½ N(y; 1, I), the two values of k

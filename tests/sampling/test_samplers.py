@@ -100,7 +100,8 @@ def model():
 def test_a_value_samples_as_its_loose_form_does(model):
     run = {"random_seed": 3, "progressbar": False}
     value = slt.sample_tempered(model, sampler=slt.NUTS(draws=60, tune=60, chains=2), **run)
-    loose = slt.sample_tempered(model, draws=60, tune=60, chains=2, **run)
+    with pytest.warns(DeprecationWarning, match="draws"):  # the loose form, until 0.3.0
+        loose = slt.sample_tempered(model, draws=60, tune=60, chains=2, **run)
     np.testing.assert_array_equal(value["posterior"]["w"].values, loose["posterior"]["w"].values)
     assert value["posterior"].sizes["draw"] == 60
 

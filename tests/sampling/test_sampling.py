@@ -11,7 +11,6 @@ import pymc_slt.sampling.tempered as sampling
 from tests.conftest import make_conjugate
 
 BETAS = [0.1, 0.5, 1.0, 2.0]
-FAST = {"draws": 500, "tune": 500, "chains": 2, "progressbar": False}
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +20,8 @@ def exact():
 
 @pytest.fixture(scope="module")
 def ladder(exact):
-    return slt.sample_ladder(exact.model(), BETAS, random_seed=11, **{**FAST, "draws": 1000})
+    nuts = slt.NUTS(draws=1000, tune=500, chains=2)
+    return slt.sample_ladder(exact.model(), BETAS, sampler=nuts, random_seed=11, progressbar=False)
 
 
 def test_ladder_matches_exact_tempered_posterior(exact, ladder):
@@ -69,7 +69,11 @@ def test_ladder_compiles_once(monkeypatch, exact):
     monkeypatch.setattr(sampling.pm, "compute_log_likelihood", counting_loglik)
     betas = np.geomspace(0.05, 1.0, 8)
     dt = slt.sample_ladder(
-        exact.model(), betas, draws=50, tune=50, chains=1, progressbar=False, random_seed=0
+        exact.model(),
+        betas,
+        sampler=slt.NUTS(draws=50, tune=50, chains=1),
+        progressbar=False,
+        random_seed=0,
     )
     assert len(dt.children) == 8
     assert calls == {"nutpie": 1, "loglik": 1}
@@ -77,16 +81,10 @@ def test_ladder_compiles_once(monkeypatch, exact):
 
 @pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
 def test_same_seed_same_draws(exact):
-    model = exact.model()
-    a = slt.sample_tempered(
-        model, 0.5, random_seed=5, draws=100, tune=100, chains=2, progressbar=False
-    )
-    b = slt.sample_tempered(
-        model, 0.5, random_seed=5, draws=100, tune=100, chains=2, progressbar=False
-    )
-    c = slt.sample_tempered(
-        model, 0.5, random_seed=6, draws=100, tune=100, chains=2, progressbar=False
-    )
+    model, run = exact.model(), {"sampler": slt.NUTS(draws=100, tune=100, chains=2)}
+    a = slt.sample_tempered(model, 0.5, random_seed=5, progressbar=False, **run)
+    b = slt.sample_tempered(model, 0.5, random_seed=5, progressbar=False, **run)
+    c = slt.sample_tempered(model, 0.5, random_seed=6, progressbar=False, **run)
     np.testing.assert_array_equal(a["posterior"]["w"].values, b["posterior"]["w"].values)
     assert not np.array_equal(a["posterior"]["w"].values, c["posterior"]["w"].values)
 
@@ -97,9 +95,7 @@ def test_generator_seed_is_accepted(exact):
         exact.model(),
         1.0,
         random_seed=np.random.default_rng(0),
-        draws=50,
-        tune=50,
-        chains=1,
+        sampler=slt.NUTS(draws=50, tune=50, chains=1),
         progressbar=False,
     )
     assert dt["posterior"].sizes["draw"] == 50
@@ -108,7 +104,11 @@ def test_generator_seed_is_accepted(exact):
 def test_smc_sampler_matches_exact(exact):
     beta = 0.5
     dt = slt.sample_tempered(
-        exact.model(), beta, sampler="smc", draws=1000, chains=2, random_seed=2, progressbar=False
+        exact.model(),
+        beta,
+        sampler=slt.SMC(draws=1000, chains=2),
+        random_seed=2,
+        progressbar=False,
     )
     mean, cov = exact.posterior(beta)
     w = dt["posterior"]["w"]
@@ -135,7 +135,11 @@ def test_poor_mixing_warns_with_remedy():
         pm.Normal("y", x.sum(), 10.0, observed=np.array([0.0]))
     with pytest.warns(UserWarning, match="Remedy"):
         dt = slt.sample_tempered(
-            funnel, 1.0, draws=100, tune=30, chains=2, random_seed=1, progressbar=False
+            funnel,
+            1.0,
+            sampler=slt.NUTS(draws=100, tune=30, chains=2),
+            random_seed=1,
+            progressbar=False,
         )
     assert "max_rhat" in dt.attrs
 
@@ -169,8 +173,6 @@ def test_bad_beta(exact, beta):
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"draws": 0}, ValueError, "draws"),
-        ({"chains": 1.5}, TypeError, "chains"),
         ({"sampler": "hmc"}, ValueError, "sampler must be one of"),
         ({"random_seed": "x"}, TypeError, "random_seed"),
     ],
@@ -178,6 +180,28 @@ def test_bad_beta(exact, beta):
 def test_bad_options(exact, kwargs, error, match):
     with pytest.raises(error, match=match):
         slt.sample_tempered(exact.model(), 1.0, progressbar=False, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "match"),
+    [
+        (lambda: slt.NUTS(draws=0), ValueError, r"NUTS\(draws=…\)"),
+        (lambda: slt.NUTS(chains=1.5), TypeError, r"NUTS\(chains=…\)"),
+    ],
+)
+def test_bad_sampler_settings_fail_when_the_value_is_built(build, error, match):
+    with pytest.raises(error, match=match):
+        build()
+
+
+def test_sample_ladder_still_takes_the_deprecated_loose_settings():
+    """draws=, tune=, chains= (until 0.3.0) warn, then the ladder runs as before; here it stops
+    at the model's own check, before any sampling."""
+    with pm.Model() as model:
+        w = pm.Normal("w", 0, 1)
+        pm.Normal("y", w, 1, observed=np.array([0.0, np.inf]))
+    with pytest.warns(DeprecationWarning, match="draws"), pytest.raises(ValueError, match="NaN"):
+        slt.sample_ladder(model, [0.5, 1.0], draws=50, tune=50, chains=1, progressbar=False)
 
 
 def test_model_without_observed_rejected():
@@ -202,8 +226,9 @@ def test_a_run_records_its_threading_environment(monkeypatch):
     with pm.Model() as model:
         mu = pm.Normal("mu", 0.0, 1.0)
         pm.Normal("y", mu, 1.0, observed=np.zeros(5))
-    dt = slt.sample_tempered(model, draws=50, tune=50, chains=1, random_seed=1, progressbar=False)
+    run = {"sampler": slt.NUTS(draws=50, tune=50, chains=1), "random_seed": 1}
+    dt = slt.sample_tempered(model, progressbar=False, **run)
     assert dt.attrs["threads"].startswith("OMP_NUM_THREADS=3; BLAS threads: ")
-    result = slt.wbic(model, draws=50, tune=50, chains=1, random_seed=1, progressbar=False)
+    result = slt.wbic(model, progressbar=False, **run)
     assert result.diagnostics["threads"] == dt.attrs["threads"]
     assert result.to_dataset().attrs["threads"] == dt.attrs["threads"]

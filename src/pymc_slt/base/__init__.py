@@ -9,9 +9,12 @@ call these.
   :math:`n L_n(w)` from a DataTree (the observation convention).
 * :mod:`~pymc_slt.base.energy`: the mean of :math:`n L_n` over draws with its Monte-Carlo error.
 * :mod:`~pymc_slt.base.fit`: weighted straight-line fits, and the default β of each λ estimator.
+* :mod:`~pymc_slt.base.ladder`: the β schedule, stepping-stone sums and the corrected trapezoid
+  rule of the ladder methods of log Z.
 * :mod:`~pymc_slt.base.rank`: numerical rank from eigenvalues.
 * :mod:`~pymc_slt.base.columns`: the table columns each quantity yields, defined once.
 * :mod:`~pymc_slt.base.result`: every result's ``to_dataset``.
+* :mod:`~pymc_slt.base.spec`: what every settings value (sampler, method, estimator) shares.
 * :mod:`~pymc_slt.base.smc`: log Z per SMC chain and their combination.
 """
 

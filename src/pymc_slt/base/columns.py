@@ -1,6 +1,6 @@
 """The table columns each quantity yields, defined once.
 
-:func:`pymc_slt.compare`, the sweep's quantities (:mod:`pymc_slt.sweep.quantities`) and the study
+:func:`pymc_slt.compare`, the sweep's quantities (:mod:`pymc_slt.quantities`) and the study
 all turn results into rows of a table; each quantity's columns are named and computed here, so
 the three tables agree on what ``wbic_se`` or ``nu_hat`` means. The functions read only the
 attributes of the results (duck typing), so this module needs none of the estimators.

@@ -22,6 +22,7 @@ import pymc as pm
 
 from pymc_slt.commands._out import check_out
 from pymc_slt.commands._text import plain_text
+from pymc_slt.sampling.samplers import NUTS
 
 __all__ = ["add_parser", "load_models", "run"]
 
@@ -98,13 +99,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"pymc-slt compare: {err}", file=sys.stderr)
         return 2
     try:
+        settings = {"draws": args.draws, "tune": args.tune, "chains": args.chains}
+        sampler = NUTS(**{key: value for key, value in settings.items() if value is not None})
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="compare: ", category=UserWarning)
             table = compare(
                 models,
-                draws=args.draws,
-                tune=args.tune,
-                chains=args.chains,
+                sampler=sampler,
                 random_seed=args.seed,
                 progressbar=not args.no_progress,
             )
@@ -130,9 +131,10 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("file", type=Path, metavar="FILE.py", help="file defining the models")
     parser.add_argument("--out", type=Path, default=None, help="folder for compare.csv/figure")
     parser.add_argument("--force", action="store_true", help="allow a non-empty --out folder")
-    parser.add_argument("--draws", type=int, default=1000, help="draws per chain (default 1000)")
-    parser.add_argument("--tune", type=int, default=1000, help="tuning steps (default 1000)")
-    parser.add_argument("--chains", type=int, default=4, help="chains (default 4)")
+    nuts = NUTS()  # the defaults are NUTS's own, stated once
+    parser.add_argument("--draws", type=int, help=f"draws per chain (default {nuts.draws})")
+    parser.add_argument("--tune", type=int, help=f"tuning steps (default {nuts.tune})")
+    parser.add_argument("--chains", type=int, help=f"chains (default {nuts.chains})")
     parser.add_argument("--seed", type=int, default=None, help="random seed")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     parser.set_defaults(func=run)

@@ -19,40 +19,31 @@ from typing import Any
 import arviz_stats as azs
 import numpy as np
 import pymc as pm
-import xarray as xr
 
-from pymc_slt.base.columns import (
-    bic_columns,
-    evidence_columns,
-    fisher_columns,
-    lambda_columns,
-    loo_columns,
-    waic_columns,
-    wbic_columns,
-)
-from pymc_slt.criteria.bic import max_log_likelihood
-from pymc_slt.criteria.loo import loo_elpd
-from pymc_slt.criteria.waic import waic
-from pymc_slt.criteria.wbic import wbic
-from pymc_slt.evidence.fallback import checked_bridge, first_line
-from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
-from pymc_slt.evidence.result import EvidenceResult
-from pymc_slt.fisher import fisher_rank, has_location
-from pymc_slt.learning_coefficient.estimate import learning_coefficient
-from pymc_slt.sampling.points import best_draw
-from pymc_slt.sampling.tempered import n_observations, n_parameters, sample_tempered
+from pymc_slt.evidence.fallback import first_line
+from pymc_slt.quantities import QUANTITIES, QuantityResult, RunContext
+from pymc_slt.sampling.tempered import n_observations, n_parameters
 
 __all__ = ["model_row"]
 
-#: Columns a failed quantity leaves NaN.
-_COLUMNS: dict[str, tuple[str, ...]] = {
-    "waic": ("elpd_waic", "elpd_waic_se", "p_waic", "nu_hat"),
-    "loo": ("elpd_loo", "elpd_loo_se"),
-    "bic": ("min_energy", "bic"),
-    "log_z": ("log_z", "log_z_se", "free_energy", "log_z_method"),
-    "wbic": ("wbic", "wbic_se", "wbic_beta"),
-    "lambda": ("lambda_hat", "lambda_se"),
-    "fisher_rank": ("fisher_rank",),
+#: The quantities of a row, in the order they run, and how ``problems`` names each.
+_QUANTITIES = {
+    "waic": "waic",
+    "loo": "loo",
+    "bic": "bic",
+    "fisher_rank": "fisher_rank",
+    "log_z": "log_z",
+    "wbic": "wbic",
+    "learning_coefficient": "lambda",
+}
+#: Those that need the β = 1 draws themselves (bridge sampling's check runs without them).
+_FROM_POSTERIOR = ("waic", "loo", "bic", "fisher_rank")
+#: The seed of each purpose of the run, by :func:`~pymc_slt.comparison.table.compare_seeds`.
+_SEEDS = {
+    "tempered": "posterior",
+    "log_z": "evidence",
+    "wbic": "wbic",
+    "learning_coefficient": "lambda",
 }
 
 
@@ -64,23 +55,23 @@ class _Row:
         self.problems: list[str] = []
         self.elpds: dict[str, azs.ELPDData] = {}
 
-    def keep(self, kind: str, elpd: azs.ELPDData) -> azs.ELPDData:
-        """Remember a pointwise ELPD result for the table's paired comparison."""
-        self.elpds[kind] = elpd
-        return elpd
-
-    def attempt(self, quantity: str, fn: Callable[[], dict[str, Any]]) -> bool:
-        """Put ``fn()``'s columns in the row, or NaN and the reason if it raises."""
+    def attempt(self, quantity: str, fn: Callable[[], QuantityResult]) -> None:
+        """Put ``fn()``'s columns in the row (its problems in ``problems``), or NaN and the
+        reason if it raises."""
+        label = _QUANTITIES[quantity]
         try:
-            self.values.update(fn())
-            return True
+            result = fn()
         except Exception as err:
             self.fail(quantity, f"{type(err).__name__}: {first_line(err)}")
-            return False
+            return
+        self.values.update(result.values)
+        if result.elpd is not None:
+            self.elpds[quantity] = result.elpd
+        self.problems += [f"{label}: {problem}" for problem in result.problems]
 
     def fail(self, quantity: str, reason: str) -> None:
-        self.values.update(dict.fromkeys(_COLUMNS[quantity], np.nan))
-        self.problems.append(f"{quantity}: {reason}")
+        self.values.update(dict.fromkeys(QUANTITIES[quantity].columns, np.nan))
+        self.problems.append(f"{_QUANTITIES[quantity]}: {reason}")
 
 
 def model_row(
@@ -90,104 +81,34 @@ def model_row(
     pointwise WAIC and LOO results (``{"waic": ..., "loo": ...}``, those that succeeded) from
     which the table takes the se of each difference.
 
-    ``opts`` holds ``draws``, ``tune``, ``chains``, ``sampler``, ``sampler_kwargs``,
-    ``evidence`` (options of :func:`pymc_slt.log_marginal_likelihood`), ``lambda`` (of
+    Every quantity comes from the registry :data:`pymc_slt.quantities.QUANTITIES`, on one
+    :class:`~pymc_slt.quantities.RunContext` at β = 1 whose draws they share. ``opts`` holds
+    ``sampler`` (a sampler value), ``evidence`` (keyword arguments of
+    :func:`pymc_slt.log_marginal_likelihood`), ``lambda`` (of
     :func:`pymc_slt.learning_coefficient`) and ``fisher_kind``.
     """
-    run = {k: opts[k] for k in ("draws", "tune", "chains", "sampler", "sampler_kwargs")}
-    run["progressbar"] = False
-    n, d = n_observations(model), n_parameters(model)
-    row = _Row(n, d)
-    post = _posterior(model, seeds["posterior"], run, row)
-    best = None
-    if post is not None:
-        row.attempt("waic", lambda: waic_columns(row.keep("waic", waic(post))))
-        row.attempt("loo", lambda: loo_columns(row.keep("loo", loo_elpd(post))))
-        try:
-            best = best_draw(post, model)[0]
-        except Exception as err:
-            row.problems.append(f"best draw: {type(err).__name__}: {first_line(err)}")
-    if best is not None:
-        row.attempt("bic", lambda: bic_columns(max_log_likelihood(model, best).value, d, n))
-        kind = _fisher_kind(model, opts["fisher_kind"])
-        row.values["fisher_kind"] = kind
-        row.attempt("fisher_rank", lambda: fisher_columns(fisher_rank(model, best, kind=kind)))
-    else:
-        for quantity in ("waic", "loo", "bic", "fisher_rank")[2 if post is not None else 0 :]:
-            row.fail(quantity, "needs the β = 1 draws, which failed")
-        row.values["fisher_kind"] = None
-    _evidence(model, post, seeds["evidence"], run, opts["evidence"], row)
-    row.attempt("wbic", lambda: wbic_columns(wbic(model, random_seed=seeds["wbic"], **run)))
-    lam_opts = dict(opts["lambda"])
-    if lam_opts.get("method", "local") == "local" and "point" not in lam_opts:
-        if best is None:
-            row.fail("lambda", "the local λ needs the best β = 1 draw, which failed")
-            return _finish(row)
-        lam_opts["point"] = best  # w* = the best β = 1 draw, no second run
-    if "sampler" in lam_opts:  # the user's sampler value holds its own settings
-        lam_opts = {"progressbar": False, **lam_opts}
-    else:
-        lam_opts = {**run, **lam_opts}
-    row.attempt(
-        "lambda",
-        lambda: lambda_columns(
-            learning_coefficient(model, random_seed=seeds["lambda"], **lam_opts)
-        ),
+    ctx = RunContext(
+        model,
+        opts["sampler"],
+        seed=lambda purpose: seeds[_SEEDS[purpose]],
+        options={
+            "log_z": opts["evidence"],
+            "learning_coefficient": opts["lambda"],
+            "fisher_rank": {"kind": opts["fisher_kind"]},
+        },
+        beta=1.0,
+        caller="compare",
     )
-    return _finish(row)
-
-
-def _finish(row: _Row) -> tuple[dict[str, Any], dict[str, azs.ELPDData]]:
-    return {**row.values, "problems": "; ".join(row.problems)}, row.elpds
-
-
-def _posterior(model: pm.Model, seed: int, run: dict, row: _Row) -> xr.DataTree | None:
+    row = _Row(n_observations(model), n_parameters(model))
     try:
-        return sample_tempered(model, 1.0, random_seed=seed, **run)
+        ctx.posterior()
+        failed = False
     except Exception as err:
         row.problems.append(f"posterior (β = 1): {type(err).__name__}: {first_line(err)}")
-        return None
-
-
-def _fisher_kind(model: pm.Model, kind: str) -> str:
-    """``"output"`` where every likelihood has a location parameter, else ``"score"``."""
-    if kind != "auto":
-        return kind
-    return "output" if has_location(model) else "score"
-
-
-def _evidence(model, post, seed, run, options, row: _Row) -> None:
-    """log Z by the user's method; the default bridge sampling falls back when it fails or warns."""
-    options = dict(options)
-    method = options.get("method", "bridge")
-    if method not in ("smc", "hmc_smc") and "data" not in options and "sampler" not in options:
-        options = {"sampler": run["sampler"], "sampler_kwargs": run["sampler_kwargs"], **options}
-    common = {"random_seed": seed, "progressbar": False}
-    if method != "bridge" or "data" in options or options.get("fallback") is False:
-        row.attempt("log_z", lambda: _log_z(log_marginal_likelihood(model, **common, **options)))
-        return
-    options.pop("fallback", None)
-    bridge = (
-        "bridge sampling needs the β = 1 draws, which failed"
-        if post is None
-        else lambda: log_marginal_likelihood(model, data=post, fallback=False, **common, **options)
-    )
-    try:
-        result, message = checked_bridge(
-            bridge,
-            row.values["d"],
-            run,
-            options,
-            lambda check, kwargs: log_marginal_likelihood(model, method=check, **common, **kwargs),
-            catch=(Exception,),
-        )
-    except RuntimeError as err:
-        row.fail("log_z", first_line(err))
-        return
-    row.values.update(_log_z(result))
-    if message:
-        row.problems.append(f"log_z: {message}")
-
-
-def _log_z(result: EvidenceResult) -> dict[str, Any]:
-    return {**evidence_columns(result), "log_z_method": result.method}
+        failed = True
+    for quantity in _QUANTITIES:
+        if failed and quantity in _FROM_POSTERIOR:
+            row.fail(quantity, "needs the β = 1 draws, which failed")
+        else:
+            row.attempt(quantity, lambda q=quantity: QUANTITIES[q].compute(ctx))
+    return {**row.values, "problems": "; ".join(row.problems)}, row.elpds

@@ -8,7 +8,7 @@ their numbers in one ``pandas.DataFrame`` on the **free-energy scale** (lower is
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import arviz_stats as azs
@@ -25,7 +25,9 @@ from pymc_slt._validate import (
     validate_random_seed,
 )
 from pymc_slt.comparison.row import model_row
-from pymc_slt.sampling.samplers import SamplerSpec, as_sampler, loose_settings
+from pymc_slt.evidence.methods import EvidenceOptions, method_entry
+from pymc_slt.learning_coefficient.methods import LambdaOptions, estimator_entry
+from pymc_slt.sampling.samplers import SamplerSpec, resolve_sampler
 
 __all__ = ["COLUMNS", "compare", "compare_seeds"]
 
@@ -97,16 +99,13 @@ def compare(
     models: Mapping[str, pm.Model],
     *,
     sampler: str | SamplerSpec | None = None,
-    evidence_options: Mapping[str, Any] | None = None,
-    learning_coefficient_options: Mapping[str, Any] | None = None,
+    evidence: str | EvidenceOptions | Mapping[str, Any] | None = None,
+    learning_coefficient: str | LambdaOptions | Mapping[str, Any] | None = None,
     fisher_kind: Literal["auto", "output", "score"] = "auto",
     sbic: Mapping[str, float] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
-    draws: int | None = None,
-    tune: int | None = None,
-    chains: int | None = None,
-    sampler_kwargs: dict[str, Any] | None = None,
+    **deprecated: Any,
 ) -> pd.DataFrame:
     """Compare models on the same data by evidence, WBIC, WAIC, LOO, BIC and SLT quantities.
 
@@ -119,14 +118,20 @@ def compare(
         of bridge sampling and of a ladder method), as in :func:`pymc_slt.sample_tempered`;
         e.g. ``slt.NUTS(target_accept=0.95)``, or :class:`~pymc_slt.HMCSMC` for multimodal
         posteriors.
-    evidence_options : mapping, optional
-        Keyword arguments for :func:`pymc_slt.log_marginal_likelihood` (e.g. ``{"method":
-        "smc"}``); default its own defaults, except that the default bridge sampling reuses
-        the β = 1 draws that also give WAIC, LOO and ν̂ (no second run).
-    learning_coefficient_options : mapping, optional
-        Keyword arguments for :func:`pymc_slt.learning_coefficient` (e.g. ``{"method":
-        "two_temperature"}``); default its own defaults, with the local estimator's point
-        :math:`w^*` the highest-likelihood draw of the β = 1 run (as it would pick itself).
+    evidence : str, method value or mapping, optional
+        How log Z is estimated: a method of :func:`pymc_slt.log_marginal_likelihood` (its name
+        or options value, e.g. ``"smc"`` or ``slt.SteppingStone(n_betas=32)``), or a mapping of
+        that function's keyword arguments (``{"method": …, "sampler": …, "fallback": …}``; a
+        ``sampler`` there overrides ``sampler`` for log Z). Default its own defaults, except
+        that the default bridge sampling reuses the β = 1 draws that also give WAIC, LOO and
+        ν̂ (no second run).
+    learning_coefficient : str, estimator value or mapping, optional
+        How λ is estimated: an estimator of :func:`pymc_slt.learning_coefficient` (its name or
+        options value, e.g. ``"two_temperature"`` or ``slt.LocalLambda(gamma=0.1)``), or a
+        mapping of that function's keyword arguments (``{"method": …, "sampler": …}``).
+        Default its own defaults, with the local estimator's point :math:`w^*` the
+        highest-likelihood draw of the β = 1 run (as it would pick itself) unless the value
+        sets one.
     fisher_kind : {"auto", "output", "score"}, default "auto"
         Form of the Fisher information whose rank is reported; ``"auto"`` takes the output
         form where every likelihood has a location parameter and the score form otherwise
@@ -143,9 +148,11 @@ def compare(
         Seeds every run (see :func:`compare_seeds`); the same seed gives the same table.
     progressbar : bool, default True
         Show a rich progress bar over the models.
-    draws, tune, chains, sampler_kwargs : optional
-        The sampler's settings in loose form, beside a sampler name (see
-        :func:`pymc_slt.sample_tempered`).
+    **deprecated
+        Until 0.3.0, with a ``DeprecationWarning``: ``evidence_options`` (now ``evidence``),
+        ``learning_coefficient_options`` (now ``learning_coefficient``), and ``draws``,
+        ``tune``, ``chains``, ``sampler_kwargs`` (the sampler's settings in loose form beside a
+        sampler name, see :func:`pymc_slt.sample_tempered`).
 
     Returns
     -------
@@ -177,7 +184,7 @@ def compare(
           here too: ``"hmc_smc"`` with 250 particles per chain from d = 17 free parameters on
           (if JAX is installed), ``"stepping_stone"`` below (see
           :func:`pymc_slt.evidence.fallback.fallback` for the measurements behind the choice;
-          ``evidence_options={"fallback": False}`` keeps bridge sampling's own estimate).
+          ``evidence={"fallback": False}`` keeps bridge sampling's own estimate).
 
     Raises
     ------
@@ -231,11 +238,18 @@ def compare(
         raise ValueError(f"fisher_kind must be 'auto', 'output' or 'score', got {fisher_kind!r}.")
     sbic_values = None if sbic is None else _sbic_values(sbic, list(models))
     seeds = compare_seeds(validate_random_seed(random_seed), list(models))
-    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
+    spec, old = resolve_sampler("compare", sampler, deprecated, replacements=_DEPRECATED)
     opts = {
-        **loose_settings(spec),
-        "evidence": dict(evidence_options or {}),
-        "lambda": dict(learning_coefficient_options or {}),
+        "sampler": spec,
+        "evidence": _keyword_arguments(
+            "evidence", evidence, old.get("evidence_options"), method_entry
+        ),
+        "lambda": _keyword_arguments(
+            "learning_coefficient",
+            learning_coefficient,
+            old.get("learning_coefficient_options"),
+            estimator_entry,
+        ),
         "fisher_kind": fisher_kind,
     }
     rows, elpds = {}, {}
@@ -258,6 +272,32 @@ def compare(
             stacklevel=2,
         )
     return table.sort_values("log_z", ascending=False, na_position="last")
+
+
+#: The arguments :func:`compare` had until method values, and what replaces them.
+_DEPRECATED = {
+    "evidence_options": "evidence= (a method, its value, or the same dict)",
+    "learning_coefficient_options": "learning_coefficient= (an estimator, its value, or the same "
+    "dict)",
+}
+
+
+def _keyword_arguments(
+    name: str, given: Any, old: Mapping[str, Any] | None, entry: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """``evidence``/``learning_coefficient`` as keyword arguments of their function: a method
+    (name or value, checked by ``entry``) becomes ``{"method": given}``, a mapping is copied;
+    ``old`` is the deprecated ``*_options`` form of the same."""
+    if old is not None:
+        if given is not None:
+            raise ValueError(f"give {name}= or its deprecated *_options form, not both.")
+        given = old
+    if given is None:
+        return {}
+    if isinstance(given, Mapping):
+        return dict(given)
+    entry(given)  # a ValueError listing the valid names
+    return {"method": given}
 
 
 def _sbic_values(sbic: Any, names: list[str]) -> dict[str, float]:

@@ -223,8 +223,8 @@ def waic(
     >>> with pm.Model() as model:
     ...     w = pm.Normal("w", 0, 1)
     ...     _ = pm.Normal("y", w, 1, observed=rng.normal(size=50))
-    >>> dt = slt.sample_tempered(model, draws=500, tune=500, chains=2, random_seed=1,
-    ...                          progressbar=False)
+    >>> dt = slt.sample_tempered(model, sampler=slt.NUTS(draws=500, tune=500, chains=2),
+    ...                          random_seed=1, progressbar=False)
     >>> res = waic(dt)
     >>> res.kind, res.n_data_points
     ('waic', 50)

@@ -21,7 +21,7 @@ from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
 from pymc_slt.base.result import Result
 from pymc_slt.sampling.diagnostics import ESS_PER_CHAIN_MIN, warn_poor_mixing
-from pymc_slt.sampling.samplers import SamplerSpec
+from pymc_slt.sampling.samplers import SamplerSpec, resolve_sampler
 from pymc_slt.sampling.tempered import n_observations, sample_tempered
 
 __all__ = ["WBICResult", "wbic"]
@@ -143,10 +143,7 @@ def wbic(
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
     strict: bool = True,
-    draws: int | None = None,
-    tune: int | None = None,
-    chains: int | None = None,
-    sampler_kwargs: dict[str, Any] | None = None,
+    **deprecated: Any,
 ) -> WBICResult:
     """Widely applicable Bayesian information criterion, :math:`E_{β^*}[n L_n(w)]`.
 
@@ -170,9 +167,9 @@ def wbic(
         For a DataTree, require ``attrs["beta"]`` to equal :math:`1/\\log n` (relative
         tolerance 1e-9). With ``strict=False`` any β is accepted and the result is
         :math:`E_β[n L_n]` at the data's β (reported in ``beta``), which is WBIC only at β*.
-    draws, tune, chains, sampler_kwargs : optional
-        The sampler's settings in loose form, beside a sampler name (see
-        :func:`pymc_slt.sample_tempered`).
+    **deprecated
+        ``draws``, ``tune``, ``chains``, ``sampler_kwargs``: the sampler's settings in loose
+        form, beside a sampler name (see :func:`pymc_slt.sample_tempered`), until 0.3.0.
 
     Returns
     -------
@@ -231,6 +228,7 @@ def wbic(
     >>> res.n, round(res.beta, 4)
     (50, 0.2556)
     """
+    spec, _ = resolve_sampler("wbic", sampler, deprecated)
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, got {strict!r}.")
     if data is not None:
@@ -254,11 +252,7 @@ def wbic(
     draws_tree = sample_tempered(
         model,
         beta=1.0 / np.log(n),
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        sampler=sampler,
-        sampler_kwargs=sampler_kwargs,
+        sampler=spec,
         random_seed=random_seed,
         progressbar=progressbar,
     )

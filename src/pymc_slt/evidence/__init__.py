@@ -2,7 +2,8 @@
 
 * :mod:`~pymc_slt.evidence.marginal_likelihood`: :func:`log_marginal_likelihood`, the entry
   point, and :class:`EvidenceResult`.
-* :mod:`~pymc_slt.evidence.methods`: the registry of log-Z methods, each one ``run(job)``.
+* :mod:`~pymc_slt.evidence.methods`: the registry of log-Z methods, each one options type
+  (:class:`Bridge`, :class:`SteppingStone`, …) and one ``run(job)``.
 * :mod:`~pymc_slt.evidence.bridge`: bridge sampling from posterior draws.
 * :mod:`~pymc_slt.evidence.fallback`: what replaces bridge sampling when it fails or warns.
 * :mod:`~pymc_slt.evidence.path`: stepping stone and thermodynamic integration over a β ladder,
@@ -14,7 +15,21 @@
   :class:`EvidenceResult` and :class:`EvidenceWarning`.
 """
 
+from pymc_slt.evidence.bridge import Bridge
 from pymc_slt.evidence.marginal_likelihood import METHODS, EvidenceResult, log_marginal_likelihood
-from pymc_slt.evidence.result import EvidenceWarning
+from pymc_slt.evidence.path import SteppingStone, Thermodynamic
+from pymc_slt.evidence.result import Doubt, EvidenceWarning
+from pymc_slt.evidence.smc import HMCSMCEvidence, SMCEvidence
 
-__all__ = ["METHODS", "EvidenceResult", "EvidenceWarning", "log_marginal_likelihood"]
+__all__ = [
+    "METHODS",
+    "Bridge",
+    "Doubt",
+    "EvidenceResult",
+    "EvidenceWarning",
+    "HMCSMCEvidence",
+    "SMCEvidence",
+    "SteppingStone",
+    "Thermodynamic",
+    "log_marginal_likelihood",
+]

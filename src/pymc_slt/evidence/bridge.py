@@ -34,7 +34,8 @@ Gronau, Q. F. et al. (2017). A tutorial on bridge sampling. Journal of Mathemati
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 import arviz_stats as azs
 import numpy as np
@@ -46,18 +47,19 @@ from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
 from pymc_slt.base.chains import chain_agreement, rhat_excess, within_chain_ess
-from pymc_slt.evidence.result import EvidenceJob, EvidenceResult, warn_problems
+from pymc_slt.base.spec import Spec
+from pymc_slt.evidence.result import Doubt, EvidenceJob, EvidenceResult, warn_problems
 from pymc_slt.evidence.unconstrained import log_density_fn, unconstrained_draws
 from pymc_slt.sampling.tempered import sample_tempered
 
 __all__ = [
     "PROPOSALS",
+    "Bridge",
     "Proposal",
     "bridge_draws",
     "bridge_log_evidence",
     "run_bridge",
     "unconstrained_draws",
-    "validate_proposal",
 ]
 
 Proposal = Literal["warp3", "normal"]
@@ -95,13 +97,28 @@ _POOR_GAUSSIAN = "a Gaussian fits the posterior poorly"
 _MULTIMODAL_METHODS = "method='hmc_smc' (pip install 'pymc-slt[jax]') or method='stepping_stone'"
 
 
-def validate_proposal(proposal: Any) -> str:
-    """``proposal`` if it is one of :data:`PROPOSALS` (None: the default), else ValueError."""
-    if proposal is None:
-        return PROPOSALS[0]
-    if not isinstance(proposal, str) or proposal not in PROPOSALS:
-        raise ValueError(f"bridge_proposal must be one of {list(PROPOSALS)}, got {proposal!r}.")
-    return proposal
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Bridge(Spec):
+    """``method=slt.Bridge(…)`` of :func:`pymc_slt.log_marginal_likelihood`: bridge sampling
+    from NUTS posterior draws (the default method; ``method="bridge"`` is ``Bridge()``).
+
+    Parameters
+    ----------
+    proposal : {"warp3", "normal"}, default "warp3"
+        As ``bridgesampling``'s ``method``: ``"warp3"`` bridges the warp-III transform of the
+        posterior (centred, scaled by the Cholesky factor of its covariance and symmetrized) to
+        a standard normal; ``"normal"`` bridges the posterior itself to a fitted normal.
+        warp-III is the default by measurement (``benchmarks/bridge_r.py``, docs/benchmarks.md).
+    """
+
+    name: ClassVar[str] = "bridge"
+    proposal: Proposal = "warp3"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.proposal, str) or self.proposal not in PROPOSALS:
+            raise ValueError(
+                f"Bridge(proposal=…) must be one of {list(PROPOSALS)}, got {self.proposal!r}."
+            )
 
 
 def _gaussian(fit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -269,16 +286,15 @@ def bridge_draws(
     """Bridge-sampling log Z from unconstrained draws ``theta`` (chain, draw, D), both ways round.
 
     Returns ``(log_z, se, diagnostics, problems)``; ``problems`` maps each kind of doubt
-    (``"chains"``: the chains' own log Z disagree; ``"rhat"``: r̂ beyond the bound healthy chains
-    of this length pass; ``"halves"``; ``"gaussian"``: Pareto k̂ of the Gaussian fit) to its
-    message, and is empty if nothing looks wrong.
+    (:class:`~pymc_slt.evidence.result.Doubt`: ``CHAINS``, ``RHAT``, ``HALVES``, ``GAUSSIAN``)
+    to its message, and is empty if nothing looks wrong.
     The draws are split along ``draw`` into halves A and B: the estimate with the proposal fitted
     to A and the iteration on B, and the one with the roles swapped, are averaged. Their standard
     errors are averaged too, which bounds the se of the mean whatever the correlation of the two.
     ``log_density`` maps rows (S, D) to the unnormalized log posterior (S,), e.g.
     :func:`~pymc_slt.evidence.unconstrained.log_density_fn`.
     """
-    proposal = validate_proposal(proposal)
+    Bridge(proposal=proposal)  # checks it
     n_chain, n_draw, _ = theta.shape
     if n_draw < 20:
         raise ValueError(
@@ -300,9 +316,9 @@ def bridge_draws(
     chain_se = 0.5 * np.hypot(forward["se_chains"], backward["se_chains"])
     chain_p = chain_agreement(chain_z, chain_se)
     khat = max(forward["pareto_khat"], backward["pareto_khat"])
-    problems: dict[str, str] = {}
+    problems: dict[Doubt, str] = {}
     if np.isfinite(chain_p) and chain_p < CHAIN_TEST_ALPHA:
-        problems["chains"] = (
+        problems[Doubt.CHAINS] = (
             "the chains' own log Z disagree beyond their standard errors ("
             + ", ".join(f"{z:.2f} ± {e:.2f}" for z, e in zip(chain_z, chain_se, strict=True))
             + f"; p = {chain_p:.1e}): the chains weigh different parts of the posterior"
@@ -310,19 +326,19 @@ def bridge_draws(
     if n_chain > 1 and (rhat[worst] > bound[worst] or np.nanmax(rhat) > RHAT_SEPARATED):
         j = worst if rhat[worst] > bound[worst] else int(np.nanargmax(rhat))
         limit = min(bound[j], RHAT_SEPARATED) if rhat[j] > RHAT_SEPARATED else bound[j]
-        problems["rhat"] = (
+        problems[Doubt.RHAT] = (
             f"chains disagree (r_hat {rhat[j]:.3f} of parameter {j} exceeds {limit:.3f}: "
             f"{RHAT_SEPARATED}, or the bound healthy chains of this length pass with "
             f"probability {1 - CHAIN_TEST_ALPHA}): the posterior may be multimodal and the "
             "draws may not weigh its modes correctly"
         )
     if gap_z > HALVES_Z_MAX:
-        problems["halves"] = (
+        problems[Doubt.HALVES] = (
             f"the two halves of the draws give log Z differing by {gap:.3g} "
             f"({gap_z:.1f} standard errors)"
         )
     if khat > KHAT_MAX:
-        problems["gaussian"] = (
+        problems[Doubt.GAUSSIAN] = (
             f"{_POOR_GAUSSIAN} (Pareto k-hat {khat:.2f} > "
             f"{KHAT_MAX}), as for curved, heavy-tailed or multimodal posteriors"
         )
@@ -356,10 +372,10 @@ def bridge_log_evidence(
 
 def run_bridge(job: EvidenceJob) -> EvidenceResult:
     """:class:`EvidenceResult` of ``method="bridge"``: sample the posterior with
-    ``job.sampler`` (or reuse ``job.data``), then bridge with ``job.options["bridge_proposal"]``
-    (default warp-III)."""
+    ``job.sampler`` (or reuse ``job.data``), then bridge with ``job.options.proposal``
+    (:class:`Bridge`)."""
     model, data, seeds = job.model, job.data, job.seeds
-    proposal = job.options.get("bridge_proposal") or PROPOSALS[0]
+    proposal = job.options.proposal
     if data is None:
         data = sample_tempered(
             model, 1.0, sampler=job.sampler, random_seed=seeds[0], progressbar=job.progressbar
@@ -372,14 +388,14 @@ def run_bridge(job: EvidenceJob) -> EvidenceResult:
     n_div = int(stats["diverging"].sum()) if stats is not None and "diverging" in stats else 0
     diagnostics["n_divergences"] = n_div
     if n_div > DIVERGENCE_SHARE_MAX * diagnostics["n_draws"]:
-        problems["divergences"] = (
+        problems[Doubt.DIVERGENCES] = (
             f"{n_div} divergent transitions in the posterior draws: they miss part of it (a "
             "funnel's neck, a sharp ridge), and bridge sampling's estimate is biased with them"
         )
     if posterior.sizes["chain"] < 2:
-        problems["one_chain"] = "with one chain, separated modes cannot be detected"
+        problems[Doubt.ONE_CHAIN] = "with one chain, separated modes cannot be detected"
     if data.attrs.get("sampler", "nuts") != "smc" and _unordered_mixture(model):
-        problems["mixture"] = (
+        problems[Doubt.MIXTURE] = (
             "the likelihood is a mixture whose components are not ordered, so the posterior "
             "has a label-switched copy of every mode; NUTS chains stay in one and bridge "
             "sampling then misses the others (log Z short by up to log K! for K components). "
@@ -391,7 +407,9 @@ def run_bridge(job: EvidenceJob) -> EvidenceResult:
     # warp-III gave −119.000 ± 0.002 against the exact −119.002, where stepping stone, its
     # fallback, gave −118.905 ± 0.052 and −118.953 ± 0.052; on a truncated-normal regression
     # (k̂ 0.72) it was within its se of the quadrature value (tests/evidence/test_fallback.py).
-    doubts = {k: v for k, v in problems.items() if not (proposal == "warp3" and k == "gaussian")}
+    doubts = {
+        k: v for k, v in problems.items() if not (proposal == "warp3" and k is Doubt.GAUSSIAN)
+    }
     warn_problems(
         list(doubts.values()),
         "bridge sampling needs draws that weigh every mode correctly; use "

@@ -43,6 +43,7 @@ import numpy as np
 from pymc_slt.evidence.result import EvidenceResult, EvidenceWarning
 from pymc_slt.sampling.diagnostics import PoorMixingWarning
 from pymc_slt.sampling.hmc_smc import jax_installed
+from pymc_slt.sampling.samplers import HMCSMC, NUTS, SamplerSpec
 
 __all__ = [
     "AGREE_Z",
@@ -91,65 +92,50 @@ def try_bridge(
         except catch as err:
             result, why = None, f"bridge sampling failed ({type(err).__name__}: {first_line(err)})"
     warned = [w for w in caught if issubclass(w.category, EvidenceWarning)]
-    doubts = "" if result is None else result.diagnostics.get("doubts", "")
-    if why is None and doubts:
-        why = f"bridge sampling warned ({doubts.rstrip('.')})"
+    kinds = () if result is None else result.diagnostics.get("doubt_kinds", ())
+    if why is None and kinds:  # typed doubts (Doubt); their messages say why
+        why = f"bridge sampling warned ({result.diagnostics['doubts'].rstrip('.')})"
     for w in caught:
         if why is None or w not in warned:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return result, why
 
 
-def fallback(d: int, run: dict[str, Any], options: dict[str, Any]) -> tuple[str, dict, str]:
-    """The method, its keyword arguments and a note for log Z when bridge sampling fails.
+def fallback(d: int, spec: SamplerSpec) -> tuple[str, SamplerSpec, str]:
+    """The method, its sampler and a note for log Z when bridge sampling fails.
 
     A tanh network's posterior has many separated modes; both fallbacks move between them
     (bridge sampling cannot), and how well was measured on tanh networks against agreed
-    references (``benchmarks/neural_evidence.py``, docs/evidence.md):
+    references (``benchmarks/neural_evidence.py``, docs/benchmarks.md):
 
     * ``d ≥`` :data:`FALLBACK_HMC_SMC_MIN_DIM` (17) with JAX and BlackJAX installed:
-      ``"hmc_smc"`` with :data:`FALLBACK_HMC_SMC_DRAWS` (250) particles in each of
-      ``chains`` runs. On networks with d = 17, 32 and 34 it was within 0.15 nat of the
-      agreed references over 3 seeds each, in 135–179 s, a third or less of the default
-      stepping stone's time, whose ladder grows with d.
-    * otherwise ``"stepping_stone"`` on the run's ``draws``, ``tune`` and ``chains`` (and the
-      user's ladder options, and the run's NUTS settings), its NUTS rungs at the ladder's
-      ``target_accept`` 0.95 (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless one is set.
-      At d = 8 (a network with H = 2, reference −84.367) stepping stone at NUTS's default 0.8
-      erred by +0.16, −0.54, +0.005, −0.49, +0.29, −0.73 over 6 seeds (41–73 s), at 0.95 by
-      +0.18, −0.02, −0.13, +0.08, −0.03, +0.22, each within 2 se (60–77 s): divergences at
-      small β bias the ladder. HMC-SMC with 4 × 250 particles was 0.11–0.32 nat low there.
+      ``"hmc_smc"`` with :data:`FALLBACK_HMC_SMC_DRAWS` (250) particles in each of the run's
+      ``chains`` (and the run's move settings when it ran HMC-SMC itself): within 0.15 nat of
+      the agreed references at d = 17, 32 and 34, in a third or less of the default stepping
+      stone's time, whose ladder grows with d.
+    * otherwise ``"stepping_stone"`` with the run's NUTS (or ``NUTS(draws=, chains=)`` of the
+      run's SMC sampler), its rungs at the ladder's ``target_accept`` 0.95
+      (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless the value sets one: at NUTS's default
+      0.8, divergences at small β biased the ladder at d = 8.
 
     Parameters
     ----------
     d : int
         Free parameters of the model.
-    run : dict
-        The sampling settings of the run that bridge sampling used (``draws``, ``tune``,
-        ``chains``, ``sampler``, ``sampler_kwargs``).
-    options : dict
-        The user's options for log Z (bridge sampling's own, ``bridge_proposal``, is dropped).
+    spec : NUTS, SMC or HMCSMC
+        The sampler value of the run that bridge sampling used.
 
     Returns
     -------
-    tuple of (str, dict, str)
-        The method, the keyword arguments of :func:`pymc_slt.log_marginal_likelihood` besides
-        ``method``, ``random_seed`` and ``progressbar``, and a note for the message.
+    tuple of (str, NUTS or HMCSMC, str)
+        The method, its sampler value, and a note for the message.
     """
-    options = {k: v for k, v in options.items() if k not in ("method", "bridge_proposal")}
     if d >= FALLBACK_HMC_SMC_MIN_DIM and jax_installed():
-        chains = options.get("chains", run["chains"])
-        kwargs = {"draws": FALLBACK_HMC_SMC_DRAWS, "chains": chains}
-        if run["sampler"] == "hmc_smc" and run["sampler_kwargs"]:
-            kwargs["sampler_kwargs"] = run["sampler_kwargs"]  # the user's HMC-SMC settings
-        return "hmc_smc", kwargs, f" ({chains} × {FALLBACK_HMC_SMC_DRAWS} particles)"
-    if not isinstance(options.get("sampler"), str | None):  # a sampler value holds its settings
-        return "stepping_stone", options, note_jax(d)
-    kwargs = {**options, **{k: run[k] for k in ("draws", "tune", "chains") if k not in options}}
-    nuts = run["sampler"] == "nuts" and kwargs.get("sampler", "nuts") == "nuts"
-    if nuts and run["sampler_kwargs"] and "sampler_kwargs" not in options:
-        kwargs["sampler_kwargs"] = run["sampler_kwargs"]  # the user's NUTS settings
-    return "stepping_stone", kwargs, note_jax(d)
+        moves = spec.kwargs() if isinstance(spec, HMCSMC) else {}  # the user's HMC-SMC settings
+        check = HMCSMC(draws=FALLBACK_HMC_SMC_DRAWS, chains=spec.chains, **moves)
+        return "hmc_smc", check, f" ({spec.chains} × {FALLBACK_HMC_SMC_DRAWS} particles)"
+    nuts = spec if isinstance(spec, NUTS) else NUTS(draws=spec.draws, chains=spec.chains)
+    return "stepping_stone", nuts, note_jax(d)
 
 
 def note_jax(d: int) -> str:
@@ -259,9 +245,8 @@ def _with(result: EvidenceResult, extra: dict[str, Any]) -> EvidenceResult:
 def checked_bridge(
     bridge: Callable[[], EvidenceResult] | str,
     d: int,
-    run: dict[str, Any],
-    options: dict[str, Any],
-    rerun: Callable[[str, dict[str, Any]], EvidenceResult],
+    spec: SamplerSpec,
+    rerun: Callable[[str, SamplerSpec], EvidenceResult],
     catch: tuple[type[BaseException], ...] = (RuntimeError, np.linalg.LinAlgError),
 ) -> tuple[EvidenceResult, str | None]:
     """The default path of log Z, the one rule :func:`pymc_slt.log_marginal_likelihood` and
@@ -274,9 +259,9 @@ def checked_bridge(
         Runs bridge sampling; or why it could not run (e.g. its draws failed).
     d : int
         Free parameters of the model.
-    run, options : dict
-        The run's sampling settings and the user's log-Z options (see :func:`fallback`).
-    rerun : callable ``(method, kwargs) -> EvidenceResult``
+    spec : NUTS, SMC or HMCSMC
+        The sampler value of bridge sampling's run (see :func:`fallback`).
+    rerun : callable ``(method, sampler) -> EvidenceResult``
         Runs the check.
     catch : tuple of exception types
         What bridge sampling may raise and still be replaced.
@@ -289,5 +274,5 @@ def checked_bridge(
     result, why = (None, bridge) if isinstance(bridge, str) else try_bridge(bridge, catch)
     if why is None:
         return result, None
-    method, kwargs, note = fallback(d, run, options)
-    return settle(result, why, method, lambda: rerun(method, kwargs), note)
+    method, check, note = fallback(d, spec)
+    return settle(result, why, method, lambda: rerun(method, check), note)

@@ -51,7 +51,7 @@ doi:10.1007/s11222-013-9397-1
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any, Literal
 
@@ -62,13 +62,13 @@ import xarray as xr
 from pymc_slt._validate import (
     check_continuous,
     spawn_seeds,
-    validate_betas,
     validate_model,
     validate_positive_int,
 )
-from pymc_slt.evidence.bridge import PROPOSALS, Proposal, validate_proposal
+from pymc_slt.base.spec import named_with_old_options
+from pymc_slt.evidence.bridge import PROPOSALS
 from pymc_slt.evidence.fallback import checked_bridge
-from pymc_slt.evidence.methods import METHODS, method_entry, misplaced_options
+from pymc_slt.evidence.methods import METHODS, EvidenceOptions, method_entry
 from pymc_slt.evidence.prior_mass import check_proper_prior, stated_prior_mass
 from pymc_slt.evidence.result import EvidenceJob, EvidenceResult, EvidenceWarning
 from pymc_slt.sampling.samplers import (
@@ -77,8 +77,7 @@ from pymc_slt.sampling.samplers import (
     SAMPLERS,
     SMC,
     SamplerSpec,
-    as_sampler,
-    loose_settings,
+    resolve_sampler,
 )
 from pymc_slt.sampling.tempered import n_parameters
 
@@ -118,40 +117,16 @@ def _validate_data(data: Any, method: str) -> xr.DataTree | None:
     return data
 
 
-def _validate_ladder_args(betas: Any, n_betas: Any, data: xr.DataTree | None) -> np.ndarray | None:
-    if betas is not None and n_betas is not None:
-        raise ValueError("give betas or n_betas, not both.")
-    if data is not None and (betas is not None or n_betas is not None):
-        raise ValueError("the ladder's betas come from data; drop betas/n_betas.")
-    if n_betas is not None:
-        validate_positive_int(n_betas, "n_betas", minimum=2)
-    if betas is None:
-        return None
-    arr = np.sort(validate_betas(betas))
-    if arr[-1] != 1.0 or arr.size < 2:
-        raise ValueError(
-            f"betas must rise to 1.0 (the posterior) in at least two rungs in (0, 1], got "
-            f"{arr.tolist()}; β = 0 (the prior) is added from prior draws."
-        )
-    return arr
-
-
 def log_marginal_likelihood(
     model: pm.Model,
     *,
-    method: Method = "bridge",
+    method: Method | EvidenceOptions = "bridge",
     data: xr.DataTree | None = None,
-    betas: Sequence[float] | None = None,
-    n_betas: int | None = None,
-    bridge_proposal: Proposal | None = None,
     sampler: str | SamplerSpec | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
     fallback: bool = True,
-    draws: int | None = None,
-    tune: int | None = None,
-    chains: int | None = None,
-    sampler_kwargs: dict[str, Any] | None = None,
+    **deprecated: Any,
 ) -> EvidenceResult:
     """Estimate :math:`\\log Z_n` (and :math:`F_n = -\\log Z_n`) of ``model`` with a standard error.
 
@@ -159,10 +134,22 @@ def log_marginal_likelihood(
     ----------
     model : pymc.Model
         A model with observed data and a proper prior on every free variable.
-    method : {"bridge", "stepping_stone", "thermodynamic", "smc", "hmc_smc"}, default "bridge"
-        See Notes. ``"bridge"`` is the most accurate on unimodal posteriors; for multimodal
-        (singular) posteriors use ``"hmc_smc"`` (neural networks, d ≳ 5), ``"stepping_stone"``
-        or ``"smc"`` (small d). Bridge sampling that fails or warns is replaced (``fallback``).
+    method : str or options value, default "bridge"
+        A name, ``"bridge"``, ``"stepping_stone"``, ``"thermodynamic"``, ``"smc"`` or
+        ``"hmc_smc"`` (that method with its defaults), or a value holding the method's options:
+        ``slt.Bridge(proposal="warp3")``, ``slt.SteppingStone(betas=None, n_betas=None)``,
+        ``slt.Thermodynamic(betas=None, n_betas=None)`` (the registry
+        :data:`pymc_slt.evidence.methods.METHODS`). See Notes. ``"bridge"`` is the most accurate
+        on unimodal posteriors; for multimodal (singular) posteriors use ``"hmc_smc"`` (neural
+        networks, d ≳ 5), ``"stepping_stone"`` or ``"smc"`` (small d). Bridge sampling that
+        fails or warns is checked and, where the check says so, replaced (``fallback``).
+        *Bridge's* ``proposal`` is ``bridgesampling``'s ``method``: ``"warp3"`` (the default)
+        bridges the warp-III transform of the posterior (centred, scaled by the Cholesky factor
+        of its covariance and symmetrized) to a standard normal, ``"normal"`` the posterior
+        itself to a fitted normal; warp-III by measurement (``benchmarks/bridge_r.py``).
+        *The ladders'* ``betas`` are rungs in (0, 1] ending at 1.0 (β = 0 is always added from
+        exact prior draws), by default ``n_betas`` rungs equally spaced in thermodynamic length
+        (Notes), ``n_betas`` by default about the thermodynamic length Λ within [16, 64].
     data : xarray.DataTree, optional
         Existing draws to reuse instead of sampling: posterior draws of ``model`` at β = 1
         (``"bridge"``: from :func:`pymc_slt.sample_tempered` or ``pm.sample``), a ladder from
@@ -170,20 +157,6 @@ def log_marginal_likelihood(
         ``"thermodynamic"``), the result of ``pm.sample_smc`` (``"smc"``) or of
         ``sample_tempered(model, 1.0, sampler="hmc_smc")`` (``"hmc_smc"``). ``draws``, ``tune``
         and ``chains`` are then ignored.
-    betas : sequence of float, optional
-        Ladder rungs in (0, 1] ending at 1.0, for ``"stepping_stone"``/``"thermodynamic"``;
-        β = 0 is always added from exact prior draws. Default: ``n_betas`` rungs equally spaced in
-        thermodynamic length (Notes).
-    n_betas : int, optional
-        Number of rungs of the default ladder; default about the thermodynamic length Λ, within
-        [16, 64].
-    bridge_proposal : {"warp3", "normal"}, optional
-        The proposal of ``"bridge"`` (only), as ``bridgesampling``'s ``method``: ``"warp3"``
-        (the default) bridges the warp-III transform of the posterior (centred, scaled by the
-        Cholesky factor of its covariance and symmetrized) to a standard normal; ``"normal"``
-        bridges the posterior itself to a fitted normal. warp-III is the default by
-        measurement: on two real-data regressions its error was 1.4× and 3.4× smaller than
-        ``"normal"``'s for under 0.05 s more (``benchmarks/bridge_r.py``). See Notes.
     sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, optional
         What draws the posterior (``"bridge"``) or the rungs (``"stepping_stone"``,
         ``"thermodynamic"``), with its settings (:mod:`pymc_slt.sampling.samplers`; a name is
@@ -204,8 +177,8 @@ def log_marginal_likelihood(
         its estimate (``diagnostics["doubt_kinds"]``: the chains' own log Z disagree, r̂ beyond
         the bound healthy chains of this length pass or above 1.05, more than 0.1 % divergent
         transitions, halves that disagree, an unordered mixture, one chain, or Pareto k̂ of the
-        Gaussian fit with ``bridge_proposal="normal"``), check it by a method that moves between
-        modes (:func:`pymc_slt.evidence.fallback.fallback`: ``"hmc_smc"`` with 250 particles
+        Gaussian fit with ``slt.Bridge(proposal="normal")``), check it by a method that moves
+        between modes (:func:`pymc_slt.evidence.fallback.fallback`: ``"hmc_smc"`` with 250 particles
         per chain from d = 17 when JAX is installed, ``"stepping_stone"`` on the same
         ``draws``, ``tune``, ``chains`` and NUTS settings otherwise; with ``data``, as many
         draws and chains as it holds). The check's number replaces bridge sampling's only if it
@@ -216,9 +189,12 @@ def log_marginal_likelihood(
         the doubt, ``diagnostics["candidates"]`` each method's number. This reruns a sampler
         even when ``data`` is given. ``False`` returns bridge sampling's own estimate with its
         warning, or raises its error.
-    draws, tune, chains, sampler_kwargs : optional
-        The sampler's settings in loose form, beside a sampler name (see
-        :func:`pymc_slt.sample_tempered`); ignored with ``data``.
+    **deprecated
+        Until 0.3.0, with a ``DeprecationWarning``: ``betas``, ``n_betas`` (now
+        ``method=slt.SteppingStone(…)`` or ``slt.Thermodynamic(…)``), ``bridge_proposal`` (now
+        ``method=slt.Bridge(proposal=…)``), and ``draws``, ``tune``, ``chains``,
+        ``sampler_kwargs`` (the sampler's settings in loose form beside a sampler name, see
+        :func:`pymc_slt.sample_tempered`; ignored with ``data``).
 
     Returns
     -------
@@ -254,11 +230,11 @@ def log_marginal_likelihood(
     TypeError
         For a non-model, non-DataTree ``data``, or non-integer counts.
     ValueError
-        For an unknown ``method`` or ``bridge_proposal`` (the valid ones are listed), or
-        ``bridge_proposal`` with a method other than ``"bridge"``, an improper prior (``pm.Flat``,
+        For an unknown ``method`` (the valid ones are listed) or a bad option in its value, an
+        option given for a method that has no such option, an improper prior (``pm.Flat``,
         ``pm.HalfFlat`` or any constant log density), discrete parameters with a NUTS-based method,
-        ``betas`` not ending at 1.0, ``betas``/``n_betas`` with a method that has no ladder, or
-        ``data`` of the wrong kind.
+        ladder ``betas`` not ending at 1.0 or given beside ``data``, or ``data`` of the wrong
+        kind.
 
     Warns
     -----
@@ -289,7 +265,7 @@ def log_marginal_likelihood(
     2. Fit the mean :math:`m` and covariance :math:`V = LL^\\top` (Cholesky) to A.
     3. The pair bridged, each with :math:`N_2 = |B|` proposal draws:
 
-       * ``bridge_proposal="warp3"`` (warp-III, Meng & Schilling 2002; ``bridgesampling``'s
+       * ``proposal="warp3"`` (warp-III, Meng & Schilling 2002; ``bridgesampling``'s
          ``method="warp3"``): the posterior centred, scaled and symmetrized,
 
          .. math::
@@ -302,7 +278,7 @@ def log_marginal_likelihood(
          :math:`\\tilde q` matches g in mean, covariance *and* symmetry, so a skewed posterior
          (e.g. a logistic regression with strong effects, or a log-scale parameter) overlaps g
          more than it does any normal; it costs two evaluations of q per point.
-       * ``bridge_proposal="normal"``: q itself and :math:`g = N(m, V)`.
+       * ``proposal="normal"``: q itself and :math:`g = N(m, V)`.
 
        With :math:`l = \\log q - \\log g` (q̃ for warp-III) at B (:math:`l_1`) and at the
        proposals (:math:`l_2`), :math:`s_1 = N_\\mathrm{eff}/(N_\\mathrm{eff} + N_2)` (ESS of the
@@ -388,46 +364,41 @@ def log_marginal_likelihood(
     >>> bool(abs(res.log_z - exact.log_evidence()) < 4 * res.se + 0.01)
     True
     """
-    entry = method_entry(method)
     validate_model(model)
     check_proper_prior(model)
-    data = _validate_data(data, method)
-    misplaced_options(
-        method, {"betas": betas, "n_betas": n_betas, "bridge_proposal": bridge_proposal}
+    spec, old = resolve_sampler(
+        "log_marginal_likelihood",
+        _validate_sampler(sampler, method),
+        deprecated,
+        default=method_entry(method)[0].default_sampler,
+        replacements=_DEPRECATED,
     )
-    options = {
-        "betas": _validate_ladder_args(betas, n_betas, data),
-        "n_betas": n_betas,
-        "bridge_proposal": validate_proposal(bridge_proposal),
-    }
-    spec = as_sampler(
-        _validate_sampler(sampler, method, entry.samplers),
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        sampler_kwargs=sampler_kwargs,
-        default=entry.default_sampler,
-    )
+    entry, options = method_entry(_with_old_options(method, old))
+    data = _validate_data(data, options.name)
+    if data is not None and (getattr(options, "betas", None) or getattr(options, "n_betas", None)):
+        raise ValueError("the ladder's betas come from data; drop betas/n_betas.")
     validate_positive_int(spec.chains, "chains", minimum=1 if "nuts" in entry.samplers else 2)
-    if data is None and (method == "bridge" or isinstance(spec, NUTS)):
-        check_continuous(model, f"method={method!r} with NUTS", "method='smc'")
+    if data is None and (options.name == "bridge" or isinstance(spec, NUTS)):
+        check_continuous(model, f"method={options.name!r} with NUTS", "method='smc'")
     if not isinstance(fallback, bool):
         raise TypeError(f"fallback must be True or False, got {fallback!r}.")
     seeds = tuple(spawn_seeds(random_seed, 3))
-    job = EvidenceJob(model, method, data, spec, seeds, progressbar, options)
-    if method != "bridge" or not fallback:
+    job = EvidenceJob(model, options.name, data, spec, seeds, progressbar, options)
+    if options.name != "bridge" or not fallback:
         return stated_prior_mass(model, entry.run(job))
-    run = loose_settings(spec)
     if data is not None:  # the check runs as long as the draws the user passed
         sizes = data["posterior"].sizes
-        run.update(draws=int(sizes["draw"]), chains=max(int(sizes["chain"]), 2))
+        spec = replace(spec, draws=int(sizes["draw"]), chains=max(int(sizes["chain"]), 2))
     result, message = checked_bridge(
         partial(entry.run, job),
         n_parameters(model),
-        run,
-        {},
-        lambda check, kwargs: log_marginal_likelihood(
-            model, method=check, random_seed=seeds[2], progressbar=progressbar, **kwargs
+        spec,
+        lambda check, check_sampler: log_marginal_likelihood(
+            model,
+            method=check,
+            sampler=check_sampler,
+            random_seed=seeds[2],
+            progressbar=progressbar,
         ),
     )
     if message:
@@ -435,10 +406,38 @@ def log_marginal_likelihood(
     return stated_prior_mass(model, result)
 
 
-def _validate_sampler(sampler: Any, method: str, families: tuple[str, ...]) -> Any:
+#: The method options :func:`log_marginal_likelihood` took as its own arguments until sampler and
+#: method values, and where they went.
+_DEPRECATED = {
+    "betas": "method=slt.SteppingStone(betas=…) or slt.Thermodynamic(betas=…)",
+    "n_betas": "method=slt.SteppingStone(n_betas=…) or slt.Thermodynamic(n_betas=…)",
+    "bridge_proposal": "method=slt.Bridge(proposal=…)",
+}
+_OPTION_FIELDS = {"betas": "betas", "n_betas": "n_betas", "bridge_proposal": "proposal"}
+
+
+def _with_old_options(method: Any, old: dict[str, Any]) -> Any:
+    """``method`` with the deprecated ``betas``/``n_betas``/``bridge_proposal`` put into its
+    options value; a ``ValueError`` for one the method does not take."""
+    if not old:
+        return method
+    entry, options = named_with_old_options(method, old, method_entry)
+    fields = {_OPTION_FIELDS[name]: value for name, value in old.items()}
+    for name, field_name in _OPTION_FIELDS.items():
+        if name in old and not hasattr(options, field_name):
+            takers = " or ".join(
+                repr(m) for m, e in METHODS.items() if hasattr(e.options(), field_name)
+            )
+            raise ValueError(f"{name} applies to method={takers}, not method={method!r}; drop it.")
+    return entry.options(**fields)
+
+
+def _validate_sampler(sampler: Any, method: Any) -> Any:
     """``sampler`` if its family can draw for ``method`` (the SMC methods take only their own)."""
+    entry, options = method_entry(method)
+    method = options.name
     name = sampler.name if isinstance(sampler, NUTS | SMC | HMCSMC) else sampler
-    if name is not None and name in SAMPLERS and name not in families:
+    if name is not None and name in SAMPLERS and name not in entry.samplers:
         raise ValueError(
             f"method={method!r} runs its own sampler; drop sampler={sampler!r} (or use "
             "method='bridge' or a ladder method with that sampler)."

@@ -9,15 +9,45 @@ The per-chain values are read and pooled by :mod:`pymc_slt.base.smc`; the method
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 from scipy import stats
 
 from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood, infinite_chains
+from pymc_slt.base.spec import Spec
 from pymc_slt.evidence.result import EvidenceJob, EvidenceResult, warn_problems
 from pymc_slt.sampling.pymc_smc import run_smc
 from pymc_slt.sampling.tempered import sample_tempered
 
-__all__ = ["SPREAD_MAX", "run_hmc_smc_evidence", "run_smc_evidence", "t_factor"]
+__all__ = [
+    "SPREAD_MAX",
+    "HMCSMCEvidence",
+    "SMCEvidence",
+    "run_hmc_smc_evidence",
+    "run_smc_evidence",
+    "t_factor",
+]
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class SMCEvidence(Spec):
+    """``method="smc"`` of :func:`pymc_slt.log_marginal_likelihood`: log Z from
+    ``pm.sample_smc``'s runs. It has no options of its own; its sampler (an
+    :class:`~pymc_slt.SMC`) holds the particles, chains and ``pm.sample_smc`` options."""
+
+    name: ClassVar[str] = "smc"
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class HMCSMCEvidence(Spec):
+    """``method="hmc_smc"`` of :func:`pymc_slt.log_marginal_likelihood`: log Z from adaptive
+    tempered SMC with HMC moves. It has no options of its own; its sampler (an
+    :class:`~pymc_slt.HMCSMC`) holds them."""
+
+    name: ClassVar[str] = "hmc_smc"
+
 
 #: Independent runs whose log Z spread more than this (sd, nat) have degenerate weights.
 SPREAD_MAX = 0.5
@@ -50,10 +80,7 @@ def run_smc_evidence(job: EvidenceJob) -> EvidenceResult:
     chains."""
     data, spec = job.data, job.sampler
     if data is None:
-        data = run_smc(
-            job.model, draws=spec.draws, chains=spec.chains, seed=job.seeds[0],
-            progressbar=job.progressbar, sampler_kwargs=spec.kwargs(),
-        )  # fmt: skip
+        data = run_smc(job.model, spec, seed=job.seeds[0], progressbar=job.progressbar)
     return _pooled(data, "smc")
 
 

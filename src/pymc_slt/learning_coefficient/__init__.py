@@ -18,11 +18,16 @@ Known values of λ are in :mod:`pymc_slt.theory`.
 
 from pymc_slt.learning_coefficient.estimate import learning_coefficient
 from pymc_slt.learning_coefficient.free_energy_fit import FreeEnergyFit, fit_free_energy
+from pymc_slt.learning_coefficient.local import LocalLambda
 from pymc_slt.learning_coefficient.result import LearningCoefficientResult, ladder_dataset
+from pymc_slt.learning_coefficient.slope import LadderSlope, TwoTemperature
 
 __all__ = [
     "FreeEnergyFit",
+    "LadderSlope",
     "LearningCoefficientResult",
+    "LocalLambda",
+    "TwoTemperature",
     "fit_free_energy",
     "ladder_dataset",
     "learning_coefficient",

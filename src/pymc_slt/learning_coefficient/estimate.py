@@ -35,10 +35,11 @@ import xarray as xr
 from pymc_slt._validate import (
     validate_betas,
     validate_model,
-    validate_positive_real,
 )
 from pymc_slt.base.fit import default_betas
-from pymc_slt.learning_coefficient.methods import estimator_entry
+from pymc_slt.base.spec import named_with_old_options
+from pymc_slt.learning_coefficient.local import LocalLambda
+from pymc_slt.learning_coefficient.methods import LambdaOptions, estimator_entry
 from pymc_slt.learning_coefficient.result import (
     LambdaJob,
     LearningCoefficientResult,
@@ -47,64 +48,68 @@ from pymc_slt.learning_coefficient.result import (
 from pymc_slt.learning_coefficient.slope import ladder_children
 from pymc_slt.sampling.diagnostics import MULTIMODAL_SAMPLER
 from pymc_slt.sampling.points import best_draw, prior_tail
-from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
+from pymc_slt.sampling.samplers import SamplerSpec, resolve_sampler
 from pymc_slt.sampling.tempered import n_observations, n_parameters
 
 __all__ = ["LearningCoefficientResult", "ladder_dataset", "learning_coefficient"]
 
 Method = Literal["local", "ladder", "two_temperature"]
 
-#: Default strength γ of the localization −γ/2 ‖w − w*‖² of ``method="local"``.
-DEFAULT_GAMMA = 0.01
-
-
 #: A best fit whose prior density is below that of all but this share of prior draws lies in the
 #: prior's far tail (see :func:`_check_bound`).
 PRIOR_TAIL = 0.01
 
 
-def _validate_gamma(gamma: Any) -> float:
-    return validate_positive_real(
-        gamma,
-        "gamma",
-        what="a real number > 0",
-        hint=f"the default {DEFAULT_GAMMA} localizes weakly, larger values confine the draws "
-        "closer to the point",
-    )
+def _method_betas(options: LambdaOptions, n: int) -> np.ndarray:
+    """The ascending inverse temperatures of ``options`` (its defaults for ``n``)."""
+    given = options.beta if isinstance(options, LocalLambda) else options.betas
+    if given is None:
+        return default_betas(n, options.name)
+    return np.atleast_1d(np.asarray(given, dtype=float))
 
 
-def _method_betas(betas: Any, method: str, n: int) -> np.ndarray:
-    """The validated, ascending inverse temperatures for ``method``."""
-    if betas is None:
-        return default_betas(n, method)
-    if method == "local" and np.ndim(betas) == 0 and not isinstance(betas, str | bytes):
-        betas = [betas]
-    arr = np.sort(validate_betas(betas))
-    need = {"ladder": "at least 2", "two_temperature": "exactly 2", "local": "exactly 1"}[method]
-    ok = {"ladder": arr.size >= 2, "two_temperature": arr.size == 2, "local": arr.size == 1}
-    if not ok[method]:
-        raise ValueError(
-            f"betas for method={method!r} must hold {need} value(s), got {arr.tolist()}; "
-            "betas=None picks them from n."
-        )
-    return arr
+#: The estimator options :func:`learning_coefficient` took as its own arguments until method
+#: values, and where they went.
+_DEPRECATED = {
+    "betas": "method=slt.LocalLambda(beta=…), slt.LadderSlope(betas=…) or "
+    "slt.TwoTemperature(betas=…)",
+    "point": "method=slt.LocalLambda(point=…)",
+    "gamma": "method=slt.LocalLambda(gamma=…)",
+}
+
+
+def _with_old_options(method: Any, old: dict[str, Any]) -> Any:
+    """``method`` with the deprecated ``betas``/``point``/``gamma`` put into its options value;
+    a ``ValueError`` for one the estimator does not take."""
+    if not old:
+        return method
+    entry, options = named_with_old_options(method, old, estimator_entry)
+    for name in ("point", "gamma"):
+        if name in old and not isinstance(options, LocalLambda):
+            raise ValueError(f"{name} is only used by method='local', not method={method!r}.")
+    if "betas" in old and isinstance(options, LocalLambda):
+        betas = old.pop("betas")
+        if np.ndim(betas) == 0 and not isinstance(betas, str | bytes):
+            betas = [betas]
+        arr = validate_betas(betas)
+        if arr.size != 1:
+            raise ValueError(
+                f"betas for method='local' must hold exactly 1 value(s), got {arr.tolist()}; "
+                "betas=None picks them from n."
+            )
+        old["beta"] = float(arr[0])
+    return entry.options(**old)
 
 
 def learning_coefficient(
     model: pm.Model,
     *,
-    method: Method = "local",
-    betas: Any = None,
-    point: dict[str, Any] | None = None,
+    method: Method | LambdaOptions = "local",
     data: xr.DataTree | None = None,
-    gamma: float = DEFAULT_GAMMA,
     sampler: str | SamplerSpec | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
-    draws: int | None = None,
-    tune: int | None = None,
-    chains: int | None = None,
-    sampler_kwargs: dict[str, Any] | None = None,
+    **deprecated: Any,
 ) -> LearningCoefficientResult:
     """Estimate the learning coefficient λ (RLCT) of ``model`` from tempered posterior draws.
 
@@ -112,31 +117,30 @@ def learning_coefficient(
     ----------
     model : pymc.Model
         Any PyMC model with observed data (not modified). Only its graph and data are used.
-    method : {"local", "ladder", "two_temperature"}, default "local"
-        ``"local"``: :math:`\\hat λ = β(E_{β,γ}[n L_n] - n L_n(w^*))` at one β (the most
-        accurate of the three in our benchmark, see Notes). ``"ladder"``: slope of
-        :math:`E_β[n L_n]` against :math:`1/β` over several β (one compiled model).
-        ``"two_temperature"``: Watanabe's two-point slope.
-    betas : float or sequence of float, optional
-        Inverse temperatures, each finite and > 0: one for ``"local"``, exactly two for
-        ``"two_temperature"``, two or more for ``"ladder"``. Default (``n`` observations):
-        ``"local"`` :math:`β = 1/\\log n`; ``"two_temperature"``
-        :math:`β_{1,2} = (1/\\log n)(1 \\mp 1/\\sqrt{2\\log n})`; ``"ladder"`` four values
-        geometrically spaced over :math:`[1/\\log n, 4/\\log n]`.
-    point : dict, optional
-        ``"local"`` only: the point :math:`w^*`, one value per free variable (constrained
-        scale, the model's own parametrization), e.g. ``{"w": np.zeros(3)}``. Default: the
-        draw of lowest :math:`n L_n` from the ordinary posterior (β = 1), sampled first by a
-        short pilot (``chains`` chains, ``draws // 4`` draws after ``tune // 2`` tuning steps)
-        from the same compiled model as the localized run.
+    method : str or options value, default "local"
+        A name (that estimator with its defaults) or a value holding its options (the registry
+        :data:`pymc_slt.learning_coefficient.methods.ESTIMATORS`):
+
+        * ``"local"`` or ``slt.LocalLambda(beta=None, point=None, gamma=0.01)``:
+          :math:`\\hat λ = β(E_{β,γ}[n L_n] - n L_n(w^*))` at one β, by default
+          :math:`1/\\log n` (the most accurate of the three in our benchmark, see Notes). Its
+          ``point`` w* is one value per free variable (constrained scale, the model's own
+          parametrization), e.g. ``{"w": np.zeros(3)}``; by default the draw of lowest
+          :math:`n L_n` from the ordinary posterior (β = 1), sampled first by a short pilot (the
+          sampler's chains, a quarter of its draws after half its tuning steps) from the same
+          compiled model as the localized run. ``gamma`` > 0 is the strength of the
+          localization :math:`-γ/2 \\lVert w - w^*\\rVert^2`.
+        * ``"ladder"`` or ``slt.LadderSlope(betas=None)``: slope of :math:`E_β[n L_n]` against
+          :math:`1/β` over two or more β, by default four geometrically spaced over
+          :math:`[1/\\log n, 4/\\log n]` (one compiled model).
+        * ``"two_temperature"`` or ``slt.TwoTemperature(betas=None)``: Watanabe's two-point
+          slope, by default at :math:`β_{1,2} = (1/\\log n)(1 \\mp 1/\\sqrt{2\\log n})`.
     data : xarray.DataTree, optional
         Draws to reuse instead of sampling them here. For ``"ladder"`` and
         ``"two_temperature"``: a :func:`pymc_slt.sample_ladder` result (its rungs give the
-        β; ``betas`` must then be None). For ``"local"``: draws of the ordinary posterior
-        (β = 1, e.g. :func:`pymc_slt.sample_tempered`), whose lowest-:math:`n L_n` draw becomes
-        :math:`w^*` instead of running the pilot (``point`` must then be None).
-    gamma : float, default 0.01
-        ``"local"`` only: strength γ > 0 of the localization :math:`-γ/2 \\lVert w - w^*\\rVert^2`.
+        β; the value's ``betas`` must then be None). For ``"local"``: draws of the ordinary
+        posterior (β = 1, e.g. :func:`pymc_slt.sample_tempered`), whose lowest-:math:`n L_n`
+        draw becomes :math:`w^*` instead of running the pilot (``point`` must then be None).
     sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
         What samples each β (:mod:`pymc_slt.sampling.samplers`). NUTS's ``target_accept``
         defaults to 0.9 here (:data:`DEFAULT_NUTS`, see Notes on mixing); setting it yourself
@@ -148,9 +152,10 @@ def learning_coefficient(
         Same seed, same estimate.
     progressbar : bool, default True
         Show sampling progress.
-    draws, tune, chains, sampler_kwargs : optional
-        The sampler's settings in loose form, beside a sampler name (see
-        :func:`pymc_slt.sample_tempered`).
+    **deprecated
+        Until 0.3.0, with a ``DeprecationWarning``: ``betas``, ``point``, ``gamma`` (now in the
+        method value), and ``draws``, ``tune``, ``chains``, ``sampler_kwargs`` (the sampler's
+        settings in loose form beside a sampler name, see :func:`pymc_slt.sample_tempered`).
 
     Returns
     -------
@@ -291,42 +296,49 @@ def learning_coefficient(
     Examples
     --------
     >>> import numpy as np, pymc as pm
+    >>> import pymc_slt as slt
     >>> from pymc_slt.learning_coefficient.estimate import learning_coefficient
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=(200, 2)); y = x @ [1.0, -0.5] + rng.normal(size=200)
     >>> with pm.Model() as model:
     ...     w = pm.Normal("w", 0, 10, shape=2)
     ...     obs = pm.Normal("y", x @ w, 1.0, observed=y)
-    >>> res = learning_coefficient(model, method="ladder", draws=300, tune=300, chains=2,
+    >>> res = learning_coefficient(model, method="ladder",
+    ...                            sampler=slt.NUTS(draws=300, tune=300, chains=2),
     ...                            random_seed=1, progressbar=False)
     >>> bool(abs(res.estimate - 1.0) < 0.3)  # regular model: λ = d/2 = 1
     True
     """
     validate_model(model)
-    entry = estimator_entry(method)
+    spec, old = resolve_sampler(
+        "learning_coefficient", sampler, deprecated, replacements=_DEPRECATED
+    )
+    entry, options = estimator_entry(_with_old_options(method, old))
     n = n_observations(model)
     if n < 3:
         raise ValueError(
             f"the model has n = {n} observation(s); the learning coefficient needs n >= 3 "
             "(log n sets the temperatures), and is only meaningful for n in the hundreds or more."
         )
-    reuse = _validate_data(data, method, betas, point)
-    if method == "local" and reuse is not None:
-        point = best_draw(reuse, model)[0]
-    if point is not None and "point" not in entry.options:
-        raise ValueError(f"point is only used by method='local', not method={method!r}.")
-    arr = _method_betas(betas, method, n) if not isinstance(reuse, list) else _rungs(reuse, method)
+    reuse = _validate_data(data, options)
+    local = isinstance(options, LocalLambda)
+    point = (
+        best_draw(reuse, model)[0]
+        if local and reuse is not None
+        else getattr(options, "point", None)
+    )
+    arr = _method_betas(options, n) if not isinstance(reuse, list) else _rungs(reuse, options.name)
     job = LambdaJob(
         model,
-        method,
+        options.name,
         arr,
         n,
-        as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs),
+        spec,
         random_seed,
         progressbar,
         rungs=reuse if isinstance(reuse, list) else None,
         point=point,
-        gamma=_validate_gamma(gamma) if "gamma" in entry.options else gamma,
+        gamma=options.gamma if local else 0.0,
     )
     result, rungs = entry.run(job)
     if rungs is None:
@@ -381,16 +393,15 @@ def _check_bound(
     return result
 
 
-def _validate_data(
-    data: Any, method: str, betas: Any, point: Any
-) -> xr.DataTree | list[xr.DataTree] | None:
-    """``data`` checked for ``method``: the β = 1 draws (local) or the ladder's rungs."""
+def _validate_data(data: Any, options: LambdaOptions) -> xr.DataTree | list[xr.DataTree] | None:
+    """``data`` checked for the estimator: the β = 1 draws (local) or the ladder's rungs."""
     if data is None:
         return None
     if not isinstance(data, xr.DataTree):
         raise TypeError(f"data must be an xarray.DataTree or None, got {type(data).__name__}.")
-    if method == "local":
-        if point is not None:
+    method = options.name
+    if isinstance(options, LocalLambda):
+        if options.point is not None:
             raise ValueError("give point or data (whose best draw becomes the point), not both.")
         if "posterior" not in data.children or "log_likelihood" not in data.children:
             raise ValueError(
@@ -403,7 +414,7 @@ def _validate_data(
                 "the ordinary posterior, beta=1.0."
             )
         return data
-    if betas is not None:
+    if options.betas is not None:
         raise ValueError("the ladder's betas come from data; drop betas.")
     children = ladder_children(data)
     if not children:

@@ -5,13 +5,13 @@
 ``entry.run(job)``, which returns the result and what the λ̂ ≤ d/2 check needs to find the best
 draw: a new estimator is one module with a ``run`` and one entry below.
 
-=====================  ==================================================  ==============
-method                 run                                                 options
-=====================  ==================================================  ==============
-``local``              :func:`~.local.run_local`                           point, gamma
-``ladder``             :func:`~.slope.run_slope`                           –
-``two_temperature``    :func:`~.slope.run_slope`                           –
-=====================  ==================================================  ==============
+=====================  ==========================================  ==================
+method                 run                                         options type
+=====================  ==========================================  ==================
+``local``              :func:`~.local.run_local`                   ``LocalLambda``
+``ladder``             :func:`~.slope.run_slope`                   ``LadderSlope``
+``two_temperature``    :func:`~.slope.run_slope`                   ``TwoTemperature``
+=====================  ==========================================  ==================
 """
 
 from __future__ import annotations
@@ -20,11 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pymc_slt.learning_coefficient.local import run_local
+from pymc_slt.base.spec import lookup
+from pymc_slt.learning_coefficient.local import LocalLambda, run_local
 from pymc_slt.learning_coefficient.result import LambdaJob
-from pymc_slt.learning_coefficient.slope import run_slope
+from pymc_slt.learning_coefficient.slope import LadderSlope, TwoTemperature, run_slope
 
-__all__ = ["ESTIMATORS", "LambdaEstimator", "estimator_entry"]
+__all__ = ["ESTIMATORS", "LambdaEstimator", "LambdaOptions", "estimator_entry"]
+
+#: A λ estimator's options value.
+LambdaOptions = LocalLambda | LadderSlope | TwoTemperature
 
 
 @dataclass(frozen=True)
@@ -36,24 +40,23 @@ class LambdaEstimator:
     run : callable ``(LambdaJob) -> (LearningCoefficientResult, rungs or None)``
         Samples (or reuses) and estimates; the rungs (None for ``"local"``, whose best draw is
         its point) feed the λ̂ ≤ d/2 check.
-    options : tuple of str
-        The options of its own that it takes.
+    options : type
+        Its options value (``options()`` are its defaults; ``name`` is the registry key).
     """
 
     run: Callable[[LambdaJob], tuple[Any, Any]]
-    options: tuple[str, ...] = ()
+    options: type[LambdaOptions]
 
 
 #: The estimators by name, the default first.
 ESTIMATORS: dict[str, LambdaEstimator] = {
-    "local": LambdaEstimator(run_local, ("point", "gamma")),
-    "ladder": LambdaEstimator(run_slope),
-    "two_temperature": LambdaEstimator(run_slope),
+    "local": LambdaEstimator(run_local, LocalLambda),
+    "ladder": LambdaEstimator(run_slope, LadderSlope),
+    "two_temperature": LambdaEstimator(run_slope, TwoTemperature),
 }
 
 
-def estimator_entry(method: object) -> LambdaEstimator:
-    """The registry's entry for ``method``, or a ``ValueError`` listing the valid names."""
-    if not isinstance(method, str) or method not in ESTIMATORS:
-        raise ValueError(f"method must be one of {list(ESTIMATORS)}, got {method!r}.")
-    return ESTIMATORS[method]
+def estimator_entry(method: object) -> tuple[LambdaEstimator, LambdaOptions]:
+    """The registry's entry for ``method`` (a name or an options value) and the options value
+    (a name's defaults); a ``ValueError`` listing the valid names otherwise."""
+    return lookup(ESTIMATORS, method, "slt.LocalLambda(gamma=0.1)")  # type: ignore[return-value]

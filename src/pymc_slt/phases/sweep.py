@@ -16,7 +16,7 @@ import xarray as xr
 from pymc_slt._progress import track
 from pymc_slt._validate import spawn_seeds, validate_beta
 from pymc_slt.phases.rrr import CLASSIFIERS
-from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
+from pymc_slt.sampling.samplers import SamplerSpec, resolve_sampler
 from pymc_slt.sampling.tempered import sample_tempered
 
 __all__ = ["phase_sweep"]
@@ -70,20 +70,15 @@ def _labels(classify: Callable[[xr.DataTree], Any], dt: xr.DataTree) -> np.ndarr
 
 def phase_sweep(
     make_model: Callable[[int, int], pm.Model],
-    ns: Sequence[int],
+    ns: Sequence[int] | Sequence[tuple[int, int]],
     classify: str | Callable[[xr.DataTree], Any],
     *,
-    data_seeds: Sequence[int] = (0,),
-    phases: Sequence[int] | None = None,
     beta: float = 1.0,
     sampler: str | SamplerSpec | None = None,
     evidence: Callable[[pm.Model, xr.DataTree], Any] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
-    draws: int | None = None,
-    tune: int | None = None,
-    chains: int | None = None,
-    sampler_kwargs: dict[str, Any] | None = None,
+    **deprecated: Any,
 ) -> pd.DataFrame:
     """Sample the posterior for each n and data set, and measure how much of it is in each phase.
 
@@ -91,16 +86,14 @@ def phase_sweep(
     ----------
     make_model : callable ``(n, data_seed) -> pymc.Model``
         Builds the model on ``n`` observations simulated with ``data_seed``.
-    ns : sequence of int
-        Sample sizes, strictly increasing positive integers.
+    ns : sequence of int, or of (int, int) pairs
+        Sample sizes, strictly increasing positive integers, each run on the data set of seed
+        0; or the runs as ``(n, data_seed)`` pairs, distinct, e.g. several data sets per n:
+        ``[(n, s) for n in (100, 400, 1600) for s in range(3)]``.
     classify : str or callable ``DataTree -> (chain, draw) int labels``
         The phase of each draw, e.g. ``functools.partial(rrr_phase, threshold="noise_edge")``;
         a string names a built-in classifier with its defaults: ``"reduced_rank"``
         (:func:`rrr_phase`).
-    data_seeds : sequence of int, default (0,)
-        Seeds of the simulated data sets; each n is run once per seed.
-    phases : sequence of int, optional
-        Phases to report; default every label that occurs in any run.
     beta : float, default 1.0
         Inverse temperature of the posterior.
     sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
@@ -116,9 +109,15 @@ def phase_sweep(
         Seed of the samplers (one independent stream per run).
     progressbar : bool, default True
         Show progress over the runs.
-    draws, tune, chains, sampler_kwargs : optional
-        The sampler's settings in loose form, beside a sampler name (see
+    **deprecated
+        Until 0.3.0, with a ``DeprecationWarning``: ``data_seeds`` (now ``(n, data_seed)``
+        pairs in ``ns``), ``phases`` (the phases to report; the table now has every label that
+        occurs in any run: select or reindex its rows), and ``draws``, ``tune``, ``chains``,
+        ``sampler_kwargs`` (the sampler's settings in loose form, see
         :func:`pymc_slt.sample_tempered`).
+    **deprecated
+        ``draws``, ``tune``, ``chains``, ``sampler_kwargs``: the sampler's settings in loose
+        form, beside a sampler name (see :func:`pymc_slt.sample_tempered`), until 0.3.0.
 
     Returns
     -------
@@ -158,7 +157,7 @@ def phase_sweep(
 
     Examples
     --------
-    >>> import numpy as np, pymc as pm
+    >>> import numpy as np, pymc as pm, pymc_slt as slt
     >>> from pymc_slt.phases import phase_sweep
     >>> def make_model(n, seed):
     ...     y = np.random.default_rng(seed).normal(0.3, 1.0, size=n)
@@ -167,7 +166,8 @@ def phase_sweep(
     ...         pm.Normal("y", mu, 1, observed=y)
     ...     return model
     >>> sign = lambda dt: (dt["posterior"]["mu"] > 0).astype(int)
-    >>> table = phase_sweep(make_model, [10, 40], sign, draws=200, tune=200, chains=2,
+    >>> table = phase_sweep(make_model, [10, 40], sign,
+    ...                     sampler=slt.NUTS(draws=200, tune=200, chains=2),
     ...                     random_seed=1, progressbar=False)
     >>> table[["n", "phase"]].values.tolist()
     [[10, 0], [10, 1], [40, 0], [40, 1]]
@@ -178,16 +178,15 @@ def phase_sweep(
             f"{type(make_model).__name__}."
         )
     classify = _classifier(classify)
-    ns = _increasing_ints(ns, "ns")
-    seeds = _distinct_ints(data_seeds, "data_seeds")
+    spec, old = resolve_sampler("phase_sweep", sampler, deprecated, replacements=_DEPRECATED)
+    runs = _runs(ns, old.get("data_seeds"))
+    phases = old.get("phases")
     beta = validate_beta(beta)
-    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
     if evidence is not None and not callable(evidence):
         raise TypeError(
             f"evidence must be None or a callable (model, draws) -> EvidenceResult, got "
             f"{type(evidence).__name__}."
         )
-    runs = [(n, s) for n in ns for s in seeds]
     streams = spawn_seeds(random_seed, len(runs))
     results = []
     for (n, seed), stream in track(
@@ -227,6 +226,33 @@ def phase_sweep(
         {"beta": beta, "draws": spec.draws, "chains": spec.chains, "sampler": spec.name}
     )
     return table
+
+
+#: The arguments :func:`phase_sweep` had until it took at most 8, and what replaces them.
+_DEPRECATED = {
+    "data_seeds": "(n, data_seed) pairs in ns, e.g. [(n, s) for n in ns for s in data_seeds]",
+    "phases": "the table's rows of those phases (it reports every label that occurs)",
+}
+
+
+def _runs(ns: Any, data_seeds: Any) -> list[tuple[int, int]]:
+    """The ``(n, data_seed)`` runs: ``ns`` as pairs, or increasing n × ``data_seeds`` (0,)."""
+    if isinstance(ns, str | bytes) or np.ndim(ns) == 0:
+        raise TypeError(f"ns must be a sequence of integers or (n, data_seed) pairs, got {ns!r}.")
+    if len(ns) and all(np.ndim(run) == 1 and len(run) == 2 for run in ns):
+        if data_seeds is not None:
+            raise ValueError("ns holds (n, data_seed) pairs; drop data_seeds.")
+        sizes = _int_list([run[0] for run in ns], "n")
+        seeds = _int_list([run[1] for run in ns], "data_seed")
+        runs = list(zip(sizes, seeds, strict=True))
+        if len(set(runs)) != len(runs) or min(sizes) < 1 or min(seeds) < 0:
+            raise ValueError(
+                "ns pairs must be distinct (n, data_seed) with n >= 1 and data_seed >= 0, got "
+                f"{runs}."
+            )
+        return runs
+    seeds = (0,) if data_seeds is None else _distinct_ints(data_seeds, "data_seeds")
+    return [(n, s) for n in _increasing_ints(ns, "ns") for s in seeds]
 
 
 def _classifier(classify: Any) -> Callable[[xr.DataTree], Any]:

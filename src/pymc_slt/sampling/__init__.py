@@ -18,7 +18,7 @@ from pymc_slt.sampling.diagnostics import (
     check_mixing,
     warn_poor_mixing,
 )
-from pymc_slt.sampling.langevin import noisy_gradient_descent
+from pymc_slt.sampling.langevin import Langevin, noisy_gradient_descent
 from pymc_slt.sampling.loglik import log_likelihood
 from pymc_slt.sampling.points import best_draw, point_energy, prior_tail
 from pymc_slt.sampling.samplers import HMCSMC, NUTS, SMC, as_sampler
@@ -35,6 +35,7 @@ __all__ = [
     "NUTS",
     "SMC",
     "CompiledTempered",
+    "Langevin",
     "MixingReport",
     "PoorMixingWarning",
     "as_sampler",

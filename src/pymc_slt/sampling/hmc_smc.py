@@ -90,12 +90,11 @@ from pymc_slt._progress import track
 from pymc_slt.models.prior_draws import draw_prior, prior_log_weights
 from pymc_slt.models.tempering import prior_potentials
 from pymc_slt.models.transforms import unconstrained_fn
-from pymc_slt.sampling.samplers import HMCSMC, as_sampler
+from pymc_slt.sampling.samplers import HMCSMC
 
 __all__ = [
     "HMC_SMC_DEFAULTS",
     "HMCSMCRun",
-    "check_settings",
     "hmc_smc_raws",
     "jax_installed",
     "require_jax",
@@ -143,7 +142,7 @@ class HMCSMCRun:
     acceptance : list of ndarray
         Each run's mean HMC acceptance rate per stage.
     settings : dict
-        The ``sampler_kwargs`` used, defaults filled in.
+        The move settings used (``HMCSMC.kwargs()``).
     zero_likelihood : list of int
         Each run's prior particles of zero (or NaN) likelihood: weight 0, resampled away.
     min_ess_share : list of float
@@ -158,12 +157,6 @@ class HMCSMCRun:
     settings: dict[str, Any] = field(default_factory=dict)
     zero_likelihood: list[int] = field(default_factory=list)
     min_ess_share: list[float] = field(default_factory=list)
-
-
-def check_settings(sampler_kwargs: dict[str, Any] | None) -> dict[str, Any]:
-    """``sampler_kwargs`` with the defaults filled in; a ``ValueError`` for unknown or bad keys
-    (:class:`~pymc_slt.HMCSMC` checks them)."""
-    return as_sampler("hmc_smc", sampler_kwargs=sampler_kwargs).kwargs()
 
 
 def _layout(model: pm.Model) -> list[tuple[str, tuple[int, ...]]]:
@@ -354,18 +347,12 @@ class _Tempering:
 
 
 def run_hmc_smc(
-    model: pm.Model,
-    betas: Sequence[float],
-    *,
-    draws: int,
-    chains: int,
-    seed: int,
-    progressbar: bool,
-    sampler_kwargs: dict[str, Any] | None,
+    model: pm.Model, betas: Sequence[float], spec: HMCSMC, *, seed: int, progressbar: bool
 ) -> HMCSMCRun:
-    """``chains`` independent tempered-SMC runs of ``draws`` particles through every β of
-    ``betas`` (ascending, > 0), on the user's ``model`` (untempered; see the module docstring)."""
-    settings = check_settings(sampler_kwargs)
+    """``spec.chains`` independent tempered-SMC runs of ``spec.draws`` particles through every
+    β of ``betas`` (ascending, > 0), on the user's ``model`` (untempered; see the module
+    docstring), with ``spec``'s move settings."""
+    settings, draws, chains = spec.kwargs(), spec.draws, spec.chains
     jax = require_jax()
     betas = np.asarray(betas, dtype=float)
     layout = _layout(model)
@@ -447,22 +434,12 @@ def _constrained_fn(model: pm.Model, layout) -> Callable[[np.ndarray], xr.Datase
 
 
 def hmc_smc_raws(
-    model: pm.Model,
-    betas: Sequence[float],
-    *,
-    draws: int,
-    chains: int,
-    seed: int,
-    progressbar: bool,
-    sampler_kwargs: dict[str, Any] | None,
+    model: pm.Model, betas: Sequence[float], spec: HMCSMC, *, seed: int, progressbar: bool
 ) -> list[xr.DataTree]:
     """:func:`run_hmc_smc` as one raw DataTree per rung: ``posterior`` and ``sample_stats``
     (``log_marginal_likelihood``, ``n_stages``, ``mean_acceptance``, ``n_zero_likelihood`` and
     ``min_ess_share`` per chain)."""
-    run = run_hmc_smc(
-        model, betas, draws=draws, chains=chains, seed=seed, progressbar=progressbar,
-        sampler_kwargs=sampler_kwargs,
-    )  # fmt: skip
+    run = run_hmc_smc(model, betas, spec, seed=seed, progressbar=progressbar)
     stats = {
         "n_stages": ("chain", np.array([len(s) - 1 for s in run.schedules])),
         "mean_acceptance": ("chain", np.array([float(np.mean(a)) for a in run.acceptance])),

@@ -32,7 +32,8 @@ their discrete approximations. Bernoulli 2(4), 341–363. https://doi.org/10.230
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 import pymc as pm
@@ -44,6 +45,7 @@ from pymc.blocking import DictToArrayBijection
 from pymc.initial_point import make_initial_point_fn
 from pytensor.graph.replace import graph_replace
 
+from pymc_slt._deprecated import take_deprecated
 from pymc_slt._progress import track
 from pymc_slt._validate import (
     check_continuous,
@@ -52,11 +54,65 @@ from pymc_slt._validate import (
     validate_positive_int,
     validate_positive_real,
 )
+from pymc_slt.base.spec import Spec
 from pymc_slt.models.tempering import tempered
 from pymc_slt.sampling.loglik import log_likelihood
 from pymc_slt.sampling.tempered import _model_groups, n_observations
 
-__all__ = ["noisy_gradient_descent"]
+__all__ = ["Langevin", "noisy_gradient_descent"]
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Langevin(Spec):
+    """The unadjusted Langevin algorithm of :func:`noisy_gradient_descent` (gradient descent with
+    Gaussian noise), its settings as a value, as :class:`~pymc_slt.NUTS` is NUTS's.
+
+    Parameters
+    ----------
+    step_size : float
+        The learning rate η > 0 (on the unconstrained space). The stationary law is biased by
+        :math:`O(η)`; η must be below about 2/(largest curvature of :math:`β n L_n`) or the
+        iteration blows up. Try about 0.1/(nβ) for a log-likelihood whose curvature per
+        observation is about 1.
+    n_steps : int
+        Steps after burn-in, >= ``thin``; every ``thin``-th is kept, so each chain has
+        ``n_steps // thin`` draws.
+    thin : int, default 1
+        Keep one step in ``thin`` (consecutive steps are strongly correlated).
+    burn_in : int, default 0
+        Steps run and discarded before the first kept one.
+    chains : int, default 1
+        Independent runs from the same starting point with independent noise.
+
+    It is not one of the samplers of :func:`pymc_slt.sample_tempered` (its O(η) bias is
+    uncorrected): it serves the demonstration that noisy gradient descent samples the Gibbs
+    posterior.
+    """
+
+    name: ClassVar[str] = "langevin"
+    step_size: float
+    n_steps: int
+    thin: int = 1
+    burn_in: int = 0
+    chains: int = 1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "step_size", _step_size(self.step_size))
+        for key, minimum in (("n_steps", 1), ("thin", 1), ("burn_in", 0), ("chains", 1)):
+            validate_positive_int(getattr(self, key), f"Langevin({key}=…)", minimum=minimum)
+        if self.n_steps < self.thin:
+            raise ValueError(
+                f"Langevin(n_steps=…) must be >= thin = {self.thin} so that at least one draw "
+                f"is kept, got n_steps = {self.n_steps}."
+            )
+
+
+#: The settings :func:`noisy_gradient_descent` took as its own arguments until the
+#: :class:`Langevin` value, and where they went.
+_DEPRECATED = {
+    key: f"sampler=slt.Langevin({key}=…)"
+    for key in ("step_size", "n_steps", "thin", "burn_in", "chains")
+}
 
 #: Steps per compiled call (bounds the memory of the noise and trajectory buffers).
 _CHUNK = 65_536
@@ -68,14 +124,11 @@ def noisy_gradient_descent(
     model: pm.Model,
     beta: float = 1.0,
     *,
-    step_size: float,
-    n_steps: int,
-    thin: int = 1,
-    burn_in: int = 0,
-    chains: int = 1,
+    sampler: Langevin | None = None,
     init: Mapping[str, Any] | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = False,
+    **deprecated: Any,
 ) -> xr.DataTree:
     """Run gradient descent with Gaussian noise of temperature 1/β (unadjusted Langevin dynamics).
 
@@ -85,19 +138,9 @@ def noisy_gradient_descent(
         Any model with observed data and continuous parameters (not modified).
     beta : float, default 1.0
         Inverse temperature β > 0 of the target :math:`p_β(w) ∝ φ(w) \\exp(-β n L_n(w))`.
-    step_size : float
-        The learning rate η > 0 (on the unconstrained space). The stationary law is biased by
-        :math:`O(η)`; η must be below about 2/(largest curvature of :math:`β n L_n`) or the
-        iteration blows up.
-    n_steps : int
-        Steps after burn-in, >= ``thin``; every ``thin``-th is kept, so each chain has
-        ``n_steps // thin`` draws.
-    thin : int, default 1
-        Keep one step in ``thin`` (consecutive steps are strongly correlated).
-    burn_in : int, default 0
-        Steps run and discarded before the first kept one.
-    chains : int, default 1
-        Independent runs from the same starting point with independent noise.
+    sampler : Langevin
+        The step size, step count, thinning, burn-in and chains:
+        ``slt.Langevin(step_size=…, n_steps=…, thin=1, burn_in=0, chains=1)``.
     init : mapping of str to array, optional
         Starting values of (some) free variables on their natural, constrained scale; the others
         start at the model's initial point (``model.initial_point()``).
@@ -105,6 +148,9 @@ def noisy_gradient_descent(
         Same seed, same trajectory.
     progressbar : bool, default False
         Show progress over chains.
+    **deprecated
+        ``step_size``, ``n_steps``, ``thin``, ``burn_in``, ``chains`` (now the fields of
+        ``sampler``): accepted until 0.3.0 with a ``DeprecationWarning``.
 
     Returns
     -------
@@ -118,12 +164,11 @@ def noisy_gradient_descent(
     Raises
     ------
     TypeError
-        If ``model`` is not a PyMC model, ``step_size``/``beta`` is not a number, a count is not
-        an int, or ``init`` is not a mapping.
+        If ``model`` is not a PyMC model, ``sampler`` is not a :class:`Langevin`, ``beta`` is
+        not a number, or ``init`` is not a mapping.
     ValueError
-        If ``beta`` or ``step_size`` is not finite and > 0, ``n_steps < thin``, ``thin < 1``,
-        ``burn_in < 0``, ``chains < 1``, the model has discrete parameters, or ``init`` names a
-        variable that is not a free variable.
+        If ``beta`` is not finite and > 0, the model has discrete parameters, or ``init`` names
+        a variable that is not a free variable (bad settings are refused by :class:`Langevin`).
     FloatingPointError
         If the iteration leaves the finite numbers (``step_size`` too large).
 
@@ -153,26 +198,19 @@ def noisy_gradient_descent(
     Examples
     --------
     >>> import numpy as np, pymc as pm
-    >>> from pymc_slt.sampling.langevin import noisy_gradient_descent
+    >>> from pymc_slt.sampling.langevin import Langevin, noisy_gradient_descent
     >>> with pm.Model() as model:
     ...     w = pm.Normal("w", 0, 1)
     ...     _ = pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
-    >>> dt = noisy_gradient_descent(model, step_size=0.05, n_steps=2000, thin=10,
-    ...                             random_seed=1)
+    >>> run = Langevin(step_size=0.05, n_steps=2000, thin=10)
+    >>> dt = noisy_gradient_descent(model, sampler=run, random_seed=1)
     >>> dt["posterior"]["w"].shape, dt.attrs["sampler"]
     ((1, 200), 'langevin')
     """
+    spec = _langevin(sampler, take_deprecated("noisy_gradient_descent", deprecated, _DEPRECATED))
     tm = tempered(model, beta)
-    eta = _step_size(step_size)
-    thin = validate_positive_int(thin, "thin")
-    n_steps = validate_positive_int(n_steps, "n_steps")
-    if n_steps < thin:
-        raise ValueError(
-            f"n_steps must be >= thin = {thin} so that at least one draw is kept, got "
-            f"n_steps = {n_steps}."
-        )
-    burn_in = validate_positive_int(burn_in, "burn_in", minimum=0)
-    chains = validate_positive_int(chains, "chains")
+    eta, thin, n_steps = spec.step_size, spec.thin, spec.n_steps
+    burn_in, chains = spec.burn_in, spec.chains
     check_continuous(model, "Langevin dynamics", "slt.sample_tempered(..., sampler='smc')")
     if init is None:
         check_initial_point(model)
@@ -207,10 +245,28 @@ def noisy_gradient_descent(
     return dt
 
 
+def _langevin(sampler: Any, old: dict[str, Any]) -> Langevin:
+    """The run's :class:`Langevin` value: ``sampler``, or built from the deprecated settings."""
+    if sampler is not None and old:
+        raise ValueError(f"{sorted(old)} given beside sampler={sampler!r}; set them in the value.")
+    if sampler is None:
+        if not {"step_size", "n_steps"} <= set(old):
+            raise TypeError(
+                "noisy_gradient_descent() needs sampler=slt.Langevin(step_size=…, n_steps=…), "
+                "e.g. slt.Langevin(step_size=0.01, n_steps=20_000, thin=10)."
+            )
+        return Langevin(**old)
+    if not isinstance(sampler, Langevin):
+        raise TypeError(
+            f"sampler must be slt.Langevin(step_size=…, n_steps=…), got {type(sampler).__name__}."
+        )
+    return sampler
+
+
 def _step_size(step_size: Any) -> float:
     return validate_positive_real(
         step_size,
-        "step_size",
+        "Langevin(step_size=…)",
         what="a real number (the learning rate η)",
         hint="try about 0.1 / (n * β) for a model whose log-likelihood curvature per "
         "observation is about 1",

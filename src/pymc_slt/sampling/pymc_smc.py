@@ -15,12 +15,14 @@ import pymc as pm
 import xarray as xr
 
 from pymc_slt.models.prior_draws import restricting_transforms
+from pymc_slt.sampling.samplers import SMC
 
 __all__ = ["check_smc_supports", "run_smc"]
 
 
-def run_smc(model, *, draws, chains, seed, progressbar, sampler_kwargs) -> xr.DataTree:
-    """``pm.sample_smc`` with one core per chain run and PyMC's 4-chain advice silenced.
+def run_smc(model: pm.Model, spec: SMC, *, seed: int, progressbar: bool) -> xr.DataTree:
+    """``pm.sample_smc`` with ``spec``'s particles, chains and options, one core per chain run
+    and PyMC's 4-chain advice silenced.
 
     With ``progressbar=False`` PyMC's SMC log lines ("Initializing SMC sampler...") are
     silenced too. Models with a transform narrower than its distribution's support are refused
@@ -35,14 +37,14 @@ def run_smc(model, *, draws, chains, seed, progressbar, sampler_kwargs) -> xr.Da
         warnings.filterwarnings("ignore", message="We recommend running at least 4 chains")
         try:
             return pm.sample_smc(
-                draws=draws,
+                draws=spec.draws,
                 model=model,
-                chains=chains,
+                chains=spec.chains,
                 cores=1,
                 random_seed=seed,
                 progressbar=progressbar,
                 compute_convergence_checks=False,
-                **(sampler_kwargs or {}),
+                **spec.kwargs(),
             )
         finally:
             smc_logger.setLevel(level)

@@ -36,7 +36,19 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-__all__ = ["HMCSMC", "NUTS", "SAMPLERS", "SMC", "SamplerSpec", "as_sampler", "loose_settings"]
+from pymc_slt._deprecated import LOOSE_SAMPLER, take_deprecated
+from pymc_slt.base.spec import Spec
+
+__all__ = [
+    "HMCSMC",
+    "NUTS",
+    "SAMPLERS",
+    "SMC",
+    "SamplerSpec",
+    "as_sampler",
+    "resolve_sampler",
+    "with_run_sampler",
+]
 
 
 def _positive_int(value: Any, name: str, family: str, minimum: int = 1) -> None:
@@ -69,18 +81,7 @@ def _options(value: Any, family: str, reserved: tuple[str, ...]) -> Mapping[str,
     return MappingProxyType(dict(value))
 
 
-class _Family:
-    """What every sampler value shares: a repr that shows ``options`` as a plain dict."""
-
-    def __repr__(self) -> str:
-        settings = ", ".join(
-            f"{f.name}={dict(v) if isinstance(v := getattr(self, f.name), Mapping) else v!r}"
-            for f in fields(self)
-        )
-        return f"{type(self).__name__}({settings})"
-
-
-class _Tempering(_Family):
+class _Tempering(Spec):
     """An SMC family: its ``draws`` are particles and it has no tuning phase."""
 
     @property
@@ -90,7 +91,7 @@ class _Tempering(_Family):
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
-class NUTS(_Family):
+class NUTS(Spec):
     """nutpie's NUTS (diagonal mass matrix adapted during ``tune``).
 
     Parameters
@@ -291,11 +292,69 @@ def as_sampler(
     return replace(base, **given, **extra)
 
 
-def loose_settings(spec: SamplerSpec, target_accept: float | None = None) -> dict[str, Any]:
-    """``spec`` as the ``draws``, ``tune``, ``chains``, ``sampler`` (name) and ``sampler_kwargs``
-    that internals still pass by key (``target_accept``: the method's NUTS default)."""
-    return {
-        **{key: getattr(spec, key) for key in _RUN},
-        "sampler": spec.name,
-        "sampler_kwargs": spec.kwargs(target_accept),
-    }
+def resolve_sampler(
+    function: str,
+    sampler: str | SamplerSpec | None,
+    deprecated: Mapping[str, Any],
+    default: SamplerSpec | None = None,
+    replacements: Mapping[str, str] | None = None,
+) -> tuple[SamplerSpec, dict[str, Any]]:
+    """The sampler value a public function runs, from ``sampler`` and its ``**deprecated``
+    keyword arguments (the loose ``draws``, ``tune``, ``chains``, ``sampler_kwargs``, with a
+    ``DeprecationWarning``; :mod:`pymc_slt._deprecated`).
+
+    Parameters
+    ----------
+    function : str
+        The public function's name, for the messages.
+    sampler : str, NUTS, SMC, HMCSMC or None
+        As the function got it.
+    deprecated : mapping
+        The function's ``**deprecated`` keyword arguments.
+    default : NUTS, SMC or HMCSMC, optional
+        What None means (see :func:`as_sampler`).
+    replacements : mapping, optional
+        The function's other deprecated names and their replacements.
+
+    Returns
+    -------
+    tuple of (NUTS, SMC or HMCSMC; dict)
+        The sampler value, and the other deprecated arguments given (not None).
+    """
+    old = take_deprecated(
+        function, deprecated, {**LOOSE_SAMPLER, **(replacements or {})}, stacklevel=4
+    )
+    loose = {key: old.pop(key) for key in list(old) if key in LOOSE_SAMPLER}
+    return as_sampler(sampler, **loose, default=default), old
+
+
+def with_run_sampler(
+    options: Mapping[str, Any],
+    spec: SamplerSpec,
+    families: tuple[str, ...],
+    default: SamplerSpec,
+    function: str | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments of one quantity's function (``options``) with the sampler it runs, the
+    one rule :func:`pymc_slt.compare` and the sweep share.
+
+    The quantity's own ``sampler`` (a value, or a name) wins; otherwise the run's ``spec``
+    where its family can draw for the method (``families``), else the method's ``default``.
+    Loose ``draws``, ``tune``, ``chains``, ``sampler_kwargs`` in ``options`` change that
+    sampler's settings: deprecated in :func:`pymc_slt.compare` (``function`` names it, for
+    the warning), the JSON form of a sampler in a sweep's options (``function`` None).
+    ``options`` with ``data`` are returned as they are (nothing is sampled).
+    """
+    options = dict(options)
+    if "data" in options:
+        return options
+    loose = {key: options.pop(key) for key in LOOSE_SAMPLER if key in options}
+    if function is not None:
+        take_deprecated(function, loose, LOOSE_SAMPLER, stacklevel=5)
+    given = options.get("sampler")
+    if given is None:
+        base = spec if spec.name in families else default
+        options["sampler"] = as_sampler(base.name, **loose, default=base) if loose else base
+    elif loose:
+        options["sampler"] = as_sampler(given, **loose, default=default)
+    return options

@@ -57,7 +57,7 @@ from pymc_slt.sampling.diagnostics import (
 from pymc_slt.sampling.hmc_smc import hmc_smc_raws, require_jax
 from pymc_slt.sampling.loglik import stacked_log_likelihood
 from pymc_slt.sampling.pymc_smc import check_smc_supports, run_smc
-from pymc_slt.sampling.samplers import SAMPLERS, SamplerSpec, as_sampler
+from pymc_slt.sampling.samplers import HMCSMC, NUTS, SAMPLERS, SamplerSpec, resolve_sampler
 
 __all__ = [
     "CompiledTempered",
@@ -98,16 +98,16 @@ def _model_groups(model: pm.Model, beta_name: str) -> dict[str, xr.Dataset]:
     return groups
 
 
-def _run_nuts(compiled, *, draws, tune, chains, seed, progressbar, sampler_kwargs) -> xr.DataTree:
+def _run_nuts(compiled, spec: NUTS, *, seed: int, progressbar: bool) -> xr.DataTree:
     return nutpie.sample(
         compiled,
-        draws=draws,
-        tune=tune,
-        chains=chains,
+        draws=spec.draws,
+        tune=spec.tune,
+        chains=spec.chains,
         seed=seed,
         save_warmup=False,
         progress_bar=progressbar,
-        **(sampler_kwargs or {}),
+        **spec.kwargs(),
     )
 
 
@@ -140,10 +140,7 @@ def sample_tempered(
     sampler: Sampler | SamplerSpec | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
-    draws: int | None = None,
-    tune: int | None = None,
-    chains: int | None = None,
-    sampler_kwargs: dict[str, Any] | None = None,
+    **deprecated: Any,
 ) -> xr.DataTree:
     """Sample the tempered posterior :math:`p_β(w) ∝ φ(w) \\exp(-β n L_n(w))` of ``model``.
 
@@ -165,10 +162,11 @@ def sample_tempered(
         Same seed, same draws.
     progressbar : bool, default True
         Show the sampler's progress bar.
-    draws, tune, chains, sampler_kwargs : optional
-        The loose form of the sampler's settings, beside a sampler name (``sampler_kwargs``:
-        NUTS's ``target_accept`` and ``nutpie.sample`` options, ``pm.sample_smc``'s options, or
-        HMCSMC's fields); not allowed beside a sampler value.
+    **deprecated
+        ``draws``, ``tune``, ``chains`` and ``sampler_kwargs``, the loose form of the sampler's
+        settings before sampler values (``sampler_kwargs``: NUTS's ``target_accept`` and
+        ``nutpie.sample`` options, ``pm.sample_smc``'s options, or HMCSMC's fields): still
+        accepted beside a sampler name, with a ``DeprecationWarning``, until 0.3.0.
 
     Returns
     -------
@@ -203,12 +201,12 @@ def sample_tempered(
     >>> with pm.Model() as model:
     ...     w = pm.Normal("w", 0, 1)
     ...     _ = pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
-    >>> dt = slt.sample_tempered(model, beta=0.5, draws=200, tune=200, chains=2,
+    >>> dt = slt.sample_tempered(model, beta=0.5, sampler=slt.NUTS(draws=200, tune=200, chains=2),
     ...                          random_seed=1, progressbar=False)
     >>> dt.attrs["beta"], dt.attrs["n"]
     (0.5, 3)
     """
-    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
+    spec, _ = resolve_sampler("sample_tempered", sampler, deprecated)
     children = _sample_rungs(
         model,
         np.array([validate_beta(beta)]),
@@ -227,10 +225,7 @@ def sample_ladder(
     sampler: Sampler | SamplerSpec | None = None,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
-    draws: int | None = None,
-    tune: int | None = None,
-    chains: int | None = None,
-    sampler_kwargs: dict[str, Any] | None = None,
+    **deprecated: Any,
 ) -> xr.DataTree:
     """Sample the tempered posterior at each β of a ladder, compiling the model once.
 
@@ -240,7 +235,7 @@ def sample_ladder(
         The user's model (not modified).
     betas : sequence of float
         Distinct inverse temperatures, each finite and > 0. Rungs are stored in ascending β.
-    sampler, random_seed, progressbar, draws, tune, chains, sampler_kwargs
+    sampler, random_seed, progressbar, **deprecated
         As in :func:`sample_tempered`; each rung gets its own seed, spawned from ``random_seed``.
 
     Returns
@@ -263,13 +258,13 @@ def sample_ladder(
     >>> with pm.Model() as model:
     ...     w = pm.Normal("w", 0, 1)
     ...     _ = pm.Normal("y", w, 1, observed=np.array([0.1, -0.3, 0.2]))
-    >>> dt = slt.sample_ladder(model, [0.25, 1.0], draws=200, tune=200, chains=2,
+    >>> dt = slt.sample_ladder(model, [0.25, 1.0], sampler=slt.NUTS(draws=200, tune=200, chains=2),
     ...                        random_seed=1, progressbar=False)
     >>> [float(child.attrs["beta"]) for child in dt.children.values()]
     [0.25, 1.0]
     """
     betas_arr = np.sort(validate_betas(betas))
-    spec = as_sampler(sampler, draws=draws, tune=tune, chains=chains, sampler_kwargs=sampler_kwargs)
+    spec, _ = resolve_sampler("sample_ladder", sampler, deprecated)
     children = _sample_rungs(
         model,
         betas_arr,
@@ -327,53 +322,33 @@ class CompiledTempered:
     def run(
         self,
         beta: float,
+        spec: SamplerSpec,
         *,
         seed: int,
-        draws: int,
-        tune: int,
-        chains: int,
         progressbar: bool,
-        sampler_kwargs: dict[str, Any] | None,
         data: dict[str, Any] | None = None,
     ) -> xr.DataTree:
-        """Raw sampler output at ``beta`` with the ``pm.Data`` values ``data`` (posterior only)."""
+        """Raw sampler output at ``beta`` with ``spec`` (of this object's family) and the
+        ``pm.Data`` values ``data`` (posterior only)."""
         values = {name: np.asarray(v, dtype=float) for name, v in (data or {}).items()}
         values[self.beta_name] = np.asarray(beta, dtype=float)
         # the model's own data follow every run, so constant_data shows what was sampled
         pm.set_data(values, model=self.model)
         if self.sampler == "hmc_smc":
-            return self.run_hmc_smc(
-                [beta], seed=seed, draws=draws, chains=chains, progressbar=progressbar,
-                sampler_kwargs=sampler_kwargs, data=data,
-            )[0]  # fmt: skip
+            return self.run_hmc_smc([beta], spec, seed=seed, progressbar=progressbar, data=data)[0]
         if self._compiled is not None:
             return _run_nuts(
-                self._compiled.with_data(**values),
-                draws=draws,
-                tune=tune,
-                chains=chains,
-                seed=seed,
-                progressbar=progressbar,
-                sampler_kwargs=sampler_kwargs,
+                self._compiled.with_data(**values), spec, seed=seed, progressbar=progressbar
             )
-        return run_smc(
-            self.model,
-            draws=draws,
-            chains=chains,
-            seed=seed,
-            progressbar=progressbar,
-            sampler_kwargs=sampler_kwargs,
-        )
+        return run_smc(self.model, spec, seed=seed, progressbar=progressbar)
 
     def run_hmc_smc(
         self,
         betas: Sequence[float],
+        spec: HMCSMC,
         *,
         seed: int,
-        draws: int,
-        chains: int,
         progressbar: bool,
-        sampler_kwargs: dict[str, Any] | None,
         data: dict[str, Any] | None = None,
     ) -> list[xr.DataTree]:
         """Raw ``sampler="hmc_smc"`` output at every β of ``betas`` from one tempering pass.
@@ -384,10 +359,7 @@ class CompiledTempered:
         values = {name: np.asarray(v, dtype=float) for name, v in (data or {}).items()}
         values[self.beta_name] = np.asarray(1.0)
         pm.set_data(values, model=self.model)
-        return hmc_smc_raws(
-            self.model, betas, draws=draws, chains=chains, seed=seed, progressbar=progressbar,
-            sampler_kwargs=sampler_kwargs,
-        )  # fmt: skip
+        return hmc_smc_raws(self.model, betas, spec, seed=seed, progressbar=progressbar)
 
     def assemble(
         self, betas: Sequence[float], raws: Sequence[xr.DataTree]
@@ -416,9 +388,11 @@ class CompiledTempered:
             children.append(dt)
         return children, problems
 
-    def sample(self, beta: float, *, stacklevel: int = 2, **kwargs: Any) -> xr.DataTree:
+    def sample(
+        self, beta: float, spec: SamplerSpec, *, stacklevel: int = 2, **kwargs: Any
+    ) -> xr.DataTree:
         """:meth:`run` then :meth:`assemble` one β; warns once if it mixed poorly."""
-        children, problems = self.assemble([beta], [self.run(beta, **kwargs)])
+        children, problems = self.assemble([beta], [self.run(beta, spec, **kwargs)])
         _warn_mixing(problems, self.sampler, stacklevel=stacklevel + 1)
         return children[0]
 
@@ -433,8 +407,7 @@ def _sample_rungs(
     ladder_progress: bool,
 ) -> list[xr.DataTree]:
     """Sample each β of ``betas`` (validated) with ``spec``; one assembled DataTree per rung."""
-    sampler, draws, tune, chains = spec.name, spec.draws, spec.tune, spec.chains
-    sampler_kwargs = spec.kwargs()
+    sampler = spec.name
     compiled = CompiledTempered(model, sampler)
     seeds = spawn_seeds(random_seed, len(betas))
     rungs = track(
@@ -443,14 +416,13 @@ def _sample_rungs(
         description="β ladder",
         enabled=ladder_progress,
     )
-    settings = {"draws": draws, "chains": chains, "sampler_kwargs": sampler_kwargs}
     if sampler == "hmc_smc":  # one pass through every rung
         raws = compiled.run_hmc_smc(
-            betas, seed=seeds[0], progressbar=sampler_progress or ladder_progress, **settings
+            betas, spec, seed=seeds[0], progressbar=sampler_progress or ladder_progress
         )
     else:
         raws = [
-            compiled.run(beta, seed=seed, tune=tune, progressbar=sampler_progress, **settings)
+            compiled.run(beta, spec, seed=seed, progressbar=sampler_progress)
             for beta, seed in rungs
         ]
     children, problems = compiled.assemble(betas, raws)

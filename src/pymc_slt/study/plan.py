@@ -130,8 +130,8 @@ class StudyPlan:
         )
 
     def posterior_task(self, model: StudyModel, n: int) -> SweepTask:
-        """The β = 1 draws, E[n L_n] and WAIC."""
-        return self._task(model, n, quantities=("energy", "waic", "draws"), beta=1.0)
+        """The β = 1 draws, E[n L_n], WAIC, LOO and BIC (from the same draws)."""
+        return self._task(model, n, quantities=("energy", "waic", "loo", "bic", "draws"), beta=1.0)
 
     def ladder_task(self, model: StudyModel) -> SweepTask:
         """The λ ladder (E_β[n L_n] over β) at the largest n."""

@@ -26,9 +26,6 @@ import pandas as pd
 import pymc as pm
 import xarray as xr
 
-from pymc_slt.base.columns import bic_columns, loo_columns
-from pymc_slt.criteria.bic import max_log_likelihood
-from pymc_slt.criteria.loo import loo_elpd
 from pymc_slt.fisher import fisher_spectrum
 from pymc_slt.models import (
     normal_crossing,
@@ -45,9 +42,9 @@ from pymc_slt.phases import (
     rrr_phase,
     rrr_phase_prediction,
 )
-from pymc_slt.sampling.langevin import noisy_gradient_descent
-from pymc_slt.sampling.points import best_draw
-from pymc_slt.sampling.tempered import n_parameters, sample_tempered
+from pymc_slt.sampling.langevin import Langevin, noisy_gradient_descent
+from pymc_slt.sampling.samplers import NUTS
+from pymc_slt.sampling.tempered import sample_tempered
 from pymc_slt.study.plan import StudyModel, StudyPlan
 from pymc_slt.sweep.run import SweepTask, run_sweep
 
@@ -124,13 +121,6 @@ def _values(sweep: pd.DataFrame, task: SweepTask) -> dict[str, Any]:
     return row.to_dict()
 
 
-def _posterior_numbers(model: pm.Model, n: int, post: xr.DataTree) -> dict[str, float]:
-    """d, LOO, n L_n(ŵ) (L-BFGS from the best draw) and BIC from the β = 1 draws."""
-    d = n_parameters(model)
-    mle = max_log_likelihood(model, best_draw(post, model)[0])
-    return {"d": d, **loo_columns(loo_elpd(post)), **bic_columns(mle.value, d, n)}
-
-
 def _spectrum(model: pm.Model, post: xr.DataTree) -> xr.DataArray:
     """Fisher eigenvalues at up to 200 evenly thinned draws, dims ``(chain, draw, eigen)``;
     ``attrs["rtol"]`` is :func:`pymc_slt.fisher_rank`'s default tolerance."""
@@ -141,12 +131,12 @@ def _spectrum(model: pm.Model, post: xr.DataTree) -> xr.DataArray:
     return fisher_spectrum(model, thinned)
 
 
-def _row(spec: StudyModel, n: int, free: dict, at_one: dict, numbers: dict) -> dict[str, Any]:
+def _row(spec: StudyModel, n: int, free: dict, at_one: dict) -> dict[str, Any]:
     return {
         "model": spec.key,
         "label": spec.label,
         "n": n,
-        "d": numbers["d"],
+        "d": int(free["n_params"]),
         "lambda_theory": spec.lam,
         "log_z": free["log_z"],
         "log_z_se": free["log_z_se"],
@@ -155,10 +145,10 @@ def _row(spec: StudyModel, n: int, free: dict, at_one: dict, numbers: dict) -> d
         "wbic_se": free["wbic_se"],
         "elpd_waic": at_one["elpd_waic"],
         "elpd_waic_se": at_one["elpd_waic_se"],
-        "elpd_loo": numbers["elpd_loo"],
-        "elpd_loo_se": numbers["elpd_loo_se"],
-        "bic": numbers["bic"],
-        "min_energy": numbers["min_energy"],
+        "elpd_loo": at_one["elpd_loo"],
+        "elpd_loo_se": at_one["elpd_loo_se"],
+        "bic": at_one["bic"],
+        "min_energy": at_one["min_energy"],
         "lambda_hat": free["lambda_hat"],
         "lambda_se": free["lambda_se"],
         "nu_hat": at_one["nu_hat"],
@@ -176,9 +166,9 @@ def _collect(plan: StudyPlan, sweep: pd.DataFrame, store: Path) -> dict[str, Any
             task = plan.posterior_task(spec, n)
             free, at_one = _values(sweep, plan.evidence_task(spec, n)), _values(sweep, task)
             post = draws[f"{spec.key}_n{n}"] = _load(store, task, "draws")
-            model = task.build(task.simulate())  # the same data: simulated from the task seed
-            rows.append(_row(spec, n, free, at_one, _posterior_numbers(model, n, post)))
+            rows.append(_row(spec, n, free, at_one))
             if n == max(plan.ns):
+                model = task.build(task.simulate())  # the same data: simulated from the task seed
                 spectra[spec.key] = _spectrum(model, post)
         ladder_task = plan.ladder_task(spec)
         _values(sweep, ladder_task)
@@ -212,18 +202,24 @@ def _phases(
 
     runs = phase_sweep(
         make_model,
-        plan.phase_ns,
+        [(n, seed) for n in plan.phase_ns for seed in plan.phase_seeds],
         classify,
-        data_seeds=plan.phase_seeds,
-        phases=(1, 2),
-        draws=plan.sampler["draws"],
-        tune=plan.sampler["tune"],
-        chains=plan.sampler["chains"],
-        sampler_kwargs={"target_accept": 0.95},
+        sampler=_nuts(plan),
         random_seed=plan.seed,
         progressbar=progressbar,
     )
+    runs = runs[runs["phase"].isin((1, 2))].reset_index(drop=True)  # the report's two phases
     return runs, phase_transition(runs, low=1, high=2), draws
+
+
+def _nuts(plan: StudyPlan) -> NUTS:
+    """The study's NUTS, at ``target_accept`` 0.95 (funnel-shaped singular posteriors)."""
+    return NUTS(
+        draws=plan.sampler["draws"],
+        tune=plan.sampler["tune"],
+        chains=plan.sampler["chains"],
+        target_accept=0.95,
+    )
 
 
 def _langevin(plan: StudyPlan) -> tuple[xr.DataTree, xr.DataTree]:
@@ -233,21 +229,20 @@ def _langevin(plan: StudyPlan) -> tuple[xr.DataTree, xr.DataTree]:
     nuts = sample_tempered(
         model,
         1.0,
-        draws=plan.sampler["draws"],
-        tune=plan.sampler["tune"],
-        chains=plan.sampler["chains"],
+        sampler=_nuts(plan),
         random_seed=plan.seed,
         progressbar=False,
-        sampler_kwargs={"target_accept": 0.95},
     )
     noisy = noisy_gradient_descent(
         model,
         1.0,
-        step_size=5e-4,  # well below 2/(n max b²), the stiffest curvature on the cross's arms
-        n_steps=plan.langevin_steps,
-        thin=50,
-        burn_in=5_000,
-        chains=2,
+        sampler=Langevin(
+            step_size=5e-4,  # well below 2/(n max b²), the stiffest curvature on the cross's arms
+            n_steps=plan.langevin_steps,
+            thin=50,
+            burn_in=5_000,
+            chains=2,
+        ),
         random_seed=plan.seed,
     )
     return noisy, nuts

@@ -2,7 +2,8 @@
 
 * :mod:`~pymc_slt.sweep.run`: :func:`run_sweep`.
 * :mod:`~pymc_slt.sweep.tasks`: :class:`SweepTask`, :func:`grid`, :func:`grid_from_config`.
-* :mod:`~pymc_slt.sweep.quantities`: what a task can compute.
+* what a task can compute is the registry :data:`pymc_slt.quantities.QUANTITIES`, shared with
+  :func:`pymc_slt.compare` and the study.
 * :mod:`~pymc_slt.sweep.worker`: running one task in a worker process.
 * :mod:`~pymc_slt.sweep.store`: the atomic, resumable on-disk store.
 * :mod:`~pymc_slt.sweep.zoo`: the builders and simulators a task can name.

@@ -170,7 +170,7 @@ def run_sweep(
         ``beta`` (NaN for β-free tasks), ``quantities``, ``sampler``, then ``status``
         (``"ok"``/``"failed"``), ``attempts``, ``seconds``, ``error`` (the first error, short),
         then one column per number (``energy``, ``wbic``, ``lambda_hat``, …; see
-        :mod:`pymc_slt.sweep.quantities`). ``<store>/summary.csv`` holds the same table for
+        :mod:`pymc_slt.quantities`). ``<store>/summary.csv`` holds the same table for
         every task in the store.
 
     Raises

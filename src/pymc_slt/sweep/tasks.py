@@ -23,8 +23,8 @@ import numpy as np
 
 from pymc_slt import models as zoo
 from pymc_slt._validate import named_seed, validate_beta, validate_positive_int
+from pymc_slt.quantities import BETA_QUANTITIES, QUANTITIES
 from pymc_slt.sampling.samplers import NUTS, SAMPLERS, as_sampler
-from pymc_slt.sweep.quantities import BETA_QUANTITIES, QUANTITIES
 from pymc_slt.sweep.zoo import BUILDERS, DEFAULT_SIMULATOR, SIMULATORS
 
 __all__ = ["SweepTask", "grid", "grid_from_config"]
@@ -142,7 +142,7 @@ class SweepTask:
         Seed of the task, >= 0. The data and each quantity's sampler get their own seeds derived
         from it (:meth:`seed_for`), so the same task gives the same numbers anywhere.
     quantities : sequence of str
-        Names in :data:`~pymc_slt.sweep.quantities.QUANTITIES` (``"energy"``, ``"draws"``,
+        Names in :data:`~pymc_slt.quantities.QUANTITIES` (``"energy"``, ``"draws"``,
         ``"waic"``, ``"wbic"``, ``"learning_coefficient"``, ``"log_z"``, ``"fisher_rank"``).
     builder_kwargs : mapping, optional
         Keyword arguments of the builder (e.g. ``{"H": 2}``).

@@ -26,11 +26,11 @@ from datetime import UTC, datetime
 import numpy as np
 import xarray as xr
 
-from pymc_slt.sweep import quantities as _quantities
-from pymc_slt.sweep.quantities import QUANTITIES, TASK_CORES
+from pymc_slt.quantities import QUANTITIES, RunContext
+from pymc_slt.sampling.samplers import SamplerSpec, as_sampler
 from pymc_slt.sweep.tasks import SweepTask
 
-__all__ = ["TaskOutcome", "run_task"]
+__all__ = ["TaskOutcome", "run_task", "task_sampler"]
 
 _QUIET_LOGGERS = ("pymc", "pytensor", "nutpie")
 
@@ -131,6 +131,16 @@ class _TaskContext:
 _task_context = _TaskContext()
 
 
+def task_sampler(task: SweepTask, cores: int | None) -> SamplerSpec:
+    """The sampler value of ``task`` (its JSON form ``task.sampler``: ``draws``, ``tune``,
+    ``chains``, ``sampler``, ``sampler_kwargs``), NUTS limited to ``cores`` threads."""
+    settings = dict(task.sampler)
+    name = settings.pop("sampler", None)
+    if cores is not None and (name or "nuts") == "nuts":
+        settings["sampler_kwargs"] = {"cores": cores, **(settings.get("sampler_kwargs") or {})}
+    return as_sampler(name, **settings)
+
+
 def run_task(task: SweepTask, *, cores: int | None = 1) -> TaskOutcome:
     """Simulate the data of ``task``, build its model and compute its quantities.
 
@@ -153,27 +163,25 @@ def run_task(task: SweepTask, *, cores: int | None = 1) -> TaskOutcome:
     values: dict[str, float] = {}
     children: dict[str, xr.DataTree] = {}
     errors: list[dict[str, str]] = []
-    token = TASK_CORES.set(cores)
-    try:
-        with _task_context() as caught:
-            try:
-                data = task.simulate()
-                model = task.build(data)
-            except Exception as err:
-                errors.append(error_record("setup", err))
-            else:
-                for name in task.quantities:
-                    try:
-                        numbers, tree = QUANTITIES[name](model, data, task)
-                    except Exception as err:
-                        errors.append(error_record(name, err))
-                        continue
-                    values.update(numbers)
-                    if tree is not None:
-                        children[name] = tree
-    finally:
-        _quantities.clear_cache()
-        TASK_CORES.reset(token)
+    with _task_context() as caught:
+        try:
+            model = task.build(task.simulate())
+        except Exception as err:
+            errors.append(error_record("setup", err))
+        else:
+            ctx = RunContext(
+                model, task_sampler(task, cores), task.seed_for, task.options, task.beta
+            )
+            for name in task.quantities:  # the registry shared with compare and the study
+                try:
+                    result = QUANTITIES[name].compute(ctx)
+                except Exception as err:
+                    errors.append(error_record(name, err))
+                    continue
+                values.update(result.values)
+                caught += [f"{name}: {problem}" for problem in result.problems]
+                if result.tree is not None:
+                    children[name] = result.tree
     status = "failed" if errors else "ok"
     root = xr.Dataset({k: np.asarray(v) for k, v in values.items()})
     task_json = json.dumps(task.to_dict(), sort_keys=True)
