@@ -16,7 +16,7 @@ Problems (two on real data, one synthetic; every log Z is known to ~1e-6 nat or 
 For each of ``--reps`` repetitions, fresh NUTS draws (4 chains × 1000 after 1000 tuning steps,
 seed = repetition) go to both implementations:
 
-* ours: :func:`pymc_slt.evidence.bridge.bridge_draws` on the unconstrained draws, both ways
+* ours: :func:`pymc_slt.base.bridge.bridge_draws` on the unconstrained draws, both ways
   round (fit on the first half of each chain and iterate on the second, then swapped, averaged),
   and "A→B" for the first direction alone, which is what R does;
 * R: ``bridge_sampler(samples, log_posterior, data, lb, ub, method)`` of ``bridgesampling`` on the
@@ -63,8 +63,8 @@ import pytensor.tensor as pt
 from _store import command_line, fmt, markdown_table, update_result
 from scipy import optimize, special, stats
 
+from pymc_slt.base.bridge import bridge_draws
 from pymc_slt.datasets import load_cars
-from pymc_slt.evidence.bridge import bridge_draws
 from pymc_slt.evidence.unconstrained import (
     log_density_fn,
     looped_log_density_fn,

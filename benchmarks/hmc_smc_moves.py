@@ -4,8 +4,8 @@ Runs ``sampler="hmc_smc"`` (``run_hmc_smc``, 2 runs × 1000 particles, seed 1) o
 ``benchmarks/neural_evidence.py`` (default ``h2``: one hidden layer of 2 tanh units, d = 8,
 n = 200) for each setting below and prints the mean log Z of the runs beside the case's agreed
 reference (``benchmarks/neural_references.json``), the stages, the mean acceptance rate, the
-mean log-likelihood of the β = 1 particles and the seconds. The table in the docstring of
-``pymc_slt.sampling.hmc_smc`` comes from
+mean log-likelihood of the β = 1 particles and the seconds. The table on the benchmarks page
+(docs/benchmarks.md, from ``benchmarks/results/hmc_smc_moves.json``) comes from
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/hmc_smc_moves.py h2
 

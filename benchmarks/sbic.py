@@ -34,24 +34,18 @@ The paper's Figure 2 (rank frequencies for BIC, sBIC and WBIC) is a bar chart; n
 numbers nor the paper's text were in any source available to us, so no paper value is printed.
 The script asserts nothing except in ``--quick`` mode.
 
-``--quick`` runs part 1 only (a few seconds) and asserts what the table below shows: at n = 300
-sBIC selects the true rank in at least 75 % of the data sets and BIC in at most 10 %; at
-n = 1000 both in at least 90 %.
+A full run writes the tables of parts 1, 2 and 3, each as soon as it is done, to
+``benchmarks/results/sbic_reduced_rank.json``, ``sbic_gaussian_mixture.json`` and
+``sbic_binomial_mixture.json`` with the package version, the machine and the command; the
+documentation's sBIC page (docs/sbic.md) includes them. Part 4 only reprints
+(``benchmarks/sbic_compare.py`` writes its own results file).
+
+``--quick`` runs part 1 only (a few seconds) and asserts what the full run's table shows: at
+n = 300 sBIC selects the true rank in at least 75 % of the data sets and BIC in at most 10 %; at
+n = 1000 both in at least 90 %. It writes no results file.
 
     .venv/bin/python benchmarks/sbic.py [--reps 200] [--mixture-reps 20] [--restarts 10]
         [--binomial-reps 200]
-
-Measured with the defaults on the project's 2-core machine (another job running): 1 min 42 s
-for parts 1 and 2, 371 s for part 3 on one core; the full output, with the mixture tables, is
-on the documentation's sBIC page (docs/sbic.md)::
-
-         n            BIC           sBIC    BIC (R idx)   sBIC (R idx)
-        50    0.0 (0.97)    0.0 (3.06)    0.0 (1.27)    1.0 (3.40)
-       100    0.0 (2.03)    5.5 (3.77)    0.0 (2.35)   15.0 (4.04)
-       200    0.0 (3.22)   54.5 (4.54)    2.0 (3.46)   78.5 (4.80)
-       300    1.5 (3.85)   87.5 (4.89)    6.0 (3.98)   91.5 (4.99)
-       500   38.0 (4.38)  100.0 (5.00)   62.0 (4.62)   97.5 (5.03)
-      1000  100.0 (5.00)   99.5 (5.00)  100.0 (5.00)   91.0 (5.09)
 """
 
 from __future__ import annotations
@@ -61,6 +55,7 @@ import time
 
 import numpy as np
 import sbic_compare
+from _store import command_line, load_json, markdown_table, write_result
 
 from pymc_slt.selection import (
     fit_binomial_mixture,
@@ -181,6 +176,28 @@ def binomial_study(reps: int, restarts: int, seed: int) -> dict[int, dict[str, n
     return out
 
 
+def rrr_markdown(title: str, rows: list[dict], seconds: float) -> str:
+    """Part 1's results table: % selecting the true rank (mean selected rank) per n."""
+    keys = ("bic", "sbic", "bic_r", "sbic_r")
+    cells = [[row["n"], *(f"{row[k]:.1f} ({row[k + '_mean']:.2f})" for k in keys)] for row in rows]
+    table = markdown_table(["n", "BIC", "sBIC", "BIC (R idx)", "sBIC (R idx)"], cells)
+    return f"{title}\n\n{table}\n\n({seconds:.1f} s)"
+
+
+def frequency_markdown(
+    title: str,
+    rows: list[tuple[list[object], np.ndarray]],
+    ks: range,
+    lead: list[str],
+    seconds: float,
+) -> str:
+    """Parts 2 and 3's results tables: per row (its leading cells, the selected numbers of
+    components) the % of data sets selecting each number in ``ks``."""
+    cells = [[*head, *(f"{100 * np.mean(picks == k):.1f}" for k in ks)] for head, picks in rows]
+    table = markdown_table([*lead, *map(str, ks)], cells)
+    return f"{title}\n\n{table}\n\n({seconds:.1f} s)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=200, help="RRR data sets per n (200)")
@@ -197,10 +214,11 @@ def main() -> None:
     start = time.perf_counter()
     rows = rrr_study(args.reps, args.seed)
     rrr_seconds = time.perf_counter() - start
-    print(
+    title = (
         f"Reduced-rank regression M={M}, N={N}, true rank {R}, {args.reps} data sets per n: "
         "% selecting rank 5 (mean selected rank)"
     )
+    print(title)
     header = f"{'n':>6}  {'BIC':>13}  {'sBIC':>13}  {'BIC (R idx)':>13}  {'sBIC (R idx)':>13}"
     print(header)
     print("-" * len(header))
@@ -218,6 +236,7 @@ def main() -> None:
         assert at[300]["sbic"] >= 75 and at[300]["bic"] <= 10, at[300]
         assert at[1000]["sbic"] >= 90 and at[1000]["bic"] >= 90, at[1000]
         return
+    write_result("sbic_reduced_rank", command_line(), rrr_markdown(title, rows, rrr_seconds))
     print(
         "Paper (Drton & Plummer 2017, Fig. 2): bar charts of these frequencies for BIC, sBIC "
         "and WBIC; neither its numbers nor its text were available to us, so none is quoted."
@@ -227,19 +246,24 @@ def main() -> None:
     start = time.perf_counter()
     counts = mixture_study(args.mixture_reps, args.max_components, args.restarts, args.seed)
     mix_seconds = time.perf_counter() - start
-    print(
+    title = (
         f"Gaussian mixture, 2-D, n=175, 3 true components, 1..{args.max_components} fitted, "
         f"{args.mixture_reps} data sets, {args.restarts} EM restarts: "
         "% selecting each number of components"
     )
+    print(title)
     ks = range(1, args.max_components + 1)
     header = f"{'criterion':<26}" + "".join(f"{k:>7}" for k in ks)
     print(header)
     print("-" * len(header))
-    for label in sorted(counts, key=lambda c: ("pts" in c, c)):
+    labels = sorted(counts, key=lambda c: ("pts" in c, c))
+    for label in labels:
         freq = [100 * np.mean(counts[label] == k) for k in ks]
         print(f"{label:<26}" + "".join(f"{f:>7.1f}" for f in freq))
     print(f"({mix_seconds:.1f} s)")
+    rows = [([label], counts[label]) for label in labels]
+    table = frequency_markdown(title, rows, ks, ["criterion"], mix_seconds)
+    write_result("sbic_gaussian_mixture", command_line(), table)
     print(
         'R vignette "Introduction to sBIC" (one data set): "BIC too strongly penalizes the '
         '(true) model with 3 components"; no frequencies are given there.'
@@ -249,11 +273,12 @@ def main() -> None:
     start = time.perf_counter()
     binomial = binomial_study(args.binomial_reps, args.restarts, args.seed)
     binomial_seconds = time.perf_counter() - start
-    print(
+    title = (
         f"Binomial mixture, {BINOMIAL_TRIALS} trials, {len(BINOMIAL_PROBS)} equally likely "
         f"components θ = {BINOMIAL_PROBS}, 1..{BINOMIAL_KMAX} fitted, {args.binomial_reps} "
         f"data sets per n, {args.restarts} EM restarts: % selecting each number of components"
     )
+    print(title)
     ks = range(1, BINOMIAL_KMAX + 1)
     header = f"{'n':>5}  {'criterion':<16}" + "".join(f"{k:>7}" for k in ks)
     print(header)
@@ -263,12 +288,17 @@ def main() -> None:
             freq = [100 * np.mean(values == k) for k in ks]
             print(f"{n:>5}  {label:<16}" + "".join(f"{f:>7.1f}" for f in freq))
     print(f"({binomial_seconds:.1f} s)")
+    rows = [
+        ([n, label], values) for n, picks in binomial.items() for label, values in picks.items()
+    ]
+    table = frequency_markdown(title, rows, ks, ["n", "criterion"], binomial_seconds)
+    write_result("sbic_binomial_mixture", command_line(), table)
     print(
         "Paper (Drton & Plummer 2017, Fig. 6): bar charts of these frequencies; the numbers "
         "were not available to us, so none is quoted."
     )
     print()
-    store = sbic_compare.load()
+    store = load_json(sbic_compare.STORE)
     if store:
         print("Stored by benchmarks/sbic_compare.py (slt.compare on the PyMC models):")
         sbic_compare.report(store, sorted({run["n"] for run in store.values()}))

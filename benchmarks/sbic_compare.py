@@ -22,16 +22,17 @@ recursion still runs over ranks 0…4, and its pick is taken among 1…4). ``com
 
 Every data set's table is stored in ``benchmarks/sbic_compare.json`` as soon as it is done; a
 rerun skips the stored ones (an interrupted run resumes), ``--reps`` adds data sets, and nothing
-stored is replaced.
+stored is replaced. A full run then writes the tables of the stored data sets of its ``--ns``
+(with the λ̂ of ``compare``'s local estimator beside λ) to
+``benchmarks/results/sbic_compare.json`` with the package version, the machine and the command;
+the documentation's sBIC page (docs/sbic.md) includes them. ``--show`` only prints them.
 
     .venv/bin/python benchmarks/sbic_compare.py [--ns 50 100 200 500] [--reps 3]
         [--draws 500] [--chains 2] [--show]
 
-The measured tables are on the documentation's sBIC page (docs/sbic.md).
-
 ``--quick`` runs ``compare`` on ranks 1 and 2 only, one data set at n = 500, 2 chains × 100
-draws (stepping stone for log Z at the same size), stores nothing, and asserts that −log Z,
-WBIC and sBIC all pick the true rank 2 and that sBIC's step from rank 1 to 2 lies within
+draws (stepping stone for log Z at the same size), stores and writes nothing, and asserts that
+−log Z, WBIC and sBIC all pick the true rank 2 and that sBIC's step from rank 1 to 2 lies within
 4 se + 3 nat of −log Z's (se: of the two log Z; 3 nat for sBIC's O(1) error, the stored
 gap at n = 500 is +2.0 ± 0.9; BIC with the raw d misses by about 10).
 """
@@ -45,10 +46,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _store import load_json, save_json
+from _store import command_line, fmt, load_json, markdown_table, save_json, write_result
 
 import pymc_slt as slt
 from pymc_slt.models import reduced_rank_regression
+from pymc_slt.theory import rlct_reduced_rank
 
 M, N, R = 6, 4, 2
 SINGULAR_VALUES = (0.6, 0.4)
@@ -129,45 +131,123 @@ def pick(run: dict[str, Any], column: str, sign: float) -> int | None:
     return min(values, key=lambda h: sign * values[h])
 
 
-def report(store: dict[str, Any], ns: list[int]) -> None:
+def summary(store: dict[str, Any], ns: list[int]) -> dict[str, Any]:
+    """What :func:`report` prints and :func:`markdown` writes, over the stored data sets of
+    ``ns``: per criterion and n the share of data sets picking the true rank and the failed
+    picks; per gap (sBIC − (−log Z) at the true rank and per step) and per rank's λ̂ the mean and
+    sd over data sets; the mean seconds and the log Z methods used."""
     runs = {n: [r for r in store.values() if r["n"] == n] for n in ns}
-    print(
-        f"M={M}, N={N}, true rank {R} (singular values {SINGULAR_VALUES}), candidates {RANKS}: "
-        f"% of data sets where each criterion picks rank {R} (failed picks)"
+    picks = {}
+    for label, (column, sign) in CRITERIA.items():
+        picks[label] = []
+        for n in ns:
+            chosen = [pick(r, column, sign) for r in runs[n]]
+            ok = [p for p in chosen if p is not None]
+            share = 100 * np.mean([p == R for p in ok]) if ok else np.nan
+            picks[label].append((share, len(chosen) - len(ok)))
+    gaps = [(f"rank {R}", _gap_at(R))] + [(f"step {h}→{h + 1}", _gap_step(h)) for h in RANKS[:-1]]
+    lambdas = [(f"rank {h}", _lambda_hat(h)) for h in RANKS]
+    seconds = [r["seconds"] for n in ns for r in runs[n]]
+    methods = sorted(
+        {row["log_z_method"] for n in ns for r in runs[n] for row in r["ranks"].values()}
     )
+    return {
+        "counts": [len(runs[n]) for n in ns],
+        "picks": picks,
+        "gaps": {label: [_mean_sd([f(r) for r in runs[n]]) for n in ns] for label, f in gaps},
+        "lambdas": {label: [_mean_sd([f(r) for r in runs[n]]) for n in ns] for label, f in lambdas},
+        "seconds": (float(np.mean(seconds)), len(seconds)) if seconds else None,
+        "methods": methods,
+    }
+
+
+def _mean_sd(values: list[float]) -> tuple[float, float] | None:
+    """Mean and sd (ddof 1; 0 for one value) of the finite ``values``, or None if there are none."""
+    arr = np.array(values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if not len(arr):
+        return None
+    return float(arr.mean()), float(arr.std(ddof=1)) if len(arr) > 1 else 0.0
+
+
+def _titles() -> tuple[str, str, str]:
+    picks = (f"M={M}, N={N}, true rank {R} (singular values {SINGULAR_VALUES}), "
+             f"candidates {RANKS}: % of data sets where each criterion picks rank {R} "
+             "(failed picks)")  # fmt: skip
+    gaps = "sBIC − (−log Z), nat: at the true rank; and of the step from rank r to r + 1"
+    lambdas = (f"λ̂ (compare's local estimator) per candidate rank, mean ± sd over the data sets; "
+               f"λ = rlct_reduced_rank({M}, {N}, H, {R})")  # fmt: skip
+    return picks, gaps, lambdas
+
+
+def _notes(stats: dict[str, Any]) -> list[str]:
+    notes = []
+    if stats["seconds"]:
+        mean, count = stats["seconds"]
+        notes.append(f"compare: {mean:.0f} s per data set on average ({count} sets)")
+    return [*notes, f"log Z methods used: {stats['methods']}"]
+
+
+def report(store: dict[str, Any], ns: list[int]) -> None:
+    stats = summary(store, ns)
+    pick_title, gap_title, lambda_title = _titles()
+    print(pick_title)
     header = f"{'criterion':<22}" + "".join(f"{'n=' + str(n):>12}" for n in ns)
     print(header)
     print("-" * len(header))
-    print(f"{'data sets':<22}" + "".join(f"{len(runs[n]):>12}" for n in ns))
-    for label, (column, sign) in CRITERIA.items():
-        cells = ""
-        for n in ns:
-            picks = [pick(r, column, sign) for r in runs[n]]
-            ok = [p for p in picks if p is not None]
-            share = 100 * np.mean([p == R for p in ok]) if ok else np.nan
-            failed = len(picks) - len(ok)
-            cells += f"{share:>8.0f}" + (f" ({failed})" if failed else "    ")
-        print(f"{label:<22}{cells}")
+    print(f"{'data sets':<22}" + "".join(f"{count:>12}" for count in stats["counts"]))
+    for label, cells in stats["picks"].items():
+        line = "".join(
+            f"{share:>8.0f}" + (f" ({failed})" if failed else "    ") for share, failed in cells
+        )
+        print(f"{label:<22}{line}")
+    for title, rows, sign in (
+        (gap_title, stats["gaps"], "+"),
+        (lambda_title, stats["lambdas"], ""),
+    ):
+        print()
+        print(title)
+        header = f"{'':<22}" + "".join(f"{'n=' + str(n):>16}" for n in ns)
+        print(header)
+        print("-" * len(header))
+        for label, cells in rows.items():
+            line = "".join(
+                f"{format(c[0], f'>{sign}9.1f')} ± {c[1]:<4.1f}" if c else f"{'-':>16}"
+                for c in cells
+            )
+            print(f"{label:<22}{line}")
     print()
-    print("sBIC − (−log Z), nat: at the true rank; and of the step from rank r to r + 1")
-    header = f"{'':<22}" + "".join(f"{'n=' + str(n):>16}" for n in ns)
-    print(header)
-    print("-" * len(header))
-    for label, gap in [(f"rank {R}", _gap_at(R))] + [
-        (f"step {h}→{h + 1}", _gap_step(h)) for h in RANKS[:-1]
-    ]:
-        cells = ""
-        for n in ns:
-            values = np.array([gap(r) for r in runs[n]], dtype=float)
-            values = values[np.isfinite(values)]
-            sd = values.std(ddof=1) if len(values) > 1 else 0.0
-            cells += f"{values.mean():>+9.1f} ± {sd:<4.1f}" if len(values) else f"{'-':>16}"
-        print(f"{label:<22}{cells}")
-    seconds = [r["seconds"] for r in store.values() if r["n"] in ns]
-    if seconds:
-        print(f"\ncompare: {np.mean(seconds):.0f} s per data set on average ({len(seconds)} sets)")
-    methods = sorted({row["log_z_method"] for r in store.values() for row in r["ranks"].values()})
-    print(f"log Z methods used: {methods}")
+    print("\n".join(_notes(stats)))
+
+
+def markdown(store: dict[str, Any], ns: list[int]) -> str:
+    """The results file's tables: the picks, the gaps to −log Z and λ̂, then the notes."""
+    stats = summary(store, ns)
+    pick_title, gap_title, lambda_title = _titles()
+    columns = [f"n={n}" for n in ns]
+    picks = [["data sets", *stats["counts"]]] + [
+        [
+            label,
+            *(fmt(share, ".0f") + (f" ({failed})" if failed else "") for share, failed in cells),
+        ]
+        for label, cells in stats["picks"].items()
+    ]
+
+    def mean_sd(cell: tuple[float, float] | None, spec: str) -> str:
+        return "–" if cell is None else f"{format(cell[0], spec)} ± {cell[1]:.1f}"
+
+    gaps = [[label, *(mean_sd(c, "+.1f") for c in cells)] for label, cells in stats["gaps"].items()]
+    lambdas = [
+        [label, f"{rlct_reduced_rank(M=M, N=N, H=int(label.split()[1]), r=R):g}",
+         *(mean_sd(c, ".1f") for c in cells)]
+        for label, cells in stats["lambdas"].items()
+    ]  # fmt: skip
+    return "\n\n".join([
+        pick_title, markdown_table(["criterion", *columns], picks),
+        gap_title, markdown_table(["", *columns], gaps),
+        lambda_title, markdown_table(["candidate", "λ", *columns], lambdas),
+        "; ".join(_notes(stats)),
+    ])  # fmt: skip
 
 
 def _gap_at(h: int):
@@ -184,6 +264,14 @@ def _gap_step(h: int):
         return (hi["sbic"] - lo["sbic"]) - (lo["log_z"] - hi["log_z"])
 
     return gap
+
+
+def _lambda_hat(h: int):
+    def value(run: dict[str, Any]) -> float:
+        lam = run["ranks"][str(h)]["lambda_hat"]
+        return np.nan if lam is None else lam
+
+    return value
 
 
 def quick() -> None:
@@ -227,6 +315,8 @@ def main() -> None:
                 save_json(STORE, store)
                 print(f"{key}: {store[key]['seconds']:.0f} s", flush=True)
     report(store, args.ns)
+    if not args.show:
+        write_result("sbic_compare", command_line(), markdown(store, args.ns))
 
 
 if __name__ == "__main__":

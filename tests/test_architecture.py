@@ -312,3 +312,19 @@ def test_each_registrys_members_share_one_signature():
         assert value.name == name
         assert all(isinstance(getattr(value, k), int) for k in ("draws", "tune", "chains"))
         assert list(inspect.signature(value.kwargs).parameters) == ["target_accept"]
+
+
+def test_base_is_array_mathematics_without_models_or_samplers():
+    """``pymc_slt.base`` (bridge iterations, stepping-stone sums, slope fits, ...) imports no
+    PyMC, PyTensor or sampler: NumPy, SciPy, xarray and arviz-stats only."""
+    banned = {"pymc", "pytensor", "nutpie", "jax", "blackjax"}
+    found = []
+    for path in (PACKAGE / "base").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            found += [
+                f"{_module_name(path)} imports {n}" for n in names if n.split(".")[0] in banned
+            ]
+    assert not found, found

@@ -12,7 +12,8 @@ from scipy import stats
 
 import pymc_slt.evidence.unconstrained as unconstrained
 from pymc_slt import Bridge
-from pymc_slt.evidence.bridge import PROPOSALS, _log_ratios, bridge_log_evidence
+from pymc_slt.base.bridge import PROPOSALS, _log_ratios
+from pymc_slt.evidence.bridge import bridge_log_evidence
 from pymc_slt.evidence.marginal_likelihood import log_marginal_likelihood
 from pymc_slt.evidence.unconstrained import (
     log_density_fn,

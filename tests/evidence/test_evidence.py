@@ -17,7 +17,6 @@ from scipy import integrate, stats
 import pymc_slt as slt
 from pymc_slt.base.ladder import _ti_rule
 from pymc_slt.base.smc import combine_chains, final_log_marginal_likelihood, infinite_chains
-from pymc_slt.evidence.bridge import unconstrained_draws
 from pymc_slt.evidence.marginal_likelihood import METHODS, EvidenceResult, log_marginal_likelihood
 from pymc_slt.evidence.path import (
     cross_check,
@@ -26,6 +25,7 @@ from pymc_slt.evidence.path import (
     thermodynamic_schedule,
 )
 from pymc_slt.evidence.result import Doubt
+from pymc_slt.evidence.unconstrained import unconstrained_draws
 from tests.conftest import make_conjugate
 
 FLOOR = 0.02
@@ -525,7 +525,7 @@ def test_warp3_keeps_its_estimate_under_a_poor_gaussian_fit_and_normal_does_not(
     there it is checked by stepping stone, which agrees on this conjugate model, so bridge
     sampling's estimate stands and the check is kept, without a warning. Under warp-III k̂ is
     only recorded."""
-    from pymc_slt.evidence import bridge
+    from pymc_slt.base import bridge
 
     monkeypatch.setattr(bridge, "KHAT_MAX", -1.0)  # every fit is "poor"
     exact = make_conjugate(n=50, d=2, seed=5, prior_sd=2.0)

@@ -5,6 +5,8 @@ that hold them) and knows nothing of models or samplers, after the ``base`` laye
 arviz-stats. The public functions of the higher folders validate their input, sample, and then
 call these.
 
+* :mod:`~pymc_slt.base.bridge`: bridge sampling's iteration, its error, halves and chains, and
+  the typed doubts (:class:`~pymc_slt.base.bridge.Doubt`).
 * :mod:`~pymc_slt.base.loglik`: the pointwise log-likelihood ``log p(y_i | x_i, w)``, n and
   :math:`n L_n(w)` from a DataTree (the observation convention).
 * :mod:`~pymc_slt.base.energy`: the mean of :math:`n L_n` over draws with its Monte-Carlo error.

@@ -24,11 +24,10 @@ collapsed or spread). A collapsed HMC-SMC run is never pooled. Every candidate's
 problems stay in the result's ``diagnostics["candidates"]``, and the warning names them.
 
 The rule exists because the old one (replace on r̂ > 1.01) replaced right answers by worse ones
-on real data: on a probit regression and a probit random-intercept model of Sinharay & Stern's
-turtles (n = 244), r̂ of 1.014 on 4 × 1000 draws sent log Z to a stepping stone 2.8 se off and to
-an HMC-SMC whose collapsed runs made it useless, where bridge sampling was right to 0.02 nat.
-The false-alarm and detection rates of the doubts, and what the default path returns on the
-gallery, are in docs/evidence.md (``benchmarks/fallback_alarms.py``).
+on real data (the turtles probit models). The false-alarm and detection rates of the doubts, and
+what the default path returns on the gallery and on real data, are in docs/evidence.md
+("When the default path doubts bridge sampling: measured", "The default path on real data";
+``benchmarks/fallback_alarms.py``, ``benchmarks/default_path.py``).
 """
 
 from __future__ import annotations
@@ -105,18 +104,18 @@ def fallback(d: int, spec: SamplerSpec) -> tuple[str, SamplerSpec, str]:
     """The method, its sampler and a note for log Z when bridge sampling fails.
 
     A tanh network's posterior has many separated modes; both fallbacks move between them
-    (bridge sampling cannot), and how well was measured on tanh networks against agreed
-    references (``benchmarks/neural_evidence.py``, docs/benchmarks.md):
+    (bridge sampling cannot). The choice by dimension follows their accuracy and time on tanh
+    networks against agreed references (docs/benchmarks.md, "neural_evidence.py";
+    ``benchmarks/neural_evidence.py``):
 
     * ``d ≥`` :data:`FALLBACK_HMC_SMC_MIN_DIM` (17) with JAX and BlackJAX installed:
       ``"hmc_smc"`` with :data:`FALLBACK_HMC_SMC_DRAWS` (250) particles in each of the run's
-      ``chains`` (and the run's move settings when it ran HMC-SMC itself): within 0.15 nat of
-      the agreed references at d = 17, 32 and 34, in a third or less of the default stepping
-      stone's time, whose ladder grows with d.
+      ``chains`` (and the run's move settings when it ran HMC-SMC itself), where it is as
+      accurate as the default stepping stone in a fraction of its time (whose ladder grows
+      with d);
     * otherwise ``"stepping_stone"`` with the run's NUTS (or ``NUTS(draws=, chains=)`` of the
-      run's SMC sampler), its rungs at the ladder's ``target_accept`` 0.95
-      (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless the value sets one: at NUTS's default
-      0.8, divergences at small β biased the ladder at d = 8.
+      run's SMC sampler), its rungs at the ladder's ``target_accept``
+      (:data:`pymc_slt.evidence.path.LADDER_NUTS`) unless the value sets one.
 
     Parameters
     ----------

@@ -65,8 +65,8 @@ from pymc_slt._validate import (
     validate_model,
     validate_positive_int,
 )
+from pymc_slt.base.bridge import PROPOSALS
 from pymc_slt.base.spec import named_with_old_options
-from pymc_slt.evidence.bridge import PROPOSALS
 from pymc_slt.evidence.fallback import checked_bridge
 from pymc_slt.evidence.methods import METHODS, EvidenceOptions, method_entry
 from pymc_slt.evidence.prior_mass import check_proper_prior, stated_prior_mass

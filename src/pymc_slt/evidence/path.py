@@ -29,6 +29,7 @@ import pymc as pm
 import xarray as xr
 
 from pymc_slt._validate import validate_betas, validate_positive_int
+from pymc_slt.base.bridge import CHAIN_TEST_ALPHA
 from pymc_slt.base.chains import chain_agreement, within_chain_ess
 from pymc_slt.base.ladder import (
     kish_share,
@@ -41,7 +42,6 @@ from pymc_slt.base.ladder import (
 )
 from pymc_slt.base.loglik import energy
 from pymc_slt.base.spec import Spec, named_check
-from pymc_slt.evidence.bridge import CHAIN_TEST_ALPHA
 from pymc_slt.evidence.result import EvidenceJob, EvidenceResult, warn_problems
 from pymc_slt.models.prior_draws import draw_prior, prior_log_weights
 from pymc_slt.sampling.loglik import log_likelihood
@@ -82,12 +82,10 @@ def ladder_energies(ladder: xr.DataTree) -> tuple[np.ndarray, list[np.ndarray]]:
 
 #: NUTS settings of the ladder's rungs unless the sampler value sets ``target_accept``.
 #: nutpie's default 0.8 leaves divergences near funnels and singularities that bias the rungs'
-#: mean energies: over the 11 continuous gallery models × 4 seeds, against their exact or
-#: quadrature log Z, stepping stone at 0.8 was off by more than 2 se in 9 of 44 runs (the
-#: centred eight schools by 2.0-3.1 se in 3 of 4), at 0.95 in 3 of 44; the rms of error/se fell
-#: from 1.34 to 1.01 for 1.16× the time (``benchmarks/stepping_stone_target_accept.py``). On a
-#: tanh network with H = 2 the errors fell from up to 0.73 nat to within 0.23
-#: (``benchmarks/neural_evidence.py h2``).
+#: mean energies; 0.95 was chosen by the error/se of stepping stone against exact and quadrature
+#: log Z on the gallery models and on a tanh network, at both settings (docs/benchmarks.md,
+#: "Stepping stone's target_accept on users' models"; ``benchmarks/stepping_stone_target_accept.py``
+#: and ``benchmarks/neural_evidence.py h2``).
 LADDER_NUTS = {"target_accept": 0.95}
 #: Bounds on the default number of rungs, which is about the thermodynamic length Λ.
 _N_BETAS_RANGE = (16, 64)
@@ -154,10 +152,9 @@ _MIN_STEP_EFFICIENCY = 0.1
 PRIOR_STEP_EFFICIENCY = 0.3
 #: A rung with more than this fraction of divergent transitions biases its mean energy; the
 #: ladder's estimate is then not healthy (an :class:`EvidenceWarning`, and no answer as a check
-#: of bridge sampling). On the probit regression of issue 26's trial, before its likelihood was
-#: kept finite, the rungs near β = 0 had 44 %, 28 % and 14 % and the estimate was 2.8 se off; on
-#: the centred eight schools the rung at β = 1 has about 1.5 % and stepping stone is within
-#: 0.05 nat of the exact log Z (``benchmarks/se_coverage.py``).
+#: of bridge sampling). The bound separates a ladder biased by divergent rungs from the centred
+#: eight schools' healthy one (docs/evidence.md, "Does the check's se cover its error?";
+#: ``benchmarks/se_coverage.py``).
 RUNG_DIVERGENCE_SHARE_MAX = 0.05
 
 
@@ -239,16 +236,14 @@ def _rung_chains(betas: np.ndarray, energies: list[np.ndarray], se: float, diagn
 
     At each rung, Cochran's Q tests whether the chains agree on the mean energy, each chain's se
     from its own ESS (:func:`pymc_slt.base.chains.chain_agreement`, level
-    :data:`~pymc_slt.evidence.bridge.CHAIN_TEST_ALPHA` over the rungs). Modes of equal mass (a
+    :data:`~pymc_slt.base.bridge.CHAIN_TEST_ALPHA` over the rungs). Modes of equal mass (a
     symmetry: label switching, sign flips) have equal mean energy, so chains stuck in them agree;
     chains in modes the rung weighs wrongly do not. A significant rung matters by how far it can
     move log Z: half the spread of its chains' means times its trapezoid width in β. The ladder
     is unhealthy when those add up to more than its se. Stores ``rung_chains_p`` and
-    ``rung_chains_nat`` (the sum) in ``diagnostics``.
-
-    On a·b·x (mirror modes) with 6 × 300 draws a rung at β = 1 had p = 5·10⁻⁵ from one chain's
-    underestimated ESS, but a spread of 0.26 nat at width 0.05 (0.007 nat, se 0.04); on the
-    one-factor model of exchange rates ten rungs had p < 10⁻⁶ and spreads of 15–33 nat.
+    ``rung_chains_nat`` (the sum) in ``diagnostics``. Significance alone is not enough: one
+    chain's underestimated ESS makes a rung of mirror modes significant while it moves log Z by
+    far less than its se (docs/evidence.md, "The default path on real data").
     """
     p_values, spreads = np.full(len(energies), np.nan), np.zeros(len(energies))
     for k, e in enumerate(energies):

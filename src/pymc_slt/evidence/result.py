@@ -7,35 +7,12 @@ import numbers
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from pymc_slt.base.bridge import Doubt
 from pymc_slt.base.result import Result
 
 __all__ = ["Doubt", "EvidenceJob", "EvidenceResult", "EvidenceWarning", "warn_problems"]
-
-
-class Doubt(StrEnum):
-    """What makes a bridge-sampling estimate doubtful: the kinds in
-    ``diagnostics["doubt_kinds"]`` that the default path of log Z
-    (:mod:`pymc_slt.evidence.fallback`) acts on, never parsed from a warning's text. A member
-    equals its string (``Doubt.RHAT == "rhat"``), so saved results read back the same."""
-
-    #: The chains' own log Z disagree beyond their standard errors.
-    CHAINS = "chains"
-    #: r̂ beyond the bound healthy chains of this length pass, or above 1.05.
-    RHAT = "rhat"
-    #: The two halves of the draws give log Z that disagree.
-    HALVES = "halves"
-    #: The fitted normal is a poor proposal (Pareto k̂ > 0.7); a doubt with the normal proposal
-    #: only (warp-III is built for skewed posteriors).
-    GAUSSIAN = "gaussian"
-    #: More than 0.1 % of the posterior draws diverged.
-    DIVERGENCES = "divergences"
-    #: One chain: separated modes cannot be detected.
-    ONE_CHAIN = "one_chain"
-    #: An unordered mixture likelihood: label-switched copies of every mode.
-    MIXTURE = "mixture"
 
 
 @dataclass(frozen=True)

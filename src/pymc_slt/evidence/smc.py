@@ -53,11 +53,11 @@ class HMCSMCEvidence(Spec):
 SPREAD_MAX = 0.5
 #: An HMC-SMC run has collapsed when a stage's weights kept less than this share of the
 #: particles (Kish's ESS; tempering aims at ``target_ess`` = 0.5, and a stage clipped at the end
-#: keeps more): its estimate rests on a handful of particles. In the trial of issue 26 (a probit
-#: GLMM) two runs jumped to β = 1 in one stage and gave log Z 110 nat too low.
+#: keeps more): its estimate rests on a handful of particles (a run that jumps to β = 1 in one
+#: stage, as on a probit GLMM of real data; docs/evidence.md, "The default path on real data").
 MIN_ESS_SHARE = 0.05
 #: ... or when its moves were accepted less often than this (its target is 0.7): its particles
-#: did not move (those two runs: 0.004 and 0.002).
+#: did not move.
 MIN_ACCEPTANCE = 0.01
 
 
@@ -67,8 +67,9 @@ def t_factor(chains: int) -> float:
 
     The se of the pooled log Z is the runs' sd over √C, itself estimated from C runs, so the
     error over it is Student-t with C − 1 degrees of freedom: with 4 runs ±2 of those se cover the
-    truth about 86 % of the time, not 95 % (measured at 4 × 250 particles over 14 models with a
-    known log Z: 71 %, ``benchmarks/se_coverage.py``). The reported se is that sd scaled by this
+    truth about 86 % of the time, not 95 % (the measured coverage is in docs/evidence.md, "Does
+    the check's se cover its error?"; ``benchmarks/se_coverage.py``). The reported se is that sd
+    scaled by this
     factor, so that ±2 se is a 95 % interval as for the other methods; ``diagnostics["se_sd"]``
     keeps the unscaled one.
     """

@@ -356,11 +356,10 @@ def _check_bound(
     The warning names the likely cause. If the best fit ``best()`` (w* of ``"local"``, the
     lowest :math:`n L_n` over the runs otherwise; found only when the warning fires) lies in the
     prior's far tail (:func:`prior_tail` below :data:`PRIOR_TAIL`, stored as
-    ``diagnostics["prior_tail"]``), the prior still shapes the posterior at this n. Measured on
-    a tanh network with H = 2 (d = 8), whose least-squares fit needs output weights of 10-20
-    prior sd: the best draw's tail share was 0 at n = 400 and 1600 (λ̂ ≈ 10 and 12), against
-    0.07-0.27 where λ̂ ≤ d/2 (that network at n = 100, and the zero-truth network with H = 3 at
-    n = 100-1600).
+    ``diagnostics["prior_tail"]``), the prior still shapes the posterior at this n: the case of
+    the H = 2 tanh network of docs/benchmarks.md ("neural_lambda.py"), whose least-squares fit
+    needs output weights many prior sd out and whose λ̂ exceeds d/2 at larger n, while the best
+    draws of the runs with λ̂ ≤ d/2 lie well inside the prior.
     """
     d = n_parameters(model)
     if result.estimate <= d / 2 + 2 * result.se:

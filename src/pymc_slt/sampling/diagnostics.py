@@ -34,9 +34,8 @@ RHAT_MAX = 1.01
 #: Smallest acceptable effective sample size per chain.
 ESS_PER_CHAIN_MIN = 100
 #: The sampler to advise when NUTS chains cannot cross between modes. PyMC's SMC moves particles
-#: by a random walk that stops mixing past a handful of parameters (on the tanh networks of
-#: docs/evidence.md: 14.5 nat off at d = 8, an se of 3.8 nat at d = 17); HMC-SMC's log Z is
-#: within 0.2 nat on all of them (d = 8 to 34).
+#: by a random walk that stops mixing past a handful of parameters; HMC-SMC's log Z agrees with
+#: the references on every tanh network measured (docs/benchmarks.md, "neural_evidence.py").
 MULTIMODAL_SAMPLER = (
     "sampler=slt.HMCSMC() (pip install 'pymc-slt[jax]'; PyMC's slt.SMC() only for d ≲ 5)"
 )

@@ -32,28 +32,13 @@ Details that keep the number right on users' models:
 
 **Long trajectories.** Each stage moves every particle ``num_mcmc_steps`` = 5 times with
 ``num_integration_steps`` = 128 leapfrog steps. Short trajectories leave the particles where
-resampling put them, and the share of each mode is then frozen too early: on the H = 2 tanh
-network of ``benchmarks/neural_evidence.py`` (d = 8, n = 200; reference −84.37, long runs of
-two different methods agreeing within 0.07 nat) 2 runs × 1000 particles gave (2026-12-03,
-``benchmarks/hmc_smc_moves.py``)
-
-=================================  =========  ===============
-moves per stage × leapfrog steps   log Z      seconds (2 runs)
-=================================  =========  ===============
-10 × 8 (the former default)        −89.36     35
-50 × 8                             −86.78     123
-10 × 32                            −85.46     104
-10 × 32, ``target_ess`` 0.9        −84.85     432
-10 × 64                            −84.63     123
-5 × 128 (the default)              −84.41     228
-5 NUTS moves                       −86.16     279
-=================================  =========  ===============
-
-so the trajectory length, not the number of moves or stages, is what matters; the cost is
-about 640 gradient evaluations per particle and stage. A trajectory length set from the step
-size (leapfrog steps = length / ε) did worse than these fixed counts (−87.5 and −85.8 for
-lengths 1 and 2 in the particles' metric), because the early, broad stages then get the
-shortest trajectories. On simple posteriors fewer steps suffice: pass
+resampling put them, and the share of each mode is then frozen too early. On a tanh network
+with separated modes the trajectory length, not the number of moves or stages, was what
+mattered, and a trajectory length set from the step size did worse than fixed counts (the
+early, broad stages then get the shortest trajectories); the measurements are in
+docs/benchmarks.md ("hmc_smc_moves.py": log Z per setting against the agreed reference;
+``benchmarks/hmc_smc_moves.py``). The default costs about 640 gradient evaluations per particle
+and stage. On simple posteriors fewer steps suffice: pass
 ``sampler=slt.HMCSMC(num_integration_steps=8, num_mcmc_steps=10)``.
 
 JAX runs on the default device: the CPU here, a GPU when JAX sees one, with no code change.
