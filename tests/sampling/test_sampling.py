@@ -232,3 +232,39 @@ def test_a_run_records_its_threading_environment(monkeypatch):
     result = slt.wbic(model, progressbar=False, **run)
     assert result.diagnostics["threads"] == dt.attrs["threads"]
     assert result.to_dataset().attrs["threads"] == dt.attrs["threads"]
+
+
+def test_nuts_chains_run_with_one_blas_thread(monkeypatch):
+    """nutpie's chains are threads that call BLAS at once; a multithreaded OpenBLAS then rounds
+    by timing, and the same seed gave other draws under load. Every BLAS is on one thread while
+    nutpie samples (pymc_slt.base.threads.one_blas_thread)."""
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    real = sampling.nutpie.sample
+
+    def spy(*args, **kwargs):
+        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sampling.nutpie, "sample", spy)
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0.0, 1.0)
+        pm.Normal("y", mu, 1.0, observed=np.zeros(5))
+    slt.sample_tempered(model, sampler=slt.NUTS(draws=20, tune=20, chains=1), progressbar=False)
+    assert seen and set(seen) == {1}
+
+
+def test_same_seed_same_draws_for_a_matrix_model():
+    """Two chains of a model whose log density multiplies matrices (BLAS), sampled twice with one
+    seed: the draws are equal to the last bit."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 6))
+    with pm.Model() as model:
+        a = pm.Normal("a", 0, 1, shape=(6, 2))
+        b = pm.Normal("b", 0, 1, shape=(2, 6))
+        pm.Normal("y", x @ a @ b, 1.0, observed=x + rng.normal(size=(400, 6)))
+    run = {"sampler": slt.NUTS(draws=100, tune=100, chains=2), "random_seed": 5}
+    first = slt.sample_tempered(model, 0.5, progressbar=False, **run)["posterior"]["a"].values
+    second = slt.sample_tempered(model, 0.5, progressbar=False, **run)["posterior"]["a"].values
+    np.testing.assert_array_equal(first, second)

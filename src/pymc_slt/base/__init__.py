@@ -16,6 +16,7 @@ call these.
 * :mod:`~pymc_slt.base.rank`: numerical rank from eigenvalues.
 * :mod:`~pymc_slt.base.columns`: the table columns each quantity yields, defined once.
 * :mod:`~pymc_slt.base.result`: every result's ``to_dataset``.
+* :mod:`~pymc_slt.base.threads`: the threading environment, recorded and pinned for NUTS.
 * :mod:`~pymc_slt.base.spec`: what every settings value (sampler, method, estimator) shares.
 * :mod:`~pymc_slt.base.smc`: log Z per SMC chain and their combination.
 """

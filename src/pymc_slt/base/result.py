@@ -5,33 +5,22 @@ Each result (``EvidenceResult``, ``WBICResult``, ``LearningCoefficientResult``,
 ``diagnostics`` mapping; ``to_dataset()`` puts them in a Dataset that saves with
 ``to_netcdf`` beside the draws. Every result records the threading environment it was computed
 under in ``diagnostics["threads"]`` (an attribute of the Dataset), as every sampled DataTree does
-in ``attrs["threads"]``: see :func:`threads`.
+in ``attrs["threads"]``: see :func:`pymc_slt.base.threads.threads`.
 """
 
 from __future__ import annotations
 
 import numbers
-import os
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import xarray as xr
-from threadpoolctl import threadpool_info
 
-__all__ = ["Result", "result_dataset", "threads"]
+from pymc_slt.base.threads import threads
 
-
-def threads() -> str:
-    """The threading environment of a run, kept with its draws and results: NUTS trajectories are
-    chaotic, so floating-point sums rounded in another order (another thread count in a library)
-    part them from the first differing bit, and on networks the same seed has given other draws
-    under another ``OMP_NUM_THREADS`` (see the README)."""
-    blas = [f"{i['internal_api']} {i['num_threads']}" for i in threadpool_info()
-            if i.get("user_api") == "blas"]  # fmt: skip
-    omp = os.environ.get("OMP_NUM_THREADS", "unset")
-    return f"OMP_NUM_THREADS={omp}; BLAS threads: {', '.join(blas) or 'none loaded'}"
+__all__ = ["Result", "result_dataset"]
 
 
 class Result:

@@ -47,7 +47,7 @@ from pymc_slt._validate import (
     validate_model,
 )
 from pymc_slt.base.loglik import count_observations
-from pymc_slt.base.result import threads
+from pymc_slt.base.threads import one_blas_thread, threads
 from pymc_slt.models.tempering import tempered
 from pymc_slt.sampling.diagnostics import (
     MULTIMODAL_SAMPLER,
@@ -99,16 +99,19 @@ def _model_groups(model: pm.Model, beta_name: str) -> dict[str, xr.Dataset]:
 
 
 def _run_nuts(compiled, spec: NUTS, *, seed: int, progressbar: bool) -> xr.DataTree:
-    return nutpie.sample(
-        compiled,
-        draws=spec.draws,
-        tune=spec.tune,
-        chains=spec.chains,
-        seed=seed,
-        save_warmup=False,
-        progress_bar=progressbar,
-        **spec.kwargs(),
-    )
+    """``nutpie.sample`` with BLAS on one thread, so the draws depend on the seed alone
+    (:func:`~pymc_slt.base.threads.one_blas_thread`)."""
+    with one_blas_thread():
+        return nutpie.sample(
+            compiled,
+            draws=spec.draws,
+            tune=spec.tune,
+            chains=spec.chains,
+            seed=seed,
+            save_warmup=False,
+            progress_bar=progressbar,
+            **spec.kwargs(),
+        )
 
 
 def _assemble(
