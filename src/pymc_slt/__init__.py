@@ -63,6 +63,55 @@ from pymc_slt.selection import (
 )
 from pymc_slt.sweep import SweepTask, grid, run_sweep
 
+#: The BLAS routines (single and double precision) PyTensor's C code may call, renamed to the
+#: ``scipy_``-prefixed symbols that the scipy-openblas32 wheel exports.
+_BLAS_ROUTINES = (
+    "rotg rotmg rot rotm swap scal copy axpy dot nrm2 asum "  # level 1
+    "gemv gbmv symv sbmv spmv trmv tbmv tpmv trsv tbsv tpsv ger syr spr syr2 spr2 "  # level 2
+    "gemm symm syrk syr2k trmm trsm"  # level 3
+).split()
+
+
+def _link_blas() -> None:
+    """Point PyTensor's C backend at the OpenBLAS of the ``scipy-openblas32`` wheel (issue 28).
+
+    PyTensor looks for a BLAS (``default_blas_ldflags``) only in the compiler's and the base
+    Python's library folders, never in a virtualenv, so a pip install finds none and its C backend
+    (``mode="CVM"``, ``"C"``) computes matrix products without one. The default backend, Numba,
+    calls SciPy's BLAS and is not affected. Linux only, outside conda (which ships a BLAS
+    PyTensor finds), and only when nobody set ``blas__ldflags``: in ``PYTENSOR_FLAGS``, in
+    ``.pytensorrc`` or in code before this import. The wheel's symbols carry a ``scipy_`` prefix
+    (``scipy_dgemm_``), so the flags rename PyTensor's calls with ``-D`` macros.
+    """
+    import os
+    import shlex
+    import sys
+
+    if sys.platform != "linux" or os.path.isdir(os.path.join(sys.prefix, "conda-meta")):
+        return
+    import pytensor
+
+    config = pytensor.config
+    try:
+        config.fetch_val_for_key("blas__ldflags")  # PYTENSOR_FLAGS or .pytensorrc
+        return
+    except KeyError:
+        pass
+    param = getattr(config, "_config_var_dict", {}).get("blas__ldflags")
+    if param is None or hasattr(param, "val"):  # set in code, or already searched for
+        return
+    try:
+        import scipy_openblas32
+    except ImportError:
+        return
+    lib = scipy_openblas32.get_lib_dir()
+    renames = [f"-D{p}{r}_=scipy_{p}{r}_" for p in "sd" for r in _BLAS_ROUTINES]
+    flags = [f"-L{lib}", f"-l{scipy_openblas32.get_library()}", f"-Wl,-rpath,{lib}", *renames]
+    config.blas__ldflags = shlex.join(flags)
+
+
+_link_blas()
+
 __all__ = [
     "HMCSMC",
     "NUTS",
