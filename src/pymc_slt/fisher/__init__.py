@@ -2,7 +2,10 @@
 
 * :mod:`~pymc_slt.fisher.information`: :func:`fisher_information`, the matrix at a point or
   per posterior draw, and :func:`fisher_parameter_names`, the labels of its rows.
-* :mod:`~pymc_slt.fisher.spectrum`: :func:`fisher_spectrum` and :func:`fisher_rank`.
+* :mod:`~pymc_slt.fisher.spectrum`: :func:`fisher_spectrum` and :func:`fisher_rank`, dense or
+  matrix-free (``method=``, :data:`METHODS`; ``"auto"`` by :data:`DENSE_BYTES`).
+* :mod:`~pymc_slt.fisher.matrix_free`: products :math:`I v = J^\\top (J v)/n` without forming
+  J or I; :mod:`~pymc_slt.fisher.graph`: the outputs o(θ) both paths differentiate.
 """
 
 from pymc_slt.fisher.information import (
@@ -12,10 +15,18 @@ from pymc_slt.fisher.information import (
     fisher_parameter_names,
     has_location,
 )
-from pymc_slt.fisher.spectrum import FisherRank, fisher_rank, fisher_spectrum
+from pymc_slt.fisher.spectrum import (
+    DENSE_BYTES,
+    METHODS,
+    FisherRank,
+    fisher_rank,
+    fisher_spectrum,
+)
 
 __all__ = [
+    "DENSE_BYTES",
     "EIGEN_DIM",
+    "METHODS",
     "PARAM_DIMS",
     "FisherRank",
     "fisher_information",

@@ -26,13 +26,16 @@ that function one at a time, with BLAS limited to one thread (``threadpoolctl``;
 BLAS on these small products is slower, badly so on a busy machine), so memory is bounded by one
 draw's :math:`K × d` Jacobian (:math:`K` = number of rank-one terms) whatever the number of draws.
 A graph vectorised over draws as well measured several times slower: its 4-d transposes cost more
-than the per-call overhead they save.
+than the per-call overhead they save. The outputs whose Jacobian this is come from
+:mod:`pymc_slt.fisher.graph`; where the :math:`K × d` Jacobian would not fit in memory,
+:func:`~pymc_slt.fisher.fisher_rank` and :func:`~pymc_slt.fisher.fisher_spectrum` read the
+spectrum from products :math:`I v` instead (:mod:`pymc_slt.fisher.matrix_free`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -40,15 +43,12 @@ import pymc as pm
 import pytensor
 import pytensor.tensor as pt
 import xarray as xr
-from pymc.logprob.utils import replace_rvs_by_values
-from pymc.pytensorf import replace_vars_in_graphs
 from pytensor.graph.replace import vectorize_graph
-from pytensor.graph.traversal import ancestors
-from pytensor.tensor.random import basic as rv_ops
 from threadpoolctl import threadpool_limits
 
 from pymc_slt._validate import observed_array, validate_model
 from pymc_slt.base.loglik import count_observations
+from pymc_slt.fisher.graph import _LOCATIONS, _Compiled, _free_variables, _names, _outputs
 from pymc_slt.models.transforms import outside_support
 
 __all__ = ["fisher_information", "fisher_parameter_names", "has_location"]
@@ -59,53 +59,6 @@ _SAMPLE_DIMS = ("chain", "draw")
 #: Dimension names of the matrices and spectra returned for a posterior.
 PARAM_DIMS = ("param", "param2")
 EIGEN_DIM = "eigen"
-
-#: Observed families whose location f(x, w) ``kind="output"`` differentiates: the index of the
-#: location among the distribution parameters (mu; alpha of Cauchy; p of Bernoulli/Binomial).
-_LOCATIONS: dict[type, int] = {
-    rv_ops.NormalRV: 0,
-    rv_ops.StudentTRV: 1,
-    rv_ops.CauchyRV: 0,
-    rv_ops.LaplaceRV: 0,
-    rv_ops.LogisticRV: 0,
-    rv_ops.LogNormalRV: 0,
-    rv_ops.BernoulliRV: 0,
-    rv_ops.BinomialRV: 1,
-    rv_ops.PoissonRV: 0,
-}
-_SUPPORTED = "Normal, StudentT, Cauchy, Laplace, Logistic, LogNormal, Bernoulli, Binomial, Poisson"
-
-
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    """The compiled map θ ↦ I(θ) of one model and kind, with what is needed to label it."""
-
-    fn: Callable[[np.ndarray], np.ndarray]
-    variables: tuple[tuple[str, tuple[int, ...]], ...]
-    value_names: dict[str, str]
-    names: tuple[str, ...]
-    n_terms: int
-    n: int
-    dtype: np.dtype
-
-
-def _free_variables(model: pm.Model) -> list[tuple[Any, str, tuple[int, ...]]]:
-    if not model.free_RVs:
-        raise ValueError(
-            "model has no free variables, so there is no parameter w to differentiate; add a "
-            "prior, e.g. w = pm.Normal('w', 0, 1)."
-        )
-    shapes = model.eval_rv_shapes()
-    out = []
-    for rv in model.free_RVs:
-        if not rv.dtype.startswith("float"):
-            raise ValueError(
-                f"free variable {rv.name!r} of model is discrete ({rv.dtype}); the Fisher "
-                "information needs continuous parameters. Marginalize it out first (e.g. "
-                "pymc_extras.marginalize) or fix it as data."
-            )
-        out.append((rv, rv.name, tuple(int(s) for s in shapes[rv.name])))
-    return out
 
 
 def fisher_parameter_names(model: pm.Model) -> list[str]:
@@ -129,16 +82,6 @@ def fisher_parameter_names(model: pm.Model) -> list[str]:
     return _names([(name, shape) for _, name, shape in _free_variables(model)])
 
 
-def _names(variables) -> list[str]:
-    names = []
-    for name, shape in variables:
-        if not shape:
-            names.append(name)
-            continue
-        names.extend(f"{name}[{','.join(map(str, idx))}]" for idx in np.ndindex(*shape))
-    return names
-
-
 def has_location(model: pm.Model) -> bool:
     """Whether ``kind="output"`` applies: every observed variable is a univariate family with
     one location parameter f(x, w) (Normal, StudentT, Cauchy, Laplace, Logistic, LogNormal,
@@ -148,40 +91,6 @@ def has_location(model: pm.Model) -> bool:
         rv.owner is not None and any(isinstance(rv.owner.op, k) for k in _LOCATIONS)
         for rv in model.observed_RVs
     )
-
-
-def _location(rv) -> Any:
-    """The location parameter f of observed ``rv`` (a graph of the free RVs), or a clear error."""
-    op = rv.owner.op if rv.owner is not None else None
-    found = next((v for k, v in _LOCATIONS.items() if isinstance(op, k)), None)
-    if found is None:
-        family = getattr(op, "name", None) or type(op).__name__
-        raise ValueError(
-            f"kind='output' needs the location f(x, w) of observed variable {rv.name!r}, but its "
-            f"likelihood ({family}) is not a univariate family with one location parameter "
-            f"({_SUPPORTED}); use kind='score', which works for any likelihood."
-        )
-    return op.dist_params(rv.owner)[found]
-
-
-def _per_observation(logp, length: int, name: str = "y"):
-    """Pointwise log-likelihood with trailing axes summed: shape (length,).
-
-    A scalar log-likelihood over ``length`` > 1 values (``pm.AR``, ``pm.gp.Marginal``, an
-    MvNormal over all the data) is one joint term, whose single score spans at most one
-    direction: the score form's rank would be 1 whatever the model, so it is refused.
-    """
-    if logp.ndim == 0 and length > 1:
-        raise ValueError(
-            f"the likelihood of {name!r} is one joint term over its {length} values (e.g. "
-            "pm.AR, pm.GaussianRandomWalk, pm.gp.Marginal, an MvNormal over all the data), so "
-            "the score form (1/n) Σ s_i s_iᵀ has one term and rank at most 1 whatever the model. "
-            "Use kind='output' where the likelihood has a location parameter, or judge the "
-            "rank by slt.learning_coefficient."
-        )
-    if logp.ndim == 0:
-        return logp[None]
-    return logp.reshape((length, -1)).sum(axis=1) if logp.ndim > 1 else logp
 
 
 def _jacobian_t(outputs, param, shape: tuple[int, ...]):
@@ -199,75 +108,16 @@ def _jacobian_t(outputs, param, shape: tuple[int, ...]):
     return pt.broadcast_to(vectorize_graph(jvp, {tangent: basis}), (size, outputs.shape[0]))
 
 
-def _observed_logps(model: pm.Model) -> list:
-    """Each observed variable's pointwise log-likelihood as a graph of the free RVs, by
-    ``model.logp`` (PyMC's rewrites): ``pm.logp`` on the bare RV gave an all-zero score for
-    ``pm.Censored`` and an all-NaN one for ``pm.Truncated`` at an infinite bound. Value variables
-    are put back as their RVs (through the forward transform), so the graph differentiates in
-    the constrained parameters once the RVs are replaced by θ."""
-    values = {}
-    for rv in model.free_RVs:
-        transform = model.rvs_to_transforms.get(rv)
-        value = model.rvs_to_values[rv]
-        forward = rv if transform is None else transform.forward(rv, *rv.owner.inputs)
-        values[value] = forward.astype(value.dtype)
-    logps = model.logp(vars=model.observed_RVs, jacobian=False, sum=False)
-    return replace_vars_in_graphs(logps, values)
-
-
 def _compile(model: pm.Model, kind: str) -> _Compiled:
-    free = _free_variables(model)
-    variables = tuple((name, shape) for _, name, shape in free)
-    d = sum(int(np.prod(shape)) for _, shape in variables)
-    theta = pt.vector("theta", shape=(d,), dtype=pytensor.config.floatX)
-    replacements, start = {}, 0
-    for rv, _, shape in free:
-        size = int(np.prod(shape))
-        replacements[rv] = theta[start : start + size].reshape(shape).astype(rv.dtype)
-        start += size
-    data_shapes = {rv.name: observed_array(model, rv.name).shape for rv in model.observed_RVs}
-    n = count_observations(data_shapes)
-    if kind == "output":
-        terms = [
-            pt.broadcast_to(_location(rv), data_shapes[rv.name]).ravel()
-            for rv in model.observed_RVs
-        ]
-        n_terms = sum(int(np.prod(shape)) for shape in data_shapes.values())
-    else:
-        lengths = [shape[0] if shape else 1 for shape in data_shapes.values()]
-        terms = [
-            _per_observation(logp, length, rv.name)
-            for rv, logp, length in zip(
-                model.observed_RVs, _observed_logps(model), lengths, strict=True
-            )
-        ]
-        if len(set(lengths)) == 1:  # joint measurements of the same n units
-            terms = [sum(terms[1:], terms[0])]
-        n_terms = n
-    outputs = pt.concatenate(terms) if len(terms) > 1 else terms[0]
-    replacements.update({rv: model.rvs_to_values[rv] for rv in model.observed_RVs})
-    (outputs,) = replace_rvs_by_values([outputs.astype(theta.dtype)], rvs_to_values=replacements)
-    if theta not in set(ancestors([outputs])):
-        kinds = sorted({type(rv.owner.op).__name__.removesuffix("RV") for rv in model.observed_RVs})
-        raise ValueError(
-            f"the {kind} form of the Fisher information could not be derived for this model's "
-            f"likelihood ({', '.join(kinds)}): its graph does not reach the free variables, so "
-            "the matrix would be 0. Judge the model's effective dimension "
-            "by slt.learning_coefficient instead (2λ̂ ≤ rank for a minimally singular model)."
-        )
-    jac_t = pt.concatenate([_jacobian_t(outputs, replacements[rv], shape) for rv, _, shape in free])
-    info = jac_t @ jac_t.T / n
-    fn = pytensor.function([theta], info, on_unused_input="ignore")
-    fn.trust_input = True
-    return _Compiled(
-        fn=fn,
-        variables=variables,
-        value_names={rv.name: model.rvs_to_values[rv].name for rv, _, _ in free},
-        names=tuple(_names(variables)),
-        n_terms=n_terms,
-        n=n,
-        dtype=np.dtype(theta.dtype),
+    """The dense path: θ ↦ I(θ) through the K × d Jacobian."""
+    theta, outputs, params, context = _outputs(model, kind)
+    shapes = [shape for _, shape in context.variables]
+    jac_t = pt.concatenate(
+        [_jacobian_t(outputs, p, shape) for p, shape in zip(params, shapes, strict=True)]
     )
+    fn = pytensor.function([theta], jac_t @ jac_t.T / context.n, on_unused_input="ignore")
+    fn.trust_input = True
+    return replace(context, fn=fn)
 
 
 def _posterior(point_or_data: Any) -> xr.Dataset | None:
@@ -362,26 +212,43 @@ def _symmetric(info: np.ndarray) -> np.ndarray:
     return (info + np.swapaxes(info, -1, -2)) / 2
 
 
-def _evaluate(model: Any, point_or_data: Any, kind: Any) -> tuple[np.ndarray, _Compiled, Any]:
-    """Fisher matrices, shape (d, d) or (chain, draw, d, d), with their compiled context."""
+def _points(model: Any, point_or_data: Any, kind: Any, compile: Callable = _compile):
+    """Validate the input; ``compile(model, kind)``, θ per point (shape (m, d)), the batch
+    shape (``()`` for a point, ``(chain, draw)`` for draws) and the draws' coordinates."""
     validate_model(model)
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {list(_KINDS)}, got {kind!r}.")
     posterior = _posterior(point_or_data)
-    compiled = _compile(model, kind)
+    compiled = compile(model, kind)
     if posterior is None:
         theta = _parameters(point_or_data, compiled, ())
         _check_support(model, point_or_data)
-        with threadpool_limits(limits=1, user_api="blas"):
-            return _symmetric(compiled.fn(theta)), compiled, None
+        return compiled, theta[None], (), None
     batch = (posterior.sizes["chain"], posterior.sizes["draw"])
     thetas = _parameters(posterior, compiled, batch)
-    flat = thetas.reshape(-1, thetas.shape[-1])
-    out = np.empty((flat.shape[0], flat.shape[1], flat.shape[1]), dtype=compiled.dtype)
-    with threadpool_limits(limits=1, user_api="blas"):
-        for k, theta in enumerate(flat):
-            out[k] = compiled.fn(theta)
     coords = {dim: posterior[dim].values for dim in _SAMPLE_DIMS if dim in posterior.coords}
+    return compiled, thetas.reshape(-1, thetas.shape[-1]), batch, coords
+
+
+def _sizes(model: Any, kind: Any) -> tuple[int, int]:
+    """d and K (rank-one terms) of a validated ``model`` and ``kind``, without a graph."""
+    validate_model(model)
+    if kind not in _KINDS:
+        raise ValueError(f"kind must be one of {list(_KINDS)}, got {kind!r}.")
+    d = sum(int(np.prod(shape)) for _, _, shape in _free_variables(model))
+    shapes = {rv.name: observed_array(model, rv.name).shape for rv in model.observed_RVs}
+    if kind == "output":
+        return d, sum(int(np.prod(shape)) for shape in shapes.values())
+    return d, count_observations(shapes)
+
+
+def _evaluate(model: Any, point_or_data: Any, kind: Any) -> tuple[np.ndarray, _Compiled, Any]:
+    """Fisher matrices, shape (d, d) or (chain, draw, d, d), with their compiled context."""
+    compiled, thetas, batch, coords = _points(model, point_or_data, kind)
+    out = np.empty((len(thetas), thetas.shape[1], thetas.shape[1]), dtype=compiled.dtype)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for k, theta in enumerate(thetas):
+            out[k] = compiled.fn(theta)
     return _symmetric(out).reshape(batch + out.shape[1:]), compiled, coords
 
 

@@ -7,19 +7,41 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pymc as pm
 import xarray as xr
 from pymc.logprob.transforms import SimplexTransform
-from scipy.linalg import block_diag
+from scipy import sparse
 
 from pymc_slt._validate import validate_rtol
-from pymc_slt.base.rank import default_rtol, descending_eigenvalues, numerical_rank
-from pymc_slt.fisher.information import _SAMPLE_DIMS, EIGEN_DIM, Kind, _evaluate
+from pymc_slt.base.rank import (
+    default_rtol,
+    descending_eigenvalues,
+    leading_eigenvalues,
+    numerical_rank,
+)
+from pymc_slt.fisher.information import _SAMPLE_DIMS, EIGEN_DIM, Kind, _evaluate, _points, _sizes
+from pymc_slt.fisher.matrix_free import _compile_products, _product
 
-__all__ = ["FisherRank", "fisher_rank", "fisher_spectrum", "tangent_basis"]
+__all__ = [
+    "DENSE_BYTES",
+    "METHODS",
+    "FisherRank",
+    "fisher_rank",
+    "fisher_spectrum",
+    "tangent_basis",
+]
+
+Method = Literal["auto", "dense", "matrix_free"]
+#: The ways to the spectrum: ``"dense"`` forms I (through the K × d Jacobian) and diagonalizes
+#: it; ``"matrix_free"`` multiplies by it; ``"auto"`` chooses by :data:`DENSE_BYTES`.
+METHODS = ("auto", "dense", "matrix_free")
+#: ``method="auto"`` forms the matrix when the K × d Jacobian and the d × d matrix each take at
+#: most this many bytes in float64, ``8 · max(K, d) · d ≤ 2**29`` (512 MiB; the dense path's
+#: peak is about three times its Jacobian), and goes matrix-free otherwise.
+DENSE_BYTES = 2**29
 
 
 class FisherRank(int):
@@ -42,13 +64,25 @@ class FisherRank(int):
         The spectrum, descending, shape ``(d,)``.
     kind : str
         ``"output"`` or ``"score"``.
+    method : str
+        ``"dense"`` (``eigenvalues`` is the whole spectrum, shape ``(d,)``) or
+        ``"matrix_free"`` (the leading ``b ≤ d`` eigenvalues: all above ``tol`` and at least
+        :data:`~pymc_slt.base.rank.OVERSAMPLE` below it; see :func:`fisher_rank`).
     """
 
     def __new__(
-        cls, rank: int, d: int, tol: float, rtol: float, eigenvalues: np.ndarray, kind: str
+        cls,
+        rank: int,
+        d: int,
+        tol: float,
+        rtol: float,
+        eigenvalues: np.ndarray,
+        kind: str,
+        method: str = "dense",
     ) -> FisherRank:
         obj = super().__new__(cls, rank)
         obj.d, obj.tol, obj.rtol, obj.eigenvalues, obj.kind = d, tol, rtol, eigenvalues, kind
+        obj.method = method
         return obj
 
     @property
@@ -57,7 +91,8 @@ class FisherRank(int):
         return self.d - int(self)
 
     def __reduce__(self):
-        return (type(self), (int(self), self.d, self.tol, self.rtol, self.eigenvalues, self.kind))
+        state = (self.d, self.tol, self.rtol, self.eigenvalues, self.kind, self.method)
+        return (type(self), (int(self), *state))
 
     def __str__(self) -> str:
         return str(int(self))
@@ -65,7 +100,7 @@ class FisherRank(int):
     def __repr__(self) -> str:
         return (
             f"FisherRank(rank={int(self)}, d={self.d}, kind={self.kind!r}, tol={self.tol:.3g}, "
-            f"rtol={self.rtol:.3g})"
+            f"rtol={self.rtol:.3g}, method={self.method!r})"
         )
 
 
@@ -74,6 +109,7 @@ def fisher_spectrum(
     point_or_data: Mapping[str, Any] | xr.DataTree | xr.Dataset,
     *,
     kind: Kind = "output",
+    method: Method = "auto",
 ) -> np.ndarray | xr.DataArray:
     """Eigenvalues of the Fisher information matrix, in descending order.
 
@@ -81,26 +117,35 @@ def fisher_spectrum(
     ----------
     model, point_or_data, kind
         As in :func:`fisher_information`.
+    method : {"auto", "dense", "matrix_free"}, default "auto"
+        ``"dense"``: form the matrix and diagonalize it (every eigenvalue). ``"matrix_free"``:
+        the leading eigenvalues from products :math:`I v` (every eigenvalue above the default
+        threshold of :func:`fisher_rank` and at least
+        :data:`~pymc_slt.base.rank.OVERSAMPLE` below it). ``"auto"``: dense when the matrix is
+        small (:data:`DENSE_BYTES`), matrix-free otherwise. See :func:`fisher_rank`.
 
     Returns
     -------
     numpy.ndarray or xarray.DataArray
-        For a point, shape ``(d,)``. For draws, a DataArray ``"fisher_eigenvalues"`` with dims
-        ``(chain, draw, eigen)`` (``eigen`` = 0 for the largest), ready for a histogram of,
-        say, the smallest eigenvalue over the posterior; attrs ``kind``, ``d`` and ``rtol``
-        (the default tolerance of :func:`fisher_rank` for these matrices).
+        For a point, shape ``(d,)`` (dense) or ``(b,)`` with ``b ≤ d`` (matrix-free). For draws,
+        a DataArray ``"fisher_eigenvalues"`` with dims ``(chain, draw, eigen)`` (``eigen`` = 0
+        for the largest; matrix-free spectra of different lengths are padded with NaN), ready
+        for a histogram of, say, the smallest eigenvalue over the posterior; attrs ``kind``,
+        ``d``, ``rtol`` (the default tolerance of :func:`fisher_rank` for these matrices) and
+        ``method`` (the one used).
 
     Raises
     ------
     TypeError, ValueError
-        As :func:`fisher_information`.
+        As :func:`fisher_information`, and for an unknown ``method``.
 
     Notes
     -----
     The eigenvalues :math:`μ_1 ≥ … ≥ μ_d ≥ 0` of :math:`I(w)` are the squared singular values
     of the stacked Jacobian :math:`J/\\sqrt n` (:math:`K × d`). Exact zeros come out as
-    rounding noise of order :math:`\\max(d, K)\\, ε\\, μ_1` (possibly slightly negative); see
-    :func:`fisher_rank` for the threshold that separates them.
+    rounding noise of order :math:`\\max(d, K)\\, ε\\, μ_1` (possibly slightly negative; the
+    matrix-free path clips them at 0); see :func:`fisher_rank` for the threshold that
+    separates them.
 
     Examples
     --------
@@ -114,17 +159,15 @@ def fisher_spectrum(
     >>> bool(mu[0] > 1), bool(abs(mu[1]) < 1e-12)
     (True, True)
     """
-    info, compiled, coords = _free_directions(model, point_or_data, kind)
-    eigenvalues = descending_eigenvalues(info)
+    eigenvalues, _, coords, d, rtol, used = _spectra(model, point_or_data, kind, None, method)
     if coords is None:
         return eigenvalues
-    d = eigenvalues.shape[-1]
     return xr.DataArray(
         eigenvalues,
         dims=(*_SAMPLE_DIMS, EIGEN_DIM),
-        coords={**coords, EIGEN_DIM: np.arange(d)},
+        coords={**coords, EIGEN_DIM: np.arange(eigenvalues.shape[-1])},
         name="fisher_eigenvalues",
-        attrs={"kind": kind, "d": d, "rtol": default_rtol(d, compiled.n_terms, compiled.dtype)},
+        attrs={"kind": kind, "d": d, "rtol": rtol, "method": used},
     )
 
 
@@ -134,6 +177,7 @@ def fisher_rank(
     *,
     kind: Kind = "output",
     rtol: float | None = None,
+    method: Method = "auto",
 ) -> FisherRank | xr.DataArray:
     """Numerical rank of the Fisher information: the number of non-flat parameter directions.
 
@@ -145,7 +189,15 @@ def fisher_rank(
         Eigenvalues :math:`μ_j > \\mathrm{rtol} · μ_1` count. Default
         :math:`\\max(d, K) · ε` with :math:`K` the number of rank-one terms (``n`` times the
         outputs per observation for ``"output"``, ``n`` for ``"score"``) and :math:`ε` the
-        machine epsilon of the floating-point type (2.2e-16 for float64).
+        machine epsilon of the floating-point type (2.2e-16 for float64); the same for both
+        methods.
+    method : {"auto", "dense", "matrix_free"}, default "auto"
+        ``"dense"`` forms the K × d Jacobian and the d × d matrix and diagonalizes it.
+        ``"matrix_free"`` never forms either: it multiplies by :math:`I` (Notes), with memory
+        of a few model evaluations plus a few d × (rank + 10) blocks, and time proportional to
+        the rank. ``"auto"`` (the rule): dense when :math:`8 \\max(K, d)\\, d ≤`
+        :data:`DENSE_BYTES` (= 2**29 bytes: the Jacobian and the matrix each within 512 MiB of
+        float64), matrix-free otherwise, so small models keep the dense path's numbers.
 
     Returns
     -------
@@ -153,15 +205,17 @@ def fisher_rank(
         For a point, a :class:`FisherRank`: an ``int`` (use it as one, e.g. in a DataFrame
         column) with attributes ``d`` (free parameters, counted as by
         :func:`pymc_slt.sampling.n_parameters` and :func:`pymc_slt.compare`), ``tol``,
-        ``rtol``, ``eigenvalues``, ``kind`` and ``n_flat`` = d − rank. For draws, an int
-        DataArray ``"fisher_rank"`` with dims ``(chain, draw)``, the per-draw threshold as
-        coordinate ``tol`` and attrs ``d``, ``rtol``, ``kind``
-        (``rank.to_series().value_counts()`` gives its distribution).
+        ``rtol``, ``eigenvalues`` (all d dense, the leading ones matrix-free), ``kind``,
+        ``method`` and ``n_flat`` = d − rank. For draws, an int DataArray ``"fisher_rank"``
+        with dims ``(chain, draw)``, the per-draw threshold as coordinate ``tol`` and attrs
+        ``d``, ``rtol``, ``kind``, ``method`` (``rank.to_series().value_counts()`` gives its
+        distribution); the matrix-free path treats the draws one after the other.
 
     Raises
     ------
     TypeError, ValueError
-        As :func:`fisher_information`, and for ``rtol`` not in [0, 1).
+        As :func:`fisher_information`, for ``rtol`` not in [0, 1), and for an unknown
+        ``method``.
 
     Notes
     -----
@@ -178,9 +232,29 @@ def fisher_rank(
     with :math:`σ_j/σ_1 > \\sqrt{\\max(d, K)\\, ε}` (about 1.5e-6 for :math:`K = 10^4`), the
     usual price of forming normal equations. A zero matrix has rank 0.
 
+    The matrix-free path computes :math:`I v = J^\\top (J v)/n` by one push-forward and one
+    pull-back of the model's graph (:mod:`pymc_slt.fisher.matrix_free`), on the free
+    directions (:func:`tangent_basis`), and reads the spectrum by a randomized Nyström
+    approximation whose block of Gaussian probes (fixed seed) grows by 1.5× from 32 until at
+    least 10 of its eigenvalues are at or below the same :math:`\\mathrm{tol}`
+    (:func:`pymc_slt.base.rank.leading_eigenvalues`); it takes about rank + 10 to 1.5 (rank
+    + 10) products, each costing a few evaluations of the model's graph. Its rounding
+    noise on the flat directions is that of one product, about :math:`ε\\, μ_1` times a
+    slowly growing factor of K, below the dense path's, so the same tolerance applies and the
+    two ranks agree wherever the spectrum has a gap around :math:`\\mathrm{tol}` (a singular
+    model's flat directions are exact zeros). They can differ when eigenvalues lie within a
+    few rounding errors of :math:`\\mathrm{tol}`, either way, and because the Nyström
+    eigenvalues are lower bounds of the true ones, accurate when the rank is below the block
+    but possibly low for an eigenvalue just above :math:`\\mathrm{tol}` in a spectrum that
+    decays smoothly through it: then the matrix-free rank can be smaller. When the block
+    would reach d, :math:`I` is assembled from the products and diagonalized, as dense.
+
     At a generic point, reduced-rank regression :math:`Y = BAX` (inputs M, outputs N, hidden
     H) has rank :math:`H(M + N - H)` of :math:`d = H(M + N)`: the :math:`H^2`-dimensional
     symmetry :math:`(B, A) ↦ (BG^{-1}, GA)` leaves :math:`f` unchanged (Aoyagi & Watanabe 2005).
+    A deep linear network whose end-to-end matrix has rank r (every layer of rank r, generic
+    otherwise) has the rank :math:`r(M + N - r)` of the tangent space of the M × N matrices of
+    rank r.
 
     References
     ----------
@@ -189,6 +263,9 @@ def fisher_rank(
     Aoyagi, M. & Watanabe, S. (2005). Stochastic complexities of reduced rank regression in
     Bayesian estimation. *Neural Networks* 18(7), 924–933.
     https://doi.org/10.1016/j.neunet.2005.03.014
+
+    Tropp, J. A., Yurtsever, A., Udell, M. & Cevher, V. (2017). Fixed-rank approximation of a
+    positive-semidefinite matrix from streaming data. *NeurIPS 30*, 1225–1234.
 
     Examples
     --------
@@ -201,22 +278,61 @@ def fisher_rank(
     >>> rank = slt.fisher_rank(model, {"a": 0.5, "b": 2.0})
     >>> int(rank), rank.d, int(slt.fisher_rank(model, {"a": 0.0, "b": 0.0}))
     (1, 2, 0)
+    >>> int(slt.fisher_rank(model, {"a": 0.5, "b": 2.0}, method="matrix_free"))
+    1
     """
     rtol = validate_rtol(rtol)
-    info, compiled, coords = _free_directions(model, point_or_data, kind)
-    eigenvalues = descending_eigenvalues(info)
-    d = eigenvalues.shape[-1]
-    if rtol is None:
-        rtol = default_rtol(d, compiled.n_terms, compiled.dtype)
+    eigenvalues, _, coords, d, rtol, used = _spectra(model, point_or_data, kind, rtol, method)
     ranks, tol = numerical_rank(eigenvalues, rtol)
     if coords is None:
-        return FisherRank(int(ranks), d, float(tol), rtol, eigenvalues, kind)
+        return FisherRank(int(ranks), d, float(tol), rtol, eigenvalues, kind, used)
     return xr.DataArray(
         ranks.astype(np.int64),
         dims=_SAMPLE_DIMS,
         coords={**coords, "tol": (_SAMPLE_DIMS, tol)},
         name="fisher_rank",
-        attrs={"kind": kind, "d": d, "rtol": rtol},
+        attrs={"kind": kind, "d": d, "rtol": rtol, "method": used},
+    )
+
+
+def _use_matrix_free(model: Any, kind: Any, method: Any) -> bool:
+    """Whether ``method`` (the rule of ``method="auto"``: :data:`DENSE_BYTES`) is matrix-free."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {list(METHODS)}, got {method!r}.")
+    if method != "auto":
+        return method == "matrix_free"
+    d, n_terms = _sizes(model, kind)
+    return 8 * max(d, n_terms) * d > DENSE_BYTES
+
+
+def _spectra(model: Any, point_or_data: Any, kind: Any, rtol: float | None, method: Any):
+    """Descending eigenvalues on the free directions, shape ``(d,)``/``(b,)`` or
+    ``(chain, draw, ·)``; the compiled context, the draws' coordinates, d, rtol (the default
+    where None) and the method used."""
+    if not _use_matrix_free(model, kind, method):
+        info, compiled, coords = _free_directions(model, point_or_data, kind)
+        eigenvalues = descending_eigenvalues(info)
+        d = eigenvalues.shape[-1]
+        rtol = default_rtol(d, compiled.n_terms, compiled.dtype) if rtol is None else rtol
+        return eigenvalues, compiled, coords, d, rtol, "dense"
+    compiled, thetas, batch, coords = _points(model, point_or_data, kind, _compile_products)
+    blocks = _tangent_blocks(model, compiled.variables)
+    basis = None if blocks is None else sparse.block_diag(blocks, format="csr")
+    d = thetas.shape[1] if basis is None else basis.shape[1]
+    rtol = default_rtol(d, compiled.n_terms, compiled.dtype) if rtol is None else rtol
+    spectra = [
+        leading_eigenvalues(_product(compiled, theta, basis), d, rtol)[0] for theta in thetas
+    ]
+    eigenvalues = np.full((len(spectra), max(map(len, spectra))), np.nan)
+    for row, spectrum in zip(eigenvalues, spectra, strict=True):
+        row[: len(spectrum)] = spectrum
+    return (
+        eigenvalues.reshape(batch + eigenvalues.shape[1:]),
+        compiled,
+        coords,
+        d,
+        rtol,
+        "matrix_free",
     )
 
 
@@ -249,6 +365,13 @@ def tangent_basis(model: pm.Model, variables) -> np.ndarray | None:
         For another transform that changes the dimension (e.g. ``ZeroSumNormal``), rather than
         a rank counted over coordinates that are not free.
     """
+    blocks = _tangent_blocks(model, variables)
+    return None if blocks is None else sparse.block_diag(blocks).toarray()
+
+
+def _tangent_blocks(model: pm.Model, variables) -> list | None:
+    """The sparse diagonal blocks of :func:`tangent_basis` (the matrix-free path keeps them
+    sparse: a dense d × d basis would not fit where that path is needed), or None."""
     start = model.initial_point()
     blocks, any_simplex = [], False
     for name, shape in variables:
@@ -258,7 +381,7 @@ def tangent_basis(model: pm.Model, variables) -> np.ndarray | None:
         if isinstance(transform, SimplexTransform):
             any_simplex = True
             k = shape[-1]
-            blocks.append(np.kron(np.eye(size // k), _helmert(k)))
+            blocks.append(sparse.kron(sparse.eye(size // k), _helmert(k), format="csr"))
         elif start[model.rvs_to_values[rv].name].size != size:
             raise NotImplementedError(
                 f"{name!r} has a transform ({type(transform).__name__}) that changes its "
@@ -266,5 +389,5 @@ def tangent_basis(model: pm.Model, variables) -> np.ndarray | None:
                 "(Dirichlet) so far."
             )
         else:
-            blocks.append(np.eye(size))
-    return block_diag(*blocks) if any_simplex else None
+            blocks.append(sparse.eye(size, format="csr"))
+    return blocks if any_simplex else None
