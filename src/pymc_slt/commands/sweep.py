@@ -34,8 +34,8 @@ example CONFIG.toml (every key but models, n, seeds and quantities is optional):
   simulator = "reduced_rank"           # default: the builder's own family
   simulator_kwargs = { M = 3, N = 3, r = 1 }
 
-quantities: energy, draws, waic (at each beta), wbic, learning_coefficient, log_z,
-fisher_rank. Results go to DIR/tasks/<id>.nc, DIR/manifest/<id>.json and DIR/summary.csv.
+quantities: energy, draws, waic (at each beta), loo, bic, wbic, learning_coefficient,
+log_z, fisher_rank. Results go to DIR/tasks/<id>.nc, DIR/manifest/<id>.json and DIR/summary.csv.
 Running the same command again skips finished tasks and retries failed ones.
 See docs/scaling.md for clusters (Dask) and costs.
 """

@@ -28,7 +28,7 @@ __all__ = ["DEFAULT_NUTS", "energy_stats", "quiet_sampling", "sampling_diagnosti
 
 #: NUTS settings of every λ estimator unless the sampler value sets ``target_accept``: a higher
 #: target acceptance than nutpie's 0.8 cuts the divergences near singularities, where the
-#: curvature changes fast (for ``y = a·b²·x`` at n = 1000 it moved λ̂ by about 0.02, i.e. 8 %).
+#: curvature changes fast (measured on ``y = a·b²·x``: docs/benchmarks.md, ``lambda_settings.py``).
 DEFAULT_NUTS = {"target_accept": 0.9}
 
 

@@ -216,10 +216,9 @@ def learning_coefficient(
     regular direction of curvature :math:`nβ I` it shrinks that direction's ½ by the factor
     :math:`nβI/(nβI + γ)`; in a singular (flat) direction it acts as a prior of width
     :math:`1/\\sqrt{γ}` and lowers λ̂ much more (the log terms below). A large γ confines the
-    draws to the basin of :math:`w^*` but biases λ̂ down: devinterp's γ = 100 at n = 1000 gives
-    λ̂ ≈ 0.06 for ``y = a·b·x`` (λ = 1/2). We measured (n = 1000, N(0, 1) priors, 3 seeds)
-    λ̂/λ = 0.93 at γ = 0.01 against 0.79 at γ = 1 for ``y = a·b²·x``. The default γ = 0.01
-    is weaker than any usual prior, so λ̂ is effectively that of the whole tempered posterior
+    draws to the basin of :math:`w^*` but biases λ̂ down, far down at devinterp's γ = 100
+    (measured in docs/benchmarks.md, section ``lambda_settings.py``). The default γ = 0.01 is
+    weaker than any usual prior, so λ̂ is effectively that of the whole tempered posterior
     measured from :math:`w^*`; raise γ (and pass ``point``) to study one basin of a
     multimodal model.
 
@@ -239,43 +238,29 @@ def learning_coefficient(
     :math:`w^*` is near the minimum of :math:`L_n`) partly offsets the first. For
     ``y = a·b·x`` (m = 2) with N(0, 1) priors, :math:`c = \\log(s/2) + 4\\log 2 - γ_E`
     (:math:`s` the mean of :math:`x^2`) and at n = 1000, β = 1/log n: Λ ≈ 6.5, so the slope
-    estimators give ≈ 0.32 and the local one ≈ 0.35 instead of 0.5, as measured. The
+    estimators give ≈ 0.32 and the local one ≈ 0.35 instead of 0.5, as ``rlct.py`` finds. The
     correction decays like 1/log n (still −17 % at n = 10⁶) and cannot be estimated from
-    the data: fitting an extra :math:`κ/(β\\log(nβ))` term over a wide ladder raised the
-    standard error to 20–40 % of λ at our budget, and the data fluctuation changes the shape
+    the data: fitting an extra :math:`κ/(β\\log(nβ))` term over a wide ladder made the
+    standard error a large fraction of λ at our budget, and the data fluctuation changes the shape
     of :math:`E_β` at large nβ. For m = 1 the next pole gives corrections of relative size
     :math:`(nβ)^{-(λ'-λ)}` (``a·b²·x``: :math:`(nβ)^{-1/4}`, −10 to −25 % for the slopes).
     Larger β shortens both, but above β ≈ 1 the posterior resolves the minimum set of
     :math:`L_n` itself (for ``a·b²·x`` the smooth curve :math:`ab^2 = \\hat c`, of RLCT ½),
-    and every estimate drifts up to that empirical value. Our measurements (λ̂/λ, mean of 3
-    seeds, n = 1000, zoo models, β from the slope's or the local formula's β):
-
-    ====================  ======  ======  ======  ======  ======
-    1/β                   ≈ 20    ≈ 10    ≈ 5.4   ≈ 3     ≈ 1.5
-    ====================  ======  ======  ======  ======  ======
-    slope, linear d = 3   1.00    0.99    1.04    0.99    1.00
-    slope, a·b·x          0.58    0.64    0.65    0.67    0.68
-    slope, a·b²·x         0.69    0.77    0.78    0.85    0.83
-    slope, RRR (4,3,2,1)  0.94    0.98    1.01    1.03    1.04
-    slope, tanh H = 2     0.64    0.70    0.80    0.80    0.89
-    ====================  ======  ======  ======  ======  ======
-
-    and for the local formula with γ → 0 at 1/β = 27.6, 13.8, 6.9, 4, 2: a·b·x 0.62, 0.67,
-    0.70, 0.73, 0.79; a·b²·x 0.77, 0.86, 0.94, 1.07, 1.28; RRR 0.98, 1.01, 1.05, 1.07, 1.12;
-    tanh 0.74, 0.84, 0.98, 1.10, 1.41; linear 1.00 throughout. Hence the defaults: ``local``
-    at β = 1/log n (within 6 % for all but the m = 2 model) and a ladder over
-    :math:`[1/\\log n, 4/\\log n]`, where the slopes are closest to λ.
+    and every estimate drifts up to that empirical value. Hence the defaults, ``local`` at
+    β = 1/log n and a ladder over :math:`[1/\\log n, 4/\\log n]`, where the estimates of the zoo
+    models are closest to λ: λ̂/λ against 1/β for both kinds of estimator is measured in
+    docs/benchmarks.md, section ``lambda_settings.py``.
 
     **Mixing.** NUTS explores the singular set of these small models within one chain (the
     energy's r̂ stays ≤ 1.01 although the parameters' does not), at the cost of some
     divergences near the crossing of :math:`\\{ab = 0\\}`, which is why ``target_accept``
-    defaults to 0.9 here (nutpie's 0.8 gave λ̂ about 8 % lower for ``a·b²·x``). Divergences
-    mark regions NUTS failed to enter, so ``"local"`` repeats its localized run once at
-    ``target_accept = 0.99`` when more than 0.5 % of its draws diverged (on the same compiled
-    model, so it costs one more sampling run, seconds for small models); ``diagnostics``
-    records ``target_accept`` and ``retried``. For ``a·b²·x`` (n = 1000, seeds 1–3) this took
-    the divergences from 46–74 to 4–8 per 4000 draws and λ̂/λ from 0.90 to 0.92. For
-    posteriors with separated modes, ``sampler="smc"`` moves between them.
+    defaults to 0.9 here rather than nutpie's 0.8. Divergences mark regions NUTS failed to
+    enter, so ``"local"`` repeats its localized run once at ``target_accept = 0.99`` when more
+    than 0.5 % of its draws diverged (on the same compiled model, so it costs one more
+    sampling run, seconds for small models); ``diagnostics`` records ``target_accept`` and
+    ``retried``. What the retry changes on ``a·b²·x`` is measured in docs/benchmarks.md,
+    section ``lambda_settings.py``. For posteriors with separated modes, ``sampler="smc"``
+    moves between them.
 
     References
     ----------

@@ -97,7 +97,7 @@ class StudyPlan:
     sampler : dict
         ``draws``, ``tune``, ``chains`` of every NUTS run (per rung for ladders).
     smc_draws : int
-        Particles per SMC chain for log Z.
+        Particles per SMC chain for log Z (SMC runs ``sampler["chains"]`` chains).
     phase_ns, phase_seeds : tuple of int
         Data sizes and data sets of the phase-transition run (reduced rank M = N = 4, H = 2).
     langevin_steps : int
@@ -117,6 +117,11 @@ class StudyPlan:
     expected_minutes: int
     models: tuple[StudyModel, ...] = field(default=MODELS)
 
+    @property
+    def chains(self) -> int:
+        """Chains of every run, NUTS and SMC."""
+        return self.sampler["chains"]
+
     def _task(self, model: StudyModel, n: int, **kwargs: Any) -> SweepTask:
         return SweepTask(**model.spec, n=n, seed=self.seed, sampler=self.sampler, **kwargs)
 
@@ -126,7 +131,8 @@ class StudyPlan:
             model,
             n,
             quantities=("log_z", "wbic", "learning_coefficient", "fisher_rank"),
-            options={"log_z": {"method": "smc", "draws": self.smc_draws}},
+            # SMC with the study's chains (SMC's own default is 4)
+            options={"log_z": {"method": "smc", "draws": self.smc_draws, "chains": self.chains}},
         )
 
     def posterior_task(self, model: StudyModel, n: int) -> SweepTask:
@@ -164,7 +170,7 @@ def plan(*, quick: bool, seed: int) -> StudyPlan:
             phase_ns=(100, 250, 600, 1500, 3200),
             phase_seeds=(0,),
             langevin_steps=20_000,
-            expected_minutes=7,
+            expected_minutes=3,
         )
     return StudyPlan(
         quick=False,

@@ -143,7 +143,8 @@ class SweepTask:
         from it (:meth:`seed_for`), so the same task gives the same numbers anywhere.
     quantities : sequence of str
         Names in :data:`~pymc_slt.quantities.QUANTITIES` (``"energy"``, ``"draws"``,
-        ``"waic"``, ``"wbic"``, ``"learning_coefficient"``, ``"log_z"``, ``"fisher_rank"``).
+        ``"waic"``, ``"loo"``, ``"bic"``, ``"wbic"``, ``"learning_coefficient"``, ``"log_z"``,
+        ``"fisher_rank"``).
     builder_kwargs : mapping, optional
         Keyword arguments of the builder (e.g. ``{"H": 2}``).
     simulator : str, optional
