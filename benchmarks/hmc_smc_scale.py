@@ -6,7 +6,8 @@ run of ``--particles`` particles at the default settings (5 HMC moves of 128 lea
 stage). Printed per H: d, the number of stages, wall time (compilation included, and without it:
 each call builds and compiles its functions again, so that overhead is measured separately as the
 time of a 10-particle run, after a first 10-particle run that pays the process's one-off costs
-and is discarded), seconds per particle per stage, and the process's peak resident memory. One core; JAX's default device (the CPU here; a GPU if JAX sees one).
+and is discarded), seconds per particle per stage, and the process's peak resident memory. One
+core; JAX's default device (the CPU here; a GPU if JAX sees one).
 The table goes to ``benchmarks/results/hmc_smc_scale.json`` with the package version, the
 machine and the commands (an H and particle count run again replaces its row; the others stay).
 
