@@ -5,10 +5,10 @@ several n (log Z, WBIC, WAIC, LOO, BIC, λ̂, ν̂, Fisher rank and spectrum, a 
 transition of reduced-rank regression and noisy gradient descent against NUTS, and writes into DIR
 an offline ``index.html`` with figures, tables and a plain-words reading, ``summary.csv`` and
 ``results.nc`` (an xarray DataTree with the draws and numbers behind every figure). ``--quick``
-takes about 3 minutes on 2 cores, the full study about 66 minutes (both measured). DIR must be
-new or empty;
-``--force`` writes into a non-empty DIR and resumes an interrupted study there (finished sweep
-tasks in DIR/sweep are kept).
+takes about 3 minutes on 2 cores, the full study about 66 minutes (measured before NUTS ran
+with one BLAS thread, which halved the quick study's time; likely less now). DIR must be new
+or empty; ``--force`` writes into a non-empty DIR and resumes an interrupted study there
+(finished sweep tasks in DIR/sweep are kept).
 """
 
 from __future__ import annotations

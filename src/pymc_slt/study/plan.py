@@ -103,7 +103,8 @@ class StudyPlan:
     langevin_steps : int
         Steps of the noisy-gradient-descent run compared with NUTS.
     expected_minutes : int
-        Wall time measured on 2 cores (stated by ``--help`` and the report).
+        Wall time measured on 2 cores (stated by ``--help`` and the report); the full study's
+        was measured before NUTS ran with one BLAS thread and is likely less now.
     """
 
     quick: bool
