@@ -10,6 +10,8 @@
 * :mod:`~pymc_slt.sampling.points`: the best draw of a run, :math:`n L_n` at a point and
   where a point sits in the prior.
 * :mod:`~pymc_slt.sampling.langevin`: noisy gradient descent on PyTensor gradients.
+* :mod:`~pymc_slt.sampling.minibatch`: :func:`minibatch_log_density`, the log-likelihood of a
+  batch of observations and the log prior as JAX functions, for stochastic-gradient samplers.
 """
 
 from pymc_slt.sampling.diagnostics import (
@@ -20,6 +22,7 @@ from pymc_slt.sampling.diagnostics import (
 )
 from pymc_slt.sampling.langevin import Langevin, noisy_gradient_descent
 from pymc_slt.sampling.loglik import log_likelihood
+from pymc_slt.sampling.minibatch import MinibatchDensity, minibatch_log_density
 from pymc_slt.sampling.points import best_draw, point_energy, prior_tail
 from pymc_slt.sampling.samplers import HMCSMC, NUTS, SMC, as_sampler
 from pymc_slt.sampling.tempered import (
@@ -36,12 +39,14 @@ __all__ = [
     "SMC",
     "CompiledTempered",
     "Langevin",
+    "MinibatchDensity",
     "MixingReport",
     "PoorMixingWarning",
     "as_sampler",
     "best_draw",
     "check_mixing",
     "log_likelihood",
+    "minibatch_log_density",
     "n_observations",
     "n_parameters",
     "noisy_gradient_descent",

@@ -104,7 +104,8 @@ def require_jax():
         import jax
     except ImportError as err:  # pragma: no cover - the dev extra installs both
         raise ImportError(
-            "sampler='hmc_smc' needs JAX and BlackJAX: pip install 'pymc-slt[jax]'."
+            "sampler='hmc_smc' and minibatch_log_density need JAX and BlackJAX: "
+            "pip install 'pymc-slt[jax]'."
         ) from err
     jax.config.update("jax_enable_x64", True)
     return jax
