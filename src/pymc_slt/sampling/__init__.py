@@ -12,6 +12,8 @@
 * :mod:`~pymc_slt.sampling.langevin`: noisy gradient descent on PyTensor gradients.
 * :mod:`~pymc_slt.sampling.minibatch`: :func:`minibatch_log_density`, the log-likelihood of a
   batch of observations and the log prior as JAX functions, for stochastic-gradient samplers.
+* :mod:`~pymc_slt.sampling.sgmcmc`: :func:`run_sgld`, BlackJAX's SGLD on the localized tempered
+  posterior of such a density.
 """
 
 from pymc_slt.sampling.diagnostics import (
@@ -25,6 +27,7 @@ from pymc_slt.sampling.loglik import log_likelihood
 from pymc_slt.sampling.minibatch import MinibatchDensity, minibatch_log_density
 from pymc_slt.sampling.points import best_draw, point_energy, prior_tail
 from pymc_slt.sampling.samplers import HMCSMC, NUTS, SMC, as_sampler
+from pymc_slt.sampling.sgmcmc import SGLDRun, run_sgld
 from pymc_slt.sampling.tempered import (
     CompiledTempered,
     n_observations,
@@ -42,6 +45,7 @@ __all__ = [
     "MinibatchDensity",
     "MixingReport",
     "PoorMixingWarning",
+    "SGLDRun",
     "as_sampler",
     "best_draw",
     "check_mixing",
@@ -52,6 +56,7 @@ __all__ = [
     "noisy_gradient_descent",
     "point_energy",
     "prior_tail",
+    "run_sgld",
     "sample_ladder",
     "sample_tempered",
     "warn_poor_mixing",
