@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# every benchmark in its quick mode (a small run that asserts its own bound): ~7 min, one core
+# every benchmark in its quick mode (a small run that asserts its own bound): ~9 min, one core
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	for f in benchmarks/[!_]*.py; do \
