@@ -49,21 +49,17 @@ OPERATIONS = ("logp+dlogp", "loglik x100")
 
 
 def _model(widths: tuple[int, ...], n: int):
-    """y ~ N(x W1 ... Wk, 1), W ~ N(0, 1): data from weights drawn at scale 1/sqrt(fan-in)."""
-    import pymc as pm
+    """``slt.models.deep_linear_network`` (W ~ N(0, 1), unit noise) on data from weights drawn at
+    scale 1/sqrt(fan-in), and ``DRAWS`` prior-scale draws of its weights (one chain)."""
+    from pymc_slt.models import deep_linear_network
 
     rng = np.random.default_rng(0)
-    shapes = list(itertools.pairwise(widths))
+    shapes = [(fan_out, fan_in) for fan_in, fan_out in itertools.pairwise(widths)]
     x = rng.normal(size=(n, widths[0]))
     mean = x
-    for a, b in shapes:
-        mean = mean @ (rng.normal(size=(a, b)) / np.sqrt(a))
-    y = mean + rng.normal(size=mean.shape)
-    with pm.Model() as model:
-        mu = x
-        for i, shape in enumerate(shapes, start=1):
-            mu = mu @ pm.Normal(f"W{i}", 0.0, 1.0, shape=shape)
-        pm.Normal("y", mu, 1.0, observed=y)
+    for fan_out, fan_in in shapes:
+        mean = mean @ (rng.normal(size=(fan_out, fan_in)) / np.sqrt(fan_in)).T
+    model = deep_linear_network(x, mean + rng.normal(size=mean.shape), widths[1:-1])
     draws = {
         f"W{i}": rng.normal(size=(1, DRAWS, *shape)) for i, shape in enumerate(shapes, start=1)
     }

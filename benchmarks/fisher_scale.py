@@ -50,20 +50,16 @@ QUICK = CASES[:1]
 
 
 def deep_linear(widths, n: int, r: int = R, seed: int = 0):
-    """The DLN model and a point with every layer a generic rank-r matrix."""
-    import pymc as pm
+    """The DLN model (``slt.models.deep_linear_network``) and a point with every layer a
+    generic rank-r matrix."""
+    from pymc_slt.models import deep_linear_network
 
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, widths[0]))
-    shapes = list(itertools.pairwise(widths))
-    with pm.Model() as model:
-        mu = x
-        for k, shape in enumerate(shapes):
-            mu = mu @ pm.Normal(f"W{k}", 0, 1, shape=shape)
-        pm.Normal("y", mu, 1.0, observed=rng.normal(size=(n, widths[-1])))
+    model = deep_linear_network(x, rng.normal(size=(n, widths[-1])), widths[1:-1])
     point = {
-        f"W{k}": rng.normal(size=(a, r)) @ rng.normal(size=(r, b)) / np.sqrt(r)
-        for k, (a, b) in enumerate(shapes)
+        f"W{k}": rng.normal(size=(fan_out, r)) @ rng.normal(size=(r, fan_in)) / np.sqrt(r)
+        for k, (fan_in, fan_out) in enumerate(itertools.pairwise(widths), start=1)
     }
     return model, point
 

@@ -14,6 +14,7 @@ import xarray as xr
 from pymc_slt.base.rank import OVERSAMPLE, leading_eigenvalues, numerical_rank
 from pymc_slt.fisher import fisher_rank, fisher_spectrum
 from pymc_slt.fisher import spectrum as spectrum_module
+from pymc_slt.models import deep_linear_network
 from tests.fisher.test_fisher import generic_point, reduced_rank_model
 
 #: Leading eigenvalues of the two paths agree to this, relative to the largest.
@@ -21,20 +22,15 @@ EIGEN_RTOL = 1e-10
 
 
 def deep_linear(widths=(6, 8, 8, 6), r=2, n=200, seed=0):
-    """f(x) = x W1 W2 W3 + N(0, 1) and a point where every layer is a generic rank-r matrix, so
-    the end-to-end matrix has rank r and the Fisher rank is r(M + N − r) (the tangent space of
-    the M × N matrices of rank r)."""
+    """f(x) = x W1ᵀ W2ᵀ W3ᵀ + N(0, 1) (:func:`pymc_slt.models.deep_linear_network`) and a point
+    where every layer is a generic rank-r matrix, so the end-to-end matrix has rank r and the
+    Fisher rank is r(M + N − r) (the tangent space of the M × N matrices of rank r)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, widths[0]))
-    shapes = list(itertools.pairwise(widths))
-    with pm.Model() as model:
-        mu = x
-        for k, shape in enumerate(shapes):
-            mu = mu @ pm.Normal(f"W{k}", 0, 1, shape=shape)
-        pm.Normal("y", mu, 1.0, observed=rng.normal(size=(n, widths[-1])))
+    model = deep_linear_network(x, rng.normal(size=(n, widths[-1])), widths[1:-1])
     point = {
-        f"W{k}": rng.normal(size=(a, r)) @ rng.normal(size=(r, b)) / np.sqrt(r)
-        for k, (a, b) in enumerate(shapes)
+        f"W{k}": rng.normal(size=(fan_out, r)) @ rng.normal(size=(r, fan_in)) / np.sqrt(r)
+        for k, (fan_in, fan_out) in enumerate(itertools.pairwise(widths), start=1)
     }
     return model, point, r * (widths[0] + widths[-1] - r)
 
