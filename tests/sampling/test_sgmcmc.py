@@ -87,22 +87,23 @@ def test_same_seed_same_draws(conjugate):
 
 
 @pytest.mark.parametrize(
-    ("change", "match"),
+    ("change", "error", "match"),
     [
-        ({"beta": 0.0}, "beta must be a finite number > 0"),
-        ({"gamma": -1.0}, "gamma must be a finite number >= 0"),
-        ({"step_size": float("nan")}, "step_size"),
-        ({"batch_size": 1000}, "batch_size must be at most n = 200"),
-        ({"burn_in": 200}, r"burn_in \(200\) must be less than num_steps \(200\)"),
-        ({"chains": 0}, "chains must be an integer >= 1"),
-        ({"thin": 1.5}, "thin must be an integer"),
+        ({"beta": 0.0}, ValueError, "beta must be finite and > 0"),
+        ({"gamma": -1.0}, ValueError, "gamma must be a finite number >= 0"),
+        ({"gamma": float("inf")}, ValueError, "gamma must be a finite number >= 0"),
+        ({"step_size": float("nan")}, ValueError, "step_size must be finite and > 0"),
+        ({"batch_size": 1000}, ValueError, "batch_size must be at most n = 200"),
+        ({"burn_in": 200}, ValueError, r"burn_in \(200\) must be less than num_steps \(200\)"),
+        ({"chains": 0}, ValueError, "chains must be >= 1"),
+        ({"thin": 1.5}, TypeError, "thin must be an integer >= 1"),
     ],
 )
-def test_bad_settings_are_refused(conjugate, change, match):
+def test_bad_settings_are_refused(conjugate, change, error, match):
     _, density = conjugate
     kwargs = {"beta": BETA, "gamma": 0.0, "step_size": EPS, "num_steps": 200, "batch_size": 20,
               "seed": 0, "chains": 1} | change  # fmt: skip
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         run_sgld(density, np.zeros(2), **kwargs)
 
 

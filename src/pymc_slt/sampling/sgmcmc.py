@@ -37,11 +37,12 @@ singularity-aware complexity measure. *AISTATS 2025*. https://arxiv.org/abs/2308
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
+from pymc_slt._validate import validate_beta, validate_positive_int, validate_positive_real
 from pymc_slt.sampling.hmc_smc import require_jax
 from pymc_slt.sampling.minibatch import MinibatchDensity
 
@@ -64,14 +65,6 @@ class SGLDRun:
 
     draws: np.ndarray
     batch_loglik: np.ndarray
-
-
-def _check(name: str, value: Any, *, integer: bool, low: float, strict: bool) -> None:
-    ok = isinstance(value, int | np.integer) if integer else isinstance(value, int | float)
-    bounded = value > low if strict else value >= low
-    if not ok or isinstance(value, bool) or not np.isfinite(value) or not bounded:
-        kind = "an integer" if integer else "a finite number"
-        raise ValueError(f"{name} must be {kind} {'>' if strict else '>='} {low:g}, got {value!r}.")
 
 
 def run_sgld(
@@ -118,16 +111,28 @@ def run_sgld(
 
     Raises
     ------
+    TypeError
+        ``beta``, ``step_size`` not a number, or a count not an integer.
     ValueError
         A setting out of range, or ``center`` of the wrong shape or not finite.
     """
-    _check("beta", beta, integer=False, low=0, strict=True)
-    _check("gamma", gamma, integer=False, low=0, strict=False)
-    _check("step_size", step_size, integer=False, low=0, strict=True)
-    for name, value in (("num_steps", num_steps), ("chains", chains), ("thin", thin)):
-        _check(name, value, integer=True, low=1, strict=False)
-    _check("burn_in", burn_in, integer=True, low=0, strict=False)
-    _check("batch_size", batch_size, integer=True, low=1, strict=False)
+    beta = validate_beta(beta)
+    if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real) or not 0 <= gamma < np.inf:
+        raise ValueError(f"gamma must be a finite number >= 0, got {gamma!r}; 0 turns it off.")
+    gamma = float(gamma)
+    step_size = validate_positive_real(
+        step_size, "step_size", what="a number (ε)", hint="try 1e-5 and halve it until λ̂ settles"
+    )
+    num_steps, chains, thin, batch_size = (
+        validate_positive_int(value, name)
+        for name, value in (
+            ("num_steps", num_steps),
+            ("chains", chains),
+            ("thin", thin),
+            ("batch_size", batch_size),
+        )
+    )
+    burn_in = validate_positive_int(burn_in, "burn_in", minimum=0)
     if batch_size > density.n:
         raise ValueError(f"batch_size must be at most n = {density.n}, got {batch_size}.")
     if burn_in >= num_steps:
