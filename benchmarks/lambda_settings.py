@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import argparse
 import time
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 from _store import RESULTS, command_line, load_json, markdown_table, update_result
-from rlct import N, cases
+from rlct import N, cases, estimate
 
 import pymc_slt as slt
 
@@ -48,15 +47,6 @@ def _pair(beta: float) -> tuple[float, float]:
     """Watanabe's two temperatures around ``beta``: β(1 ∓ 1/√(2 log n))."""
     delta = 1 / np.sqrt(2 * LOG_N)
     return beta * (1 - delta), beta * (1 + delta)
-
-
-def _estimate(model, method, seed: int, sampler=None) -> slt.LearningCoefficientResult:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        kwargs = {} if sampler is None else {"sampler": sampler}
-        return slt.learning_coefficient(
-            model, method=method, random_seed=seed, progressbar=False, **kwargs
-        )
 
 
 def _grid(part: str) -> list[tuple[str, float, Callable, int, str, float, object, object]]:
@@ -146,7 +136,7 @@ def run(part: str, fresh: bool) -> None:
         if (label, seed) not in built:
             built = {(label, seed): build(seed)[0]}
         start = time.perf_counter()
-        res = _estimate(built[(label, seed)], method, seed, sampler)
+        res = estimate(built[(label, seed)], method, seed, sampler)
         row |= {"ratio": res.estimate / lam, "estimate": res.estimate, "se": res.se,
                 "divergences": res.diagnostics["n_divergences"],
                 "seconds": time.perf_counter() - start, "command": command_line()}  # fmt: skip
@@ -164,7 +154,7 @@ def quick() -> None:
     for k in (KS[0], KS[-1]):
         beta = 1 / (k * LOG_N)
         for method in (slt.LocalLambda(beta=beta), slt.TwoTemperature(betas=_pair(beta))):
-            res = _estimate(model, method, 1, QUICK_SAMPLING)
+            res = estimate(model, method, 1, QUICK_SAMPLING)
             bound = 4 * res.se + 0.05
             checked.append((method.name, 1 / beta, res.estimate, bound))
             error = abs(res.estimate - case.lam)

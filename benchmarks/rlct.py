@@ -33,8 +33,9 @@ from pathlib import Path
 import numpy as np
 from _store import command_line, markdown_table, update_result
 
-from pymc_slt import theory
+from pymc_slt import NUTS, theory
 from pymc_slt.learning_coefficient.estimate import learning_coefficient
+from pymc_slt.learning_coefficient.result import LearningCoefficientResult
 from pymc_slt.models import simulate as sim
 from pymc_slt.models.neural import reduced_rank_regression, tanh_network
 from pymc_slt.models.regular import linear_regression
@@ -45,7 +46,7 @@ VENV = HERE / ".venv-devinterp"
 VENV_PY = VENV / "bin" / "python"
 N = 1000
 METHODS = ("local", "ladder", "two_temperature")
-QUICK_SAMPLING = {"draws": 500, "tune": 500, "chains": 2}
+QUICK_SAMPLER = NUTS(draws=500, tune=500, chains=2)
 
 
 @dataclass(frozen=True)
@@ -148,14 +149,20 @@ def run_devinterp(python: Path, npz: dict, seed: int, tmp: Path) -> tuple[float,
     return json.loads(proc.stdout.strip().splitlines()[-1])["llc"], time.perf_counter() - start
 
 
-def run_ours(model, method: str, seed: int, **sampling: int) -> tuple[float, float, float]:
-    """(λ̂, se, seconds) of one pymc-slt estimate."""
-    start = time.perf_counter()
+def estimate(model, method, seed: int, sampler=None) -> LearningCoefficientResult:
+    """One pymc-slt estimate (``method`` a name or a method value; ``sampler`` None for the
+    default), its warnings silenced: the tables judge it against theory."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = learning_coefficient(
-            model, method=method, random_seed=seed, progressbar=False, **sampling
+        return learning_coefficient(
+            model, method=method, sampler=sampler, random_seed=seed, progressbar=False
         )
+
+
+def run_ours(model, method: str, seed: int, sampler=None) -> tuple[float, float, float]:
+    """(λ̂, se, seconds) of one pymc-slt estimate."""
+    start = time.perf_counter()
+    res = estimate(model, method, seed, sampler)
     return res.estimate, res.se, time.perf_counter() - start
 
 
@@ -182,7 +189,7 @@ def quick() -> None:
     model, npz = case.build(1)
     checked = []
     for method in METHODS:
-        est, se, sec = run_ours(model, method, 1, **QUICK_SAMPLING)
+        est, se, sec = run_ours(model, method, 1, QUICK_SAMPLER)
         checked.append((method, est, 4 * se + 0.05))
         print(f"{case.label} {method}: {est:.3f} ± {se:.3f} ({sec:.0f}s); |λ̂ − λ| "
               f"{abs(est - case.lam):.3f} (bound 4 se + 0.05 = {4 * se + 0.05:.3f})")  # fmt: skip
