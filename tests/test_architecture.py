@@ -251,6 +251,9 @@ def test_no_sampler_default_is_defined_in_more_than_one_place():
         "pymc_slt.sampling.samplers:HMCSMC.draws=1000",
         "pymc_slt.sampling.samplers:HMCSMC.chains=4",
         "pymc_slt.sampling.samplers:HMCSMC.target_accept=0.7",
+        # minibatch SGLD (local λ̂ and WBIC of networks), a sampler type of its own
+        "pymc_slt.sampling.sgld:SGLD.chains=8",
+        "pymc_slt.sampling.sgld:SGLD.draws=100",
         # noisy gradient descent's value: one chain by default, stated once (it is the "SGD with
         # noise is Gibbs sampling" demonstration, not a sampler of sample_tempered)
         "pymc_slt.sampling.langevin:Langevin.chains=1",

@@ -46,6 +46,7 @@ from pymc_slt.phases import (
 from pymc_slt.sampling import (
     HMCSMC,
     NUTS,
+    SGLD,
     SMC,
     Langevin,
     PoorMixingWarning,
@@ -115,6 +116,7 @@ _link_blas()
 __all__ = [
     "HMCSMC",
     "NUTS",
+    "SGLD",
     "SMC",
     "Bridge",
     "ELPDDataWAIC",

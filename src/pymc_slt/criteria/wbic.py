@@ -16,12 +16,14 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
+from pymc_slt._deprecated import LOOSE_SAMPLER
 from pymc_slt._validate import validate_beta, validate_model, validate_positive_int
 from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
 from pymc_slt.base.result import Result
 from pymc_slt.sampling.diagnostics import ESS_PER_CHAIN_MIN, warn_poor_mixing
 from pymc_slt.sampling.samplers import SamplerSpec, resolve_sampler
+from pymc_slt.sampling.sgld import as_sgld, sgld_energy
 from pymc_slt.sampling.tempered import n_observations, sample_tempered
 
 __all__ = ["WBICResult", "wbic"]
@@ -157,8 +159,13 @@ def wbic(
         ``attrs["beta"]`` (and ``attrs["n"]``; without it n is counted from the
         log-likelihood, observations along the first axis), e.g.
         ``slt.sample_tempered(model, beta=1 / np.log(n))``. Takes precedence over ``model``.
-    sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
+    sampler : NUTS, SMC, HMCSMC, SGLD or {"nuts", "smc", "hmc_smc", "sgld"}, default NUTS()
         What samples at β*, as in :func:`pymc_slt.sample_tempered` (ignored with ``data``).
+        ``slt.SGLD(…)`` (needs JAX) runs minibatch SGLD from a minimum of :math:`n L_n`, with
+        no localization, its step size and length chosen as for the local learning
+        coefficient (:mod:`pymc_slt.sampling.sgld`), and returns the mean energy
+        extrapolated to step size 0; ``diagnostics`` holds the run's settings and checks. For
+        networks where full-data NUTS is too dear.
     random_seed : int or numpy.random.Generator, optional
         Same seed, same number (ignored for a DataTree).
     progressbar : bool, default True
@@ -228,7 +235,13 @@ def wbic(
     >>> res.n, round(res.beta, 4)
     (50, 0.2556)
     """
-    spec, _ = resolve_sampler("wbic", sampler, deprecated)
+    sgld = as_sgld(sampler)
+    if sgld is not None and set(deprecated) & set(LOOSE_SAMPLER):
+        raise ValueError(
+            f"{sorted(set(deprecated) & set(LOOSE_SAMPLER))} given beside sampler={sampler!r}; "
+            "set the run's length in slt.SGLD(…) instead."
+        )
+    spec, _ = resolve_sampler("wbic", None if sgld else sampler, deprecated)
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, got {strict!r}.")
     if data is not None:
@@ -249,6 +262,14 @@ def wbic(
         )
     model = validate_model(model)
     n = _check_n(n_observations(model))
+    if sgld is not None:
+        beta = 1.0 / np.log(n)
+        mean, se, diag = sgld_energy(
+            model, beta=beta, gamma=0.0, point=None, spec=sgld, random_seed=random_seed,
+            progressbar=progressbar,
+        )  # fmt: skip
+        ess = float(diag["energy_ess"][0])
+        return WBICResult(estimate=mean, se=se, beta=beta, n=n, ess=ess, diagnostics=diag)
     draws_tree = sample_tempered(
         model,
         beta=1.0 / np.log(n),

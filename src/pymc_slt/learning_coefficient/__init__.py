@@ -6,6 +6,9 @@
   ``run(job)``.
 * :mod:`~pymc_slt.learning_coefficient.local`: ``"local"``, the localized posterior around a
   point w*.
+* :mod:`~pymc_slt.learning_coefficient.sgld`: ``"local"`` by minibatch SGLD (``slt.SGLD``), for
+  networks where NUTS is too dear; :mod:`~pymc_slt.learning_coefficient.choice`: which of the
+  two the default runs.
 * :mod:`~pymc_slt.learning_coefficient.slope`: ``"ladder"`` and ``"two_temperature"``.
 * :mod:`~pymc_slt.learning_coefficient.checks`: NUTS's default here, mixing checks.
 * :mod:`~pymc_slt.learning_coefficient.result`: :class:`LearningCoefficientResult` and the

@@ -32,12 +32,14 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
+from pymc_slt._deprecated import LOOSE_SAMPLER
 from pymc_slt._validate import (
     validate_betas,
     validate_model,
 )
 from pymc_slt.base.fit import default_betas
 from pymc_slt.base.spec import named_with_old_options
+from pymc_slt.learning_coefficient.choice import choose_local_sampler
 from pymc_slt.learning_coefficient.local import LocalLambda
 from pymc_slt.learning_coefficient.methods import LambdaOptions, estimator_entry
 from pymc_slt.learning_coefficient.result import (
@@ -49,6 +51,7 @@ from pymc_slt.learning_coefficient.slope import ladder_children
 from pymc_slt.sampling.diagnostics import MULTIMODAL_SAMPLER
 from pymc_slt.sampling.points import best_draw, prior_tail
 from pymc_slt.sampling.samplers import SamplerSpec, resolve_sampler
+from pymc_slt.sampling.sgld import as_sgld
 from pymc_slt.sampling.tempered import n_observations, n_parameters
 
 __all__ = ["LearningCoefficientResult", "ladder_dataset", "learning_coefficient"]
@@ -141,8 +144,15 @@ def learning_coefficient(
         β; the value's ``betas`` must then be None). For ``"local"``: draws of the ordinary
         posterior (β = 1, e.g. :func:`pymc_slt.sample_tempered`), whose lowest-:math:`n L_n`
         draw becomes :math:`w^*` instead of running the pilot (``point`` must then be None).
-    sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
-        What samples each β (:mod:`pymc_slt.sampling.samplers`). NUTS's ``target_accept``
+    sampler : NUTS, SMC, HMCSMC, SGLD or {"nuts", "smc", "hmc_smc", "sgld"}, optional
+        What samples each β (:mod:`pymc_slt.sampling.samplers`). Default NUTS, except for
+        ``"local"`` on a model with n·d above 200,000
+        (:data:`~pymc_slt.learning_coefficient.choice.SGLD_SIZE`), where full-data NUTS takes
+        from ten minutes to hours: there ``slt.SGLD()``, minibatch SGLD that chooses its step
+        size, length and point itself and checks them (:mod:`pymc_slt.sampling.sgld`; needs
+        JAX and a likelihood that splits into observations, else NUTS with a warning).
+        ``diagnostics["sampler_choice"]`` says which ran and why. ``slt.SGLD`` serves
+        ``"local"`` only. NUTS's ``target_accept``
         defaults to 0.9 here (:data:`DEFAULT_NUTS`, see Notes on mixing); setting it yourself
         (``slt.NUTS(target_accept=…)``) turns off the ``"local"`` retry at 0.99.
         :class:`~pymc_slt.SMC` and :class:`~pymc_slt.HMCSMC` move between separated modes
@@ -295,10 +305,22 @@ def learning_coefficient(
     True
     """
     validate_model(model)
+    sgld = as_sgld(sampler)
+    if sgld is not None and set(deprecated) & set(LOOSE_SAMPLER):
+        raise ValueError(
+            f"{sorted(set(deprecated) & set(LOOSE_SAMPLER))} given beside sampler={sampler!r}; "
+            "set the run's length in slt.SGLD(…) instead."
+        )
     spec, old = resolve_sampler(
-        "learning_coefficient", sampler, deprecated, replacements=_DEPRECATED
+        "learning_coefficient", None if sgld else sampler, deprecated, replacements=_DEPRECATED
     )
     entry, options = estimator_entry(_with_old_options(method, old))
+    local = isinstance(options, LocalLambda)
+    if sgld is not None and not local:
+        raise ValueError(
+            f"sampler={sampler!r} serves method='local' only (one β); method={options.name!r} "
+            "needs draws at several β: use sampler=slt.NUTS(…) or slt.HMCSMC(…)."
+        )
     n = n_observations(model)
     if n < 3:
         raise ValueError(
@@ -306,7 +328,11 @@ def learning_coefficient(
             "(log n sets the temperatures), and is only meaningful for n in the hundreds or more."
         )
     reuse = _validate_data(data, options)
-    local = isinstance(options, LocalLambda)
+    choice = None
+    if sgld is not None:
+        spec, choice = sgld, "sgld: sampler given"
+    elif local and sampler is None and not set(deprecated) & set(LOOSE_SAMPLER):
+        spec, choice = choose_local_sampler(model, n, spec)
     point = (
         best_draw(reuse, model)[0]
         if local and reuse is not None
@@ -326,6 +352,8 @@ def learning_coefficient(
         gamma=options.gamma if local else 0.0,
     )
     result, rungs = entry.run(job)
+    if choice is not None:
+        result = replace(result, diagnostics={**result.diagnostics, "sampler_choice": choice})
     if rungs is None:
         return _check_bound(result, model, lambda: result.diagnostics["point"])
     return _check_bound(
@@ -347,8 +375,8 @@ def _check_bound(
     draws of the runs with λ̂ ≤ d/2 lie well inside the prior.
     """
     d = n_parameters(model)
-    if result.estimate <= d / 2 + 2 * result.se:
-        return result
+    if not np.isfinite(result.estimate) or result.estimate <= d / 2 + 2 * result.se:
+        return result  # a NaN estimate has had its own warning
     try:
         tail = prior_tail(model, best())
     except Exception:  # a diagnostic of the warning only: never lose the estimate to it

@@ -26,9 +26,11 @@ from pymc_slt.learning_coefficient.checks import (
     warn_mixing,
 )
 from pymc_slt.learning_coefficient.result import LambdaJob, LearningCoefficientResult
+from pymc_slt.learning_coefficient.sgld import run_sgld_local
 from pymc_slt.models.localization import localization_data, localize, validate_point
 from pymc_slt.sampling.points import best_draw, point_energy
 from pymc_slt.sampling.samplers import NUTS, SamplerSpec
+from pymc_slt.sampling.sgld import SGLD
 from pymc_slt.sampling.tempered import CompiledTempered
 
 __all__ = [
@@ -160,11 +162,14 @@ def local_estimate(job: LambdaJob, spec: SamplerSpec, *, retry: bool) -> Learnin
 
 def run_local(job: LambdaJob) -> tuple[LearningCoefficientResult, None]:
     """``method="local"``: λ̂(w*) at ``job.betas[0]``, w* = ``job.point`` or the pilot's best
-    draw. Unless the sampler value sets ``target_accept``, NUTS runs at
+    draw. With ``slt.SGLD`` it is :func:`~.sgld.run_sgld_local`. Unless the sampler value sets
+    ``target_accept``, NUTS runs at
     :data:`~pymc_slt.learning_coefficient.checks.DEFAULT_NUTS` and retries once at
     :data:`RETRY_TARGET_ACCEPT` when too many draws diverged. Returns the result and no rungs
     (its best draw is its point)."""
     spec = job.sampler
+    if isinstance(spec, SGLD):
+        return run_sgld_local(job)
     retry = isinstance(spec, NUTS) and spec.target_accept is None
     if retry:
         spec = replace(spec, target_accept=DEFAULT_NUTS["target_accept"])

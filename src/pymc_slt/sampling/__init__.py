@@ -12,6 +12,9 @@
 * :mod:`~pymc_slt.sampling.langevin`: noisy gradient descent on PyTensor gradients.
 * :mod:`~pymc_slt.sampling.minibatch`: :func:`minibatch_log_density`, the log-likelihood of a
   batch of observations and the log prior as JAX functions, for stochastic-gradient samplers.
+* :mod:`~pymc_slt.sampling.sgld`: ``slt.SGLD``, minibatch SGLD that chooses and checks its own
+  step size, length and point (local λ̂ and WBIC of networks); :mod:`~pymc_slt.sampling.landscape`:
+  the full-data loss in JAX (energies in chunks, a minimum, the top curvature).
 * :mod:`~pymc_slt.sampling.sgmcmc`: :func:`run_sgld`, BlackJAX's SGLD on the localized tempered
   posterior of such a density.
 """
@@ -27,6 +30,7 @@ from pymc_slt.sampling.loglik import log_likelihood
 from pymc_slt.sampling.minibatch import MinibatchDensity, minibatch_log_density
 from pymc_slt.sampling.points import best_draw, point_energy, prior_tail
 from pymc_slt.sampling.samplers import HMCSMC, NUTS, SMC, as_sampler
+from pymc_slt.sampling.sgld import SGLD
 from pymc_slt.sampling.sgmcmc import SGLDRun, run_sgld
 from pymc_slt.sampling.tempered import (
     CompiledTempered,
@@ -39,6 +43,7 @@ from pymc_slt.sampling.tempered import (
 __all__ = [
     "HMCSMC",
     "NUTS",
+    "SGLD",
     "SMC",
     "CompiledTempered",
     "Langevin",

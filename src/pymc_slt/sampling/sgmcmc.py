@@ -18,10 +18,12 @@ full-data gradients are too dear. :func:`run_sgld` runs BlackJAX's SGLD kernel (
     \\hat g(θ) = ∇_θ\\Big[β \\frac{n}{|B|} \\sum_{i \\in B} \\log p(y_i \\mid x_i, w(θ))
     + \\log φ + \\log|∂w/∂θ| - \\frac{γ}{2}\\lVert θ - θ^*\\rVert^2\\Big],
 
-each step's batch B drawn uniformly without replacement, a fixed step size ε
+each step's batch B drawn uniformly with replacement (``jax.random.randint``: a draw without
+replacement permutes all n indices, which cost more than the gradient itself at n = 10⁴; a batch
+of n is the whole data), a fixed step size ε
 (:math:`θ ← θ + ε\\, \\hat g(θ) + \\sqrt{2ε}\\, ξ`, BlackJAX's convention), chains in
-parallel by ``jax.vmap`` and the steps by ``jax.lax.scan``. Every ``thin``-th position after
-``burn_in`` steps is kept. Same seed, same draws.
+parallel by ``jax.vmap`` (:class:`SGLDChains`). Every ``thin``-th position after ``burn_in``
+steps is kept, and only those are stored. Same seed, same draws.
 
 This module samples; it does not choose ε, the number of steps, γ or β, nor judge the run:
 the λ estimator built on it does (issue 28).
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +49,7 @@ from pymc_slt._validate import validate_beta, validate_positive_int, validate_po
 from pymc_slt.sampling.hmc_smc import require_jax
 from pymc_slt.sampling.minibatch import MinibatchDensity
 
-__all__ = ["SGLDRun", "run_sgld"]
+__all__ = ["SGLDChains", "SGLDRun", "run_sgld"]
 
 
 @dataclass(frozen=True)
@@ -137,43 +140,121 @@ def run_sgld(
         raise ValueError(f"batch_size must be at most n = {density.n}, got {batch_size}.")
     if burn_in >= num_steps:
         raise ValueError(f"burn_in ({burn_in}) must be less than num_steps ({num_steps}).")
+    if num_steps - burn_in < thin:
+        raise ValueError(
+            f"num_steps - burn_in ({num_steps - burn_in}) must be at least thin ({thin}), "
+            "or no position is kept."
+        )
     center = np.asarray(center, dtype=float)
     if center.shape != (density.d,) or not np.all(np.isfinite(center)):
         raise ValueError(
             f"center must be a finite vector of length d = {density.d} (the unconstrained "
             f"parameters, density.ravel(point)), got shape {center.shape}."
         )
-    draws, batch_loglik = _sample(
-        density, center, beta, gamma, step_size, num_steps, batch_size, seed, chains
+    sampler = SGLDChains(density, center, beta, gamma, batch_size)
+    keys = sampler.keys(seed, chains)
+    eps = np.full(chains, step_size)
+    positions = np.broadcast_to(center, (chains, density.d))
+    if burn_in:
+        positions = sampler.advance(positions, keys, eps, 0, 1, burn_in)[0]
+    _, draws, batch_loglik = sampler.advance(
+        positions, keys, eps, burn_in, (num_steps - burn_in) // thin, thin
     )
-    keep = slice(burn_in + thin - 1, num_steps, thin)
-    return SGLDRun(np.asarray(draws)[:, keep], np.asarray(batch_loglik)[:, keep])
+    return SGLDRun(draws, batch_loglik)
 
 
-def _sample(density, center, beta, gamma, step_size, num_steps, batch_size, seed, chains):
-    """All ``num_steps`` positions of every chain (chains, steps, d) and their batch
-    log-likelihoods, in one jitted scan per chain, vmapped over chains."""
-    jax = require_jax()
-    import blackjax
-    import jax.numpy as jnp
+class SGLDChains:
+    """SGLD chains that can be advanced in rounds: the jitted kernel of :func:`run_sgld` and of
+    the SGLD λ estimator (:mod:`pymc_slt.learning_coefficient.sgld`).
 
-    n, scale = density.n, density.n / batch_size
-    theta_star = jnp.asarray(center)
+    The target (module formula) is fixed when the value is built; :meth:`advance` moves
+    positions by ``kept × thin`` steps, keeping every ``thin``-th, with one step size per
+    chain. Step ``t`` of chain ``c`` draws its batch and noise from
+    ``fold_in(key_c, t)``, so a run split into rounds gives the draws of one long run. Only
+    the kept positions are stored (an outer ``lax.scan`` over them, an inner ``fori_loop``
+    over the ``thin`` steps between them): memory is ``chains × kept × d``, whatever the
+    number of steps.
 
-    def log_density(theta, idx):
-        local = -0.5 * gamma * jnp.sum((theta - theta_star) ** 2)
-        return beta * scale * density.loglik(theta, idx) + density.logprior(theta) + local
+    Parameters
+    ----------
+    density : MinibatchDensity
+        The model's batch log-likelihood and log prior.
+    center : numpy.ndarray
+        θ*, the localization's centre (shape ``(d,)``).
+    beta, gamma : float
+        Inverse temperature and localization strength (validated by the caller).
+    batch_size : int
+        Observations per step, drawn uniformly with replacement (all n, each once, when it
+        equals n: full-batch Langevin).
+    """
 
-    sgld = blackjax.sgld(jax.grad(log_density))
+    def __init__(
+        self,
+        density: MinibatchDensity,
+        center: np.ndarray,
+        beta: float,
+        gamma: float,
+        batch_size: int,
+    ) -> None:
+        jax = require_jax()
+        import blackjax
+        import jax.numpy as jnp
 
-    def step(theta, key):
-        batch_key, move_key = jax.random.split(key)
-        idx = jax.random.choice(batch_key, n, (batch_size,), replace=False)
-        new = sgld.step(move_key, theta, idx, step_size)
-        return new, (new, scale * density.loglik(new, idx))
+        n, scale = density.n, density.n / batch_size
+        theta_star = jnp.asarray(center)
 
-    def chain(key):
-        return jax.lax.scan(step, theta_star, jax.random.split(key, num_steps))[1]
+        def log_density(theta, idx):
+            local = -0.5 * gamma * jnp.sum((theta - theta_star) ** 2)
+            return beta * scale * density.loglik(theta, idx) + density.logprior(theta) + local
 
-    keys = jax.random.split(jax.random.key(seed), chains)
-    return jax.jit(jax.vmap(chain))(keys)
+        sgld = blackjax.sgld(jax.grad(log_density))
+
+        def one_step(t, theta, key, eps):
+            batch_key, move_key = jax.random.split(jax.random.fold_in(key, t))
+            if batch_size == n:  # full batch: exact gradients
+                idx = jnp.arange(n)
+            else:
+                idx = jax.random.randint(batch_key, (batch_size,), 0, n)
+            return sgld.step(move_key, theta, idx, eps), idx
+
+        def chain(theta, key, eps, first, kept, thin):
+            def block(carry, j):
+                start = first + j * thin
+
+                def inner(i, th):
+                    return one_step(start + i, th, key, eps)[0]
+
+                theta = jax.lax.fori_loop(0, thin - 1, inner, carry)
+                theta, idx = one_step(start + thin - 1, theta, key, eps)
+                return theta, (theta, scale * density.loglik(theta, idx))
+
+            return jax.lax.scan(block, theta, jnp.arange(kept))
+
+        self._advance = jax.jit(
+            jax.vmap(chain, in_axes=(0, 0, 0, None, None, None)), static_argnums=(4, 5)
+        )
+        self._jnp = jnp
+        self._jax = jax
+
+    def keys(self, seed: int, chains: int) -> Any:
+        """One key per chain from ``seed``."""
+        return self._jax.random.split(self._jax.random.key(seed), chains)
+
+    def advance(
+        self,
+        positions: Any,
+        keys: Any,
+        step_sizes: np.ndarray,
+        first: int,
+        kept: int,
+        thin: int,
+    ) -> tuple[Any, np.ndarray, np.ndarray]:
+        """Move every chain by ``kept × thin`` steps, numbered from ``first``.
+
+        Returns the final positions (chains, d), the kept positions (chains, kept, d) and
+        their batch log-likelihoods (chains, kept), as NumPy arrays (the positions as a JAX
+        array, to continue from).
+        """
+        eps = self._jnp.asarray(step_sizes, dtype=float)
+        final, (draws, batch_loglik) = self._advance(positions, keys, eps, first, kept, thin)
+        return final, np.asarray(draws), np.asarray(batch_loglik)

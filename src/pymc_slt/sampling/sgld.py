@@ -1,0 +1,428 @@
+"""Minibatch SGLD that sets and checks itself: the sampler value ``slt.SGLD`` and the mean
+energy it estimates, for the local learning coefficient and WBIC of networks where NUTS is too
+dear.
+
+The local learning coefficient (:mod:`pymc_slt.learning_coefficient.sgld`) has the estimand of
+``method="local"`` with NUTS (:mod:`~pymc_slt.learning_coefficient.local`),
+
+.. math::
+
+    \\hat λ(w^*) = β\\left(E_{β,γ}[n L_n(w)] - n L_n(w^*)\\right),\\qquad
+    p_{β,γ}(θ) ∝ φ(w)\\left|\\frac{\\partial w}{\\partial θ}\\right|
+    e^{-β n L_n(w) - γ\\lVert θ - θ^*\\rVert^2/2},
+
+(WBIC: γ = 0, β = 1/log n, and the mean energy itself), with the expectation taken by SGLD
+chains (BlackJAX's kernel, :mod:`pymc_slt.sampling.sgmcmc`)
+on minibatch gradients, as in Lau et al. (2023) and devinterp, but with every setting chosen
+and checked here:
+
+**Point.** ``point=`` (mapped to the unconstrained space θ, where the chains move and the
+localization acts), the lowest-energy draw of ``data=``, or a minimum of :math:`n L_n` found by
+Adam (:func:`~pymc_slt.sampling.landscape.find_minimum`).
+
+**Step size.** SGLD's stationary law is not the target: in a direction of curvature σ of
+:math:`-\\log p_{β,γ}` its variance is inflated by :math:`1 + ε(σ + C)/2` to first order, where C
+is the variance of the minibatch gradient there (:math:`C ≈ σ\\, nβ/|B|` near a minimum), so
+λ̂(ε) = λ̂ + aε + O(ε²). The step is ``step_fraction`` / :math:`σ_\\max`, the largest curvature
+of :math:`β n L_n` at θ* (:func:`~pymc_slt.sampling.landscape.top_curvature`), and half the
+chains run at ε, half at ε/2; the estimate is the Richardson extrapolation
+
+.. math::
+
+    \\hat λ = 2\\hat λ(ε/2) - \\hat λ(ε),\\qquad
+    \\mathrm{se} = \\sqrt{4\\,\\mathrm{se}(ε/2)^2 + \\mathrm{se}(ε)^2},
+
+which removes the term linear in ε. Measured on deep linear networks (docs/benchmarks.md,
+``networks.py``): at ``step_fraction`` 0.01 the bias of λ̂(ε) alone is +5 to +7 %.
+
+**Length.** Chains start at θ*, where :math:`n L_n` is lowest, and climb to equilibrium. They
+run in rounds that double the total (``first_round``, 2×, 4×, … steps); after each round the
+second half of the run is the window, and the run stops when the window's first and second
+halves agree (per-chain differences: mean below 2 se or below 2 % of λ̂), or at
+``max_steps``. Energies are evaluated at ``draws`` positions per chain in the window, full-data
+and streamed (:func:`~pymc_slt.sampling.landscape.energy_function`).
+
+**Standard error.** From each group's energies by the ESS of the mean
+(:func:`pymc_slt.base.energy.energy_mean`, arviz-stats), so autocorrelation is counted; the
+spread of one run is not used.
+
+**Failures** get a warning with the remedy: a window that has not settled at ``max_steps``;
+chains of one step size that disagree (Cochran's Q, :func:`pymc_slt.base.chains.chain_agreement`,
+p < 0.001); λ̂(ε) and λ̂(ε/2) far apart (extrapolation unreliable); λ̂ below 0 (the chains found
+lower :math:`n L_n` than θ*); energies that are not finite (ε too large); θ* not a minimum (its
+gradient promises a drop of :math:`\\lVert g\\rVert^2/(2σ_\\max)` in :math:`β n L_n`).
+
+References
+----------
+Welling, M. & Teh, Y. W. (2011). Bayesian learning via stochastic gradient Langevin dynamics.
+*ICML 2011*, 681–688.
+
+Lau, E., Furman, Z., Wang, G., Murfet, D. & Wei, S. (2025). The local learning coefficient: a
+singularity-aware complexity measure. *AISTATS 2025*. https://arxiv.org/abs/2308.12108
+
+Vollmer, S. J., Zygalakis, K. C. & Teh, Y. W. (2016). Exploration of the (non-)asymptotic bias
+and variance of stochastic gradient Langevin dynamics. *JMLR* 17(159), 1–48 (the O(ε) bias,
+and its removal by Richardson extrapolation, Durmus et al. 2016).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from pymc_slt._progress import track
+from pymc_slt._validate import spawn_seeds, validate_positive_int, validate_positive_real
+from pymc_slt.base.chains import chain_agreement
+from pymc_slt.base.energy import energy_mean
+from pymc_slt.base.spec import Spec
+from pymc_slt.models.localization import validate_point
+from pymc_slt.models.transforms import to_unconstrained
+from pymc_slt.sampling.diagnostics import warn_poor_mixing
+from pymc_slt.sampling.hmc_smc import _constrained_fn
+from pymc_slt.sampling.landscape import energy_function, find_minimum, top_curvature
+from pymc_slt.sampling.minibatch import minibatch_log_density
+from pymc_slt.sampling.sgmcmc import SGLDChains
+
+__all__ = ["SGLD", "as_sgld", "sgld_energy"]
+
+#: Cochran's Q p-value below which chains of one step size are said to disagree.
+AGREEMENT_ALPHA = 1e-3
+#: λ̂(ε) and λ̂(ε/2) further apart than this share of |λ̂| (or 1) make the extrapolation doubtful.
+STEP_SENSITIVITY = 0.25
+#: A window whose halves differ by less than this share of |λ̂| (or 2 se) has settled.
+SETTLED_SHARE = 0.02
+
+
+def _int_at_least(value: Any, name: str, minimum: int) -> int:
+    return validate_positive_int(value, f"SGLD({name}=…)", minimum=minimum)
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class SGLD(Spec):
+    """``sampler=slt.SGLD(…)`` of :func:`pymc_slt.learning_coefficient` (``method="local"``)
+    and :func:`pymc_slt.wbic`: minibatch SGLD with its step size, length and point chosen
+    and checked automatically (:mod:`pymc_slt.learning_coefficient.sgld`). Needs JAX
+    (``pip install 'pymc-slt[jax]'``) and a likelihood that splits into observations.
+
+    Parameters
+    ----------
+    chains : int, default 8
+        Even, >= 4: half run at the step size ε, half at ε/2.
+    step_size : float, optional
+        ε; default ``step_fraction`` / σ_max (the largest curvature of β n L_n at the point).
+    step_fraction : float, default 0.01
+        ε σ_max when ``step_size`` is None.
+    batch_size : int, optional
+        Observations per step; default ``min(n, 256)``.
+    first_round : int, default 4000
+        Steps of the first round; each further round doubles the total.
+    max_steps : int, default 64000
+        The most steps per chain (rounds stop there, with a warning if not settled).
+    draws : int, default 100
+        Positions per chain whose full-data energy is evaluated, in the window of the last
+        round.
+    optimizer_steps : int, default 2000
+        Adam steps of the search for w* when no point is given.
+    """
+
+    name: ClassVar[str] = "sgld"
+    chains: int = 8
+    step_size: float | None = None
+    step_fraction: float = 0.01
+    batch_size: int | None = None
+    first_round: int = 4000
+    max_steps: int = 64_000
+    draws: int = 100
+    optimizer_steps: int = 2000
+
+    def __post_init__(self) -> None:
+        chains = _int_at_least(self.chains, "chains", 4)
+        if chains % 2:
+            raise ValueError(
+                f"SGLD(chains=…) must be even (half run at ε, half at ε/2), got {chains}."
+            )
+        for name in ("step_size", "step_fraction"):
+            value = getattr(self, name)
+            if value is not None:
+                validate_positive_real(
+                    value,
+                    f"SGLD({name}=…)",
+                    what="a number > 0",
+                    hint="leave it None for the automatic choice",
+                )
+        if not self.step_fraction < 1:
+            raise ValueError(
+                f"SGLD(step_fraction=…) must be below 1 (SGLD is unstable near ε σ_max = 2; "
+                f"0.01 is the default), got {self.step_fraction!r}."
+            )
+        if self.batch_size is not None:
+            _int_at_least(self.batch_size, "batch_size", 1)
+        first = _int_at_least(self.first_round, "first_round", 2)
+        if _int_at_least(self.max_steps, "max_steps", 2) < first:
+            raise ValueError(
+                f"SGLD(max_steps=…) ({self.max_steps}) must be at least first_round ({first})."
+            )
+        if _int_at_least(self.draws, "draws", 4) * 2 > first:
+            raise ValueError(
+                f"SGLD(draws=…) ({self.draws}) must be at most first_round / 2 ({first // 2})."
+            )
+        _int_at_least(self.optimizer_steps, "optimizer_steps", 1)
+
+    @property
+    def tune(self) -> int:
+        """No tuning phase in NUTS's sense: 0 (the rounds' burn-in is chosen by the run)."""
+        return 0
+
+
+@dataclass(frozen=True)
+class SGLDRounds:
+    """What :func:`sample_energies` produced.
+
+    Attributes
+    ----------
+    energies : numpy.ndarray
+        :math:`n L_n` at the final window's positions, shape ``(chains, draws)``; the first
+        half of the chains ran at ε, the second at ε/2.
+    steps : int
+        Steps per chain, both phases.
+    settled : bool
+        Whether every window check passed.
+    trace : list of dict
+        Per round: ``steps`` (its end), the window's mean energy of each group and
+        ``change``, the larger change of the two groups' λ̂ from the round before (NaN for
+        the first).
+    """
+
+    energies: np.ndarray
+    steps: int
+    settled: bool
+    trace: list[dict[str, float]]
+
+
+def _point_theta(model, density, point) -> np.ndarray:
+    """A point given by free-variable name (constrained scale) as θ (unconstrained, flat)."""
+    return density.ravel(to_unconstrained(model, validate_point(model, point)))
+
+
+def _constrained_point(model, density, theta: np.ndarray) -> dict[str, np.ndarray]:
+    """θ (unconstrained, flat) as a point by free-variable name (constrained scale)."""
+    values = _constrained_fn(model, density.layout)(np.asarray(theta)[None, None])
+    return {rv.name: np.asarray(values[rv.name].values[0, 0]) for rv in model.free_RVs}
+
+
+def _extrapolated(energies: np.ndarray, beta: float, e_star: float) -> np.ndarray:
+    r"""Per pair of chains (chain c at ε, chain c + C/2 at ε/2), the Richardson λ̂
+    :math:`2\hatλ_{c+C/2} - \hatλ_c` from the chains' mean energies."""
+    lam = beta * (energies.mean(1) - e_star)
+    half = len(lam) // 2
+    return 2 * lam[half:] - lam[:half]
+
+
+def _settled(
+    energies: np.ndarray, before: np.ndarray | None, beta: float, e_star: float
+) -> tuple[bool, float]:
+    """Whether a window agrees with the one ``before`` it (module docstring, **Length**), and
+    the largest change of a group's λ̂; without an earlier window, False.
+
+    For each step size, the change is the mean over its chains of β (this window's mean
+    energy − the earlier one's), its se the spread of those per-chain changes; both groups
+    must pass.
+    """
+    if before is None:
+        return False, float("nan")
+    half = len(energies) // 2
+    ok, largest = True, 0.0
+    for group in (slice(None, half), slice(half, None)):
+        diff = beta * (energies[group].mean(1) - before[group].mean(1))
+        change, se = float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(diff.size))
+        lam = beta * (energies[group].mean() - e_star)
+        ok &= abs(change) < max(2 * se, SETTLED_SHARE * max(abs(lam), 1.0))
+        largest = change if abs(change) > abs(largest) else largest
+    return bool(ok), largest
+
+
+def sample_energies(
+    sampler: SGLDChains,
+    energies_at,
+    start: np.ndarray,
+    eps: float,
+    spec: SGLD,
+    *,
+    beta: float,
+    e_star: float,
+    seed: int,
+    progressbar: bool,
+) -> SGLDRounds:
+    """Chains at ε and ε/2 from θ*, in rounds, until two successive windows agree at both
+    step sizes (module docstring, **Length**)."""
+    chains, half = spec.chains, spec.chains // 2
+    keys = sampler.keys(seed, chains)
+    step_sizes = np.r_[np.full(half, eps), np.full(half, eps / 2)]
+    positions, step = np.broadcast_to(start, (chains, start.size)), 0
+    rounds = int(np.log2(spec.max_steps / spec.first_round)) + 1
+    trace: list[dict[str, float]] = []
+    target, settled, before = spec.first_round, False, None
+    for _ in track(range(rounds), total=rounds, description="SGLD rounds", enabled=progressbar):
+        # keep `draws` positions spread over the second half of the run, ending at `target`
+        thin = (target - target // 2) // spec.draws
+        first = target - spec.draws * thin
+        if first > step:  # burn-in: nothing kept
+            positions = sampler.advance(positions, keys, step_sizes, step, 1, first - step)[0]
+        positions, draws, _ = sampler.advance(positions, keys, step_sizes, first, spec.draws, thin)
+        step = target
+        energies = energies_at(draws.reshape(-1, draws.shape[-1])).reshape(chains, spec.draws)
+        if not np.all(np.isfinite(energies)):
+            trace.append({"steps": step, "energy_eps": np.nan, "energy_half_eps": np.nan,
+                          "change": np.nan})  # fmt: skip
+            return SGLDRounds(energies, step, False, trace)
+        settled, change = _settled(energies, before, beta, e_star)
+        trace.append(
+            {
+                "steps": step,
+                "energy_eps": float(energies[:half].mean()),
+                "energy_half_eps": float(energies[half:].mean()),
+                "change": change,
+            }
+        )
+        if settled or 2 * target > spec.max_steps:
+            break
+        target, before = 2 * target, energies
+    return SGLDRounds(energies, step, settled, trace)
+
+
+def _group(energies: np.ndarray) -> tuple[float, float, float]:
+    """Mean energy of one step-size group, its se (ESS of the mean) and Cochran's Q p-value
+    that its chains agree."""
+    mean, se, _ = energy_mean(energies)
+    per_chain = [energy_mean(e[None]) for e in energies]
+    p = chain_agreement(np.array([m.mean for m in per_chain]), np.array([m.se for m in per_chain]))
+    return mean, se, p
+
+
+def sgld_energy(
+    model,
+    *,
+    beta: float,
+    gamma: float,
+    point,
+    spec: SGLD,
+    random_seed,
+    progressbar: bool,
+) -> tuple[float, float, dict[str, Any]]:
+    """:math:`E_{β,γ}[n L_n]` by SGLD, extrapolated to ε = 0, its se and the run's
+    diagnostics (module docstring), with the warnings about the run itself.
+
+    ``point`` (constrained, by name) is θ*, the chains' start and the localization's centre;
+    None finds a minimum of :math:`n L_n` first. ``gamma`` = 0 samples the tempered posterior
+    itself (WBIC).
+    """
+    started = time.perf_counter()
+    density = minibatch_log_density(model)
+    n = density.n
+    batch = min(n, 256) if spec.batch_size is None else spec.batch_size
+    if batch > n:
+        raise ValueError(f"SGLD(batch_size=…) must be at most n = {n}, got {batch}.")
+    optimize_seed, sample_seed = spawn_seeds(random_seed, 2)
+    energies_at = energy_function(density)
+    if point is None:
+        found = find_minimum(
+            density, steps=spec.optimizer_steps, batch_size=min(n, 1024), seed=optimize_seed
+        )
+        center, e_star, optimizer = found.theta, found.energy, found.steps
+    else:
+        center = _point_theta(model, density, point)
+        e_star, optimizer = float(energies_at(center[None])[0]), 0
+    sigma, grad_norm = top_curvature(density, center, beta)
+    sigma += gamma
+    eps = spec.step_size if spec.step_size is not None else spec.step_fraction / sigma
+    half = spec.chains // 2
+    sampler = SGLDChains(density, center, beta, gamma, batch)
+    rounds = sample_energies(
+        sampler, energies_at, center, eps, spec, beta=beta, e_star=e_star,
+        seed=sample_seed, progressbar=progressbar,
+    )  # fmt: skip
+    energies = rounds.energies
+    by_step = [_group(energies[:half]), _group(energies[half:])]
+    (mean_eps, se_eps, p_eps), (mean_half, se_half, p_half) = by_step
+    mean = 2 * mean_half - mean_eps
+    se = float(np.sqrt(4 * se_half**2 + se_eps**2))
+    diag = {
+        "n": n,
+        "sampler": "sgld",
+        "d": density.d,
+        "gamma": gamma,
+        "point": _constrained_point(model, density, center),
+        "point_energy": e_star,
+        "optimizer_steps": optimizer,
+        "step_size": eps,
+        "step_sizes": (eps, eps / 2),
+        "energy_by_step_size": (mean_eps, mean_half),
+        "lambda_by_step_size": (beta * (mean_eps - e_star), beta * (mean_half - e_star)),
+        "se_by_step_size": (beta * se_eps, beta * se_half),
+        "chain_agreement": (p_eps, p_half),
+        "curvature": sigma,
+        "gradient_drop": grad_norm**2 / (2 * sigma),
+        "batch_size": batch,
+        "num_steps": rounds.steps,
+        "settled": rounds.settled,
+        "rounds": rounds.trace,
+        "chains": spec.chains,
+        "draws": spec.draws,
+        "energy_se": np.array([se]),
+        "energy_rhat": np.array([np.nan]),
+        "energy_ess": np.array([energy_mean(energies).ess]),
+        "seconds": time.perf_counter() - started,
+    }
+    _warn_run(beta * (mean - e_star), diag, spec)
+    return mean, se, diag
+
+
+def _warn_run(estimate: float, diag: dict, spec: SGLD) -> None:
+    """The warnings about the run (module docstring, **Failures**), each with its remedy;
+    ``estimate`` is λ̂ (or its analogue β(E − n L_n(θ*)) for WBIC)."""
+    eps = diag["step_size"]
+    if not np.isfinite(estimate):
+        warnings.warn(
+            f"SGLD energies are not finite at step size {eps:.3g}: the chains diverged. "
+            f"Remedy: a smaller step, sampler=slt.SGLD(step_fraction={spec.step_fraction / 4:g})."
+            " The estimate is NaN.",
+            UserWarning,
+            stacklevel=6,
+        )
+        return
+    problems = []
+    if not diag["settled"]:
+        problems.append(
+            f"λ̂ had not settled after {diag['num_steps']} steps per chain (it moved by "
+            f"{diag['rounds'][-1]['change']:.3g} between the last two windows)"
+        )
+    p = np.nanmin(diag["chain_agreement"])
+    if p < AGREEMENT_ALPHA:
+        problems.append(f"chains of one step size disagree (Cochran's Q p = {p:.2g})")
+    lam_eps, lam_half = diag["lambda_by_step_size"]
+    if abs(lam_eps - lam_half) > STEP_SENSITIVITY * max(abs(estimate), 1.0):
+        problems.append(
+            f"the estimate depends strongly on the step size (λ̂ {lam_eps:.3g} at ε = "
+            f"{eps:.3g}, {lam_half:.3g} at ε/2), so the extrapolation to ε = 0 is doubtful"
+        )
+    warn_poor_mixing(
+        problems,
+        f"more steps (sampler=slt.SGLD(max_steps={2 * spec.max_steps})), a smaller step "
+        f"(step_fraction={spec.step_fraction / 2:g}), or a larger gamma to hold the chains in "
+        "one basin",
+        what="The estimate and its diagnostics",
+        stacklevel=6,
+    )
+
+
+def as_sgld(sampler: Any) -> SGLD | None:
+    """``sampler`` as an SGLD value (``"sgld"`` → its defaults), or None if it names another."""
+    if isinstance(sampler, SGLD):
+        return sampler
+    if isinstance(sampler, str) and sampler == "sgld":
+        return SGLD()
+    return None
