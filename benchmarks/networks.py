@@ -69,7 +69,7 @@ def run_case(label: str, n: int, quick: bool) -> dict:
         "steps": diag.get("num_steps"),
         "settled": bool(diag.get("settled", True)),
         "step_size": diag.get("step_size"),
-        "lambda_by_step_size": list(diag.get("lambda_by_step_size", [])),
+        "preconditioned": bool(diag.get("preconditioned", False)),
     }
 
 
@@ -127,7 +127,7 @@ def markdown(rows: list[dict]) -> str:
     notes = (
         f"n = {N_OBS:,}; pymc-slt: slt.learning_coefficient(model, random_seed=0), one "
         "subprocess per row, seconds include compilation, the search for w* and the energies; "
-        "steps = SGLD steps per chain (8 chains, half at ε and half at ε/2). devinterp 1.3.2 "
+        "steps = SGLD steps per chain (8 chains, preconditioned). devinterp 1.3.2 "
         "(benchmarks/results/networks_devinterp.json has every run): γ = 100, nβ = n/log n, "
         "batch 64, 4 chains, after 3000 full-batch Adam steps (most of its seconds)"
     )

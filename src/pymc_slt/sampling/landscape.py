@@ -157,29 +157,34 @@ def top_curvature(
     *,
     iterations: int = 30,
     seed: int = 0,
+    preconditioner: np.ndarray | None = None,
 ) -> tuple[float, float]:
     """The largest eigenvalue of the Hessian of :math:`β n L_n` at θ, by power iteration on
     Hessian–vector products, and the norm of the gradient of :math:`β n L_n` there.
 
-    Power iteration converges to the eigenvalue of largest magnitude (a negative one only at a
-    point far from a minimum); 30 iterations give a few per cent, ample for a step size.
+    With a diagonal ``preconditioner`` g (shape ``(d,)``), the eigenvalue is that of
+    :math:`\\mathrm{diag}(\\sqrt g)\\, H\\, \\mathrm{diag}(\\sqrt g)`, the curvature a
+    preconditioned SGLD step sees. Power iteration converges to the eigenvalue of largest
+    magnitude (a negative one only at a point far from a minimum); 30 iterations give a few
+    per cent, ample for a step size.
 
     Returns
     -------
     (float, float)
-        :math:`|σ_\\max|` and :math:`\\lVert β ∇ n L_n(θ)\\rVert`.
+        :math:`|σ_\\max|` and :math:`\\lVert β ∇ n L_n(θ)\rVert`.
     """
     jax = require_jax()
     import jax.numpy as jnp
 
     everyone = jnp.arange(density.n)
     at = jnp.asarray(theta)
+    root = jnp.ones(density.d) if preconditioner is None else jnp.sqrt(preconditioner)
 
     def tempered(t: Any) -> Any:
         return -beta * density.loglik(t, everyone)
 
     grad = jax.grad(tempered)
-    hvp = jax.jit(lambda v: jax.jvp(grad, (at,), (v,))[1])
+    hvp = jax.jit(lambda v: root * jax.jvp(grad, (at,), (root * v,))[1])
     vector = jax.random.normal(jax.random.key(seed), (density.d,))
     vector = vector / jnp.linalg.norm(vector)
     value = 0.0

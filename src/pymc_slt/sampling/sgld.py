@@ -20,37 +20,52 @@ and checked here:
 localization acts), the lowest-energy draw of ``data=``, or a minimum of :math:`n L_n` found by
 Adam (:func:`~pymc_slt.sampling.landscape.find_minimum`).
 
-**Step size.** SGLD's stationary law is not the target: in a direction of curvature σ of
-:math:`-\\log p_{β,γ}` its variance is inflated by :math:`1 + ε(σ + C)/2` to first order, where C
-is the variance of the minibatch gradient there (:math:`C ≈ σ\\, nβ/|B|` near a minimum), so
-λ̂(ε) = λ̂ + aε + O(ε²). The step is ``step_fraction`` / :math:`σ_\\max`, the largest curvature
-of :math:`β n L_n` at θ* (:func:`~pymc_slt.sampling.landscape.top_curvature`), and half the
-chains run at ε, half at ε/2; the estimate is the Richardson extrapolation
+**Preconditioning** (``precondition=True``, the default). In a network's flat directions
+(weights the data do not determine, and symmetries such as ``W₂ → W₂G``, ``W₁ → G⁻¹W₁``) the
+posterior spreads to the scale of the prior, and a step small enough for the stiff directions
+needs 10⁵–10⁶ steps to get there, while the curvature, and with it the step's bias, grows as
+the weights do. pSGLD (Li et al. 2016) takes RMSProp's diagonal scale instead: at the start
+of each round, per chain, g = 1/max(√V, 1) from the second moment V of its minibatch
+gradients where it stands (16 batches), held constant through the round, so each round is
+exact SGLD with a constant mass matrix (BlackJAX's kernel on θ/√g; the drift term of an
+adapting g is never needed). The floor keeps any step from exceeding the unpreconditioned
+one where the gradient is small (at θ*, the flat directions). ``precondition=False`` is
+plain SGLD with ε fixed at θ*.
 
-.. math::
-
-    \\hat λ = 2\\hat λ(ε/2) - \\hat λ(ε),\\qquad
-    \\mathrm{se} = \\sqrt{4\\,\\mathrm{se}(ε/2)^2 + \\mathrm{se}(ε)^2},
-
-which removes the term linear in ε. Measured on deep linear networks (docs/benchmarks.md,
-``networks.py``): at ``step_fraction`` 0.01 the bias of λ̂(ε) alone is +5 to +7 %.
+**Step size.** SGLD's stationary law is not the target: in a direction of curvature σ its
+variance is inflated by :math:`1 + ε(σ + C)/2` to first order, C the variance of the
+minibatch gradient there (:math:`C ≈ σ\\, nβ/|B|` near a minimum). Each round, ε is
+``step_fraction`` over the largest curvature σ_max of the (preconditioned) Hessian of
+:math:`β n L_n` plus γ, averaged over the chains where they stand
+(:func:`~pymc_slt.sampling.landscape.top_curvature`). Against NUTS on the same localized
+posterior (docs/benchmarks.md, ``networks.py``), ``step_fraction`` 0.02 is within about one
+se on reduced rank 5→5→5 (n = 10⁴) and on a deep linear network of 512 weights (n = 10³):
+smaller steps came out lower (0.005: −7 %, 0.01: −5 %), as chains that move less are
+further from equilibrium when a window test passes. (Half the chains at ε/2 and Richardson
+extrapolation to ε = 0 were tried: the chains at ε/2 settle more slowly, and the
+extrapolation carried their lag into λ̂, −10 to −20 % on deep linear networks.)
 
 **Length.** Chains start at θ*, where :math:`n L_n` is lowest, and climb to equilibrium. They
-run in rounds that double the total (``first_round``, 2×, 4×, … steps); after each round the
-second half of the run is the window, and the run stops when the window's first and second
-halves agree (per-chain differences: mean below 2 se or below 2 % of λ̂), or at
-``max_steps``. Energies are evaluated at ``draws`` positions per chain in the window, full-data
-and streamed (:func:`~pymc_slt.sampling.landscape.energy_function`).
+run in rounds that double the total (``first_round``, 2×, 4×, … steps, at most
+``max_steps``); the window of a round is the second half of the run so far, where
+``draws`` positions per chain are kept and their full-data energies evaluated, streamed
+(:func:`~pymc_slt.sampling.landscape.energy_function`). The run stops, after at least
+:data:`MIN_ROUNDS` rounds, when two successive windows agree (the mean over chains of the
+change of a chain's mean energy is below 2 se, the spread of those changes, or below 2 % of
+λ̂) and the chains of the last window agree with each other (Cochran's Q p ≥
+:data:`SETTLED_AGREEMENT`): a window test alone stopped runs whose chains were still spread
+along slow directions, 5 % low against NUTS.
 
-**Standard error.** From each group's energies by the ESS of the mean
-(:func:`pymc_slt.base.energy.energy_mean`, arviz-stats), so autocorrelation is counted; the
-spread of one run is not used.
+**Standard error.** The larger of the se from the ESS of the mean
+(:func:`pymc_slt.base.energy.energy_mean`, arviz-stats: autocorrelation within chains) and the
+spread of the chain means over √chains (slow directions that differ between chains but that
+no window crosses); the spread of one run is not used.
 
 **Failures** get a warning with the remedy: a window that has not settled at ``max_steps``;
-chains of one step size that disagree (Cochran's Q, :func:`pymc_slt.base.chains.chain_agreement`,
-p < 0.001); λ̂(ε) and λ̂(ε/2) far apart (extrapolation unreliable); λ̂ below 0 (the chains found
-lower :math:`n L_n` than θ*); energies that are not finite (ε too large); θ* not a minimum (its
-gradient promises a drop of :math:`\\lVert g\\rVert^2/(2σ_\\max)` in :math:`β n L_n`).
+chains that disagree (Cochran's Q, :func:`pymc_slt.base.chains.chain_agreement`, p < 0.001);
+λ̂ below 0 (the chains found lower :math:`n L_n` than θ*); energies that are not finite (ε
+too large); θ* not a minimum (its gradient promises a drop of
+:math:`\\lVert g\rVert^2/(2σ_\\max)` in :math:`β n L_n`).
 
 References
 ----------
@@ -60,9 +75,11 @@ Welling, M. & Teh, Y. W. (2011). Bayesian learning via stochastic gradient Lange
 Lau, E., Furman, Z., Wang, G., Murfet, D. & Wei, S. (2025). The local learning coefficient: a
 singularity-aware complexity measure. *AISTATS 2025*. https://arxiv.org/abs/2308.12108
 
+Li, C., Chen, C., Carlson, D. & Carin, L. (2016). Preconditioned stochastic gradient Langevin
+dynamics for deep neural networks. *AAAI 2016*. https://arxiv.org/abs/1512.07666
+
 Vollmer, S. J., Zygalakis, K. C. & Teh, Y. W. (2016). Exploration of the (non-)asymptotic bias
-and variance of stochastic gradient Langevin dynamics. *JMLR* 17(159), 1–48 (the O(ε) bias,
-and its removal by Richardson extrapolation, Durmus et al. 2016).
+and variance of stochastic gradient Langevin dynamics. *JMLR* 17(159), 1–48.
 """
 
 from __future__ import annotations
@@ -89,12 +106,16 @@ from pymc_slt.sampling.sgmcmc import SGLDChains
 
 __all__ = ["SGLD", "as_sgld", "sgld_energy"]
 
-#: Cochran's Q p-value below which chains of one step size are said to disagree.
+#: Cochran's Q p-value below which the chains are said to disagree.
 AGREEMENT_ALPHA = 1e-3
-#: λ̂(ε) and λ̂(ε/2) further apart than this share of |λ̂| (or 1) make the extrapolation doubtful.
-STEP_SENSITIVITY = 0.25
 #: A window whose halves differ by less than this share of |λ̂| (or 2 se) has settled.
 SETTLED_SHARE = 0.02
+#: Rounds before a run may stop (steps: first_round × 2**(MIN_ROUNDS − 1)).
+MIN_ROUNDS = 3
+#: A window has settled only if its chains also agree (Cochran's Q p-value at least this).
+SETTLED_AGREEMENT = 0.01
+#: The chains (at most) where each round measures the curvature that sets ε.
+CURVATURE_CHAINS = 4
 
 
 def _int_at_least(value: Any, name: str, minimum: int) -> int:
@@ -111,11 +132,16 @@ class SGLD(Spec):
     Parameters
     ----------
     chains : int, default 8
-        Even, >= 4: half run at the step size ε, half at ε/2.
+        Parallel chains, >= 2 (their spread enters the se).
     step_size : float, optional
         ε; default ``step_fraction`` / σ_max (the largest curvature of β n L_n at the point).
-    step_fraction : float, default 0.01
+    step_fraction : float, default 0.02
         ε σ_max when ``step_size`` is None.
+    precondition : bool, default True
+        pSGLD: each round, a constant diagonal preconditioner g = 1/max(√V, 1) per chain from
+        the second moment V of its minibatch gradients where it stands (RMSProp's, Li et al.
+        2016), and σ_max that of the preconditioned Hessian there (module docstring,
+        **Preconditioning**).
     batch_size : int, optional
         Observations per step; default ``min(n, 256)``.
     first_round : int, default 4000
@@ -132,7 +158,8 @@ class SGLD(Spec):
     name: ClassVar[str] = "sgld"
     chains: int = 8
     step_size: float | None = None
-    step_fraction: float = 0.01
+    step_fraction: float = 0.02
+    precondition: bool = True
     batch_size: int | None = None
     first_round: int = 4000
     max_steps: int = 64_000
@@ -140,11 +167,7 @@ class SGLD(Spec):
     optimizer_steps: int = 2000
 
     def __post_init__(self) -> None:
-        chains = _int_at_least(self.chains, "chains", 4)
-        if chains % 2:
-            raise ValueError(
-                f"SGLD(chains=…) must be even (half run at ε, half at ε/2), got {chains}."
-            )
+        _int_at_least(self.chains, "chains", 2)
         for name in ("step_size", "step_fraction"):
             value = getattr(self, name)
             if value is not None:
@@ -154,10 +177,14 @@ class SGLD(Spec):
                     what="a number > 0",
                     hint="leave it None for the automatic choice",
                 )
+        if not isinstance(self.precondition, bool):
+            raise TypeError(
+                f"SGLD(precondition=…) must be True or False, got {self.precondition!r}."
+            )
         if not self.step_fraction < 1:
             raise ValueError(
                 f"SGLD(step_fraction=…) must be below 1 (SGLD is unstable near ε σ_max = 2; "
-                f"0.01 is the default), got {self.step_fraction!r}."
+                f"0.02 is the default), got {self.step_fraction!r}."
             )
         if self.batch_size is not None:
             _int_at_least(self.batch_size, "batch_size", 1)
@@ -185,16 +212,14 @@ class SGLDRounds:
     Attributes
     ----------
     energies : numpy.ndarray
-        :math:`n L_n` at the final window's positions, shape ``(chains, draws)``; the first
-        half of the chains ran at ε, the second at ε/2.
+        :math:`n L_n` at the final window's positions, shape ``(chains, draws)``.
     steps : int
         Steps per chain, both phases.
     settled : bool
         Whether every window check passed.
     trace : list of dict
-        Per round: ``steps`` (its end), the window's mean energy of each group and
-        ``change``, the larger change of the two groups' λ̂ from the round before (NaN for
-        the first).
+        Per round: ``steps`` (its end), ``step_size``, the window's mean ``energy`` and
+        ``change``, the change of λ̂ from the round before (NaN for the first).
     """
 
     energies: np.ndarray
@@ -214,42 +239,28 @@ def _constrained_point(model, density, theta: np.ndarray) -> dict[str, np.ndarra
     return {rv.name: np.asarray(values[rv.name].values[0, 0]) for rv in model.free_RVs}
 
 
-def _extrapolated(energies: np.ndarray, beta: float, e_star: float) -> np.ndarray:
-    r"""Per pair of chains (chain c at ε, chain c + C/2 at ε/2), the Richardson λ̂
-    :math:`2\hatλ_{c+C/2} - \hatλ_c` from the chains' mean energies."""
-    lam = beta * (energies.mean(1) - e_star)
-    half = len(lam) // 2
-    return 2 * lam[half:] - lam[:half]
-
-
 def _settled(
     energies: np.ndarray, before: np.ndarray | None, beta: float, e_star: float
 ) -> tuple[bool, float]:
     """Whether a window agrees with the one ``before`` it (module docstring, **Length**), and
-    the largest change of a group's λ̂; without an earlier window, False.
+    the change of λ̂; without an earlier window, False.
 
-    For each step size, the change is the mean over its chains of β (this window's mean
-    energy − the earlier one's), its se the spread of those per-chain changes; both groups
-    must pass.
+    The change is the mean over chains of β (this window's mean energy − the earlier one's),
+    its se the spread of those per-chain changes over √chains.
     """
     if before is None:
         return False, float("nan")
-    half = len(energies) // 2
-    ok, largest = True, 0.0
-    for group in (slice(None, half), slice(half, None)):
-        diff = beta * (energies[group].mean(1) - before[group].mean(1))
-        change, se = float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(diff.size))
-        lam = beta * (energies[group].mean() - e_star)
-        ok &= abs(change) < max(2 * se, SETTLED_SHARE * max(abs(lam), 1.0))
-        largest = change if abs(change) > abs(largest) else largest
-    return bool(ok), largest
+    diff = beta * (energies.mean(1) - before.mean(1))
+    change, se = float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(diff.size))
+    lam = beta * (energies.mean() - e_star)
+    return bool(abs(change) < max(2 * se, SETTLED_SHARE * max(abs(lam), 1.0))), change
 
 
 def sample_energies(
     sampler: SGLDChains,
     energies_at,
     start: np.ndarray,
-    eps: float,
+    settings_for,
     spec: SGLD,
     *,
     beta: float,
@@ -257,34 +268,40 @@ def sample_energies(
     seed: int,
     progressbar: bool,
 ) -> SGLDRounds:
-    """Chains at ε and ε/2 from θ*, in rounds, until two successive windows agree at both
-    step sizes (module docstring, **Length**)."""
-    chains, half = spec.chains, spec.chains // 2
+    """Chains from θ*, in rounds, until two successive windows agree (module docstring,
+    **Length**). ``settings_for(positions, round)`` gives ε and the preconditioners (or None)
+    of the next round from the chains' positions."""
+    chains = spec.chains
     keys = sampler.keys(seed, chains)
-    step_sizes = np.r_[np.full(half, eps), np.full(half, eps / 2)]
     positions, step = np.broadcast_to(start, (chains, start.size)), 0
     rounds = int(np.log2(spec.max_steps / spec.first_round)) + 1
     trace: list[dict[str, float]] = []
     target, settled, before = spec.first_round, False, None
-    for _ in track(range(rounds), total=rounds, description="SGLD rounds", enabled=progressbar):
+    for k in track(range(rounds), total=rounds, description="SGLD rounds", enabled=progressbar):
+        eps, scales = settings_for(positions, k)
+        step_sizes = np.full(chains, eps)
         # keep `draws` positions spread over the second half of the run, ending at `target`
         thin = (target - target // 2) // spec.draws
         first = target - spec.draws * thin
         if first > step:  # burn-in: nothing kept
-            positions = sampler.advance(positions, keys, step_sizes, step, 1, first - step)[0]
-        positions, draws, _ = sampler.advance(positions, keys, step_sizes, first, spec.draws, thin)
+            positions = sampler.advance(positions, keys, step_sizes, step, 1, first - step, scales)[
+                0
+            ]
+        positions, draws, _ = sampler.advance(
+            positions, keys, step_sizes, first, spec.draws, thin, scales
+        )
         step = target
         energies = energies_at(draws.reshape(-1, draws.shape[-1])).reshape(chains, spec.draws)
         if not np.all(np.isfinite(energies)):
-            trace.append({"steps": step, "energy_eps": np.nan, "energy_half_eps": np.nan,
-                          "change": np.nan})  # fmt: skip
+            trace.append({"steps": step, "step_size": eps, "energy": np.nan, "change": np.nan})
             return SGLDRounds(energies, step, False, trace)
         settled, change = _settled(energies, before, beta, e_star)
+        settled &= k + 1 >= MIN_ROUNDS and _summary(energies)[2] >= SETTLED_AGREEMENT
         trace.append(
             {
                 "steps": step,
-                "energy_eps": float(energies[:half].mean()),
-                "energy_half_eps": float(energies[half:].mean()),
+                "step_size": eps,
+                "energy": float(energies.mean()),
                 "change": change,
             }
         )
@@ -294,13 +311,17 @@ def sample_energies(
     return SGLDRounds(energies, step, settled, trace)
 
 
-def _group(energies: np.ndarray) -> tuple[float, float, float]:
-    """Mean energy of one step-size group, its se (ESS of the mean) and Cochran's Q p-value
-    that its chains agree."""
+def _summary(energies: np.ndarray) -> tuple[float, float, float]:
+    """Mean energy, its se and Cochran's Q p-value that the chains agree. The se is the
+    larger of the ESS-based one (autocorrelation within chains) and the spread of the chain
+    means over √chains (what moves only between chains: the flat directions a window does not
+    cross)."""
     mean, se, _ = energy_mean(energies)
     per_chain = [energy_mean(e[None]) for e in energies]
-    p = chain_agreement(np.array([m.mean for m in per_chain]), np.array([m.se for m in per_chain]))
-    return mean, se, p
+    means = np.array([m.mean for m in per_chain])
+    p = chain_agreement(means, np.array([m.se for m in per_chain]))
+    between = float(means.std(ddof=1) / np.sqrt(len(means)))
+    return mean, max(se, between), p
 
 
 def sgld_energy(
@@ -313,7 +334,7 @@ def sgld_energy(
     random_seed,
     progressbar: bool,
 ) -> tuple[float, float, dict[str, Any]]:
-    """:math:`E_{β,γ}[n L_n]` by SGLD, extrapolated to ε = 0, its se and the run's
+    """:math:`E_{β,γ}[n L_n]` by SGLD, its se and the run's
     diagnostics (module docstring), with the warnings about the run itself.
 
     ``point`` (constrained, by name) is θ*, the chains' start and the localization's centre;
@@ -338,18 +359,31 @@ def sgld_energy(
         e_star, optimizer = float(energies_at(center[None])[0]), 0
     sigma, grad_norm = top_curvature(density, center, beta)
     sigma += gamma
-    eps = spec.step_size if spec.step_size is not None else spec.step_fraction / sigma
-    half = spec.chains // 2
     sampler = SGLDChains(density, center, beta, gamma, batch)
+
+    def settings_for(positions: np.ndarray, k: int) -> tuple[float, np.ndarray | None]:
+        """ε and the preconditioners of round ``k`` (module docstring, **Step size** and
+        **Preconditioning**)."""
+        if not spec.precondition:
+            eps = spec.step_fraction / sigma if spec.step_size is None else spec.step_size
+            return eps, None
+        scales = 1 / np.maximum(np.sqrt(sampler.second_moment(positions, sample_seed + k)), 1)
+        if spec.step_size is not None:
+            return spec.step_size, scales
+        seen = [
+            top_curvature(density, np.asarray(p), beta, iterations=15, preconditioner=g)[0]
+            + gamma * float(g.max())
+            for p, g in zip(positions[:CURVATURE_CHAINS], scales[:CURVATURE_CHAINS], strict=True)
+        ]
+        return spec.step_fraction / float(np.mean(seen)), scales
+
     rounds = sample_energies(
-        sampler, energies_at, center, eps, spec, beta=beta, e_star=e_star,
+        sampler, energies_at, center, settings_for, spec, beta=beta, e_star=e_star,
         seed=sample_seed, progressbar=progressbar,
     )  # fmt: skip
     energies = rounds.energies
-    by_step = [_group(energies[:half]), _group(energies[half:])]
-    (mean_eps, se_eps, p_eps), (mean_half, se_half, p_half) = by_step
-    mean = 2 * mean_half - mean_eps
-    se = float(np.sqrt(4 * se_half**2 + se_eps**2))
+    mean, se, agreement = _summary(energies)
+    eps = rounds.trace[-1]["step_size"]  # of the last window
     diag = {
         "n": n,
         "sampler": "sgld",
@@ -359,12 +393,9 @@ def sgld_energy(
         "point_energy": e_star,
         "optimizer_steps": optimizer,
         "step_size": eps,
-        "step_sizes": (eps, eps / 2),
-        "energy_by_step_size": (mean_eps, mean_half),
-        "lambda_by_step_size": (beta * (mean_eps - e_star), beta * (mean_half - e_star)),
-        "se_by_step_size": (beta * se_eps, beta * se_half),
-        "chain_agreement": (p_eps, p_half),
-        "curvature": sigma,
+        "preconditioned": spec.precondition,
+        "curvature_at_point": sigma,
+        "chain_agreement": agreement,
         "gradient_drop": grad_norm**2 / (2 * sigma),
         "batch_size": batch,
         "num_steps": rounds.steps,
@@ -400,15 +431,9 @@ def _warn_run(estimate: float, diag: dict, spec: SGLD) -> None:
             f"λ̂ had not settled after {diag['num_steps']} steps per chain (it moved by "
             f"{diag['rounds'][-1]['change']:.3g} between the last two windows)"
         )
-    p = np.nanmin(diag["chain_agreement"])
+    p = diag["chain_agreement"]
     if p < AGREEMENT_ALPHA:
-        problems.append(f"chains of one step size disagree (Cochran's Q p = {p:.2g})")
-    lam_eps, lam_half = diag["lambda_by_step_size"]
-    if abs(lam_eps - lam_half) > STEP_SENSITIVITY * max(abs(estimate), 1.0):
-        problems.append(
-            f"the estimate depends strongly on the step size (λ̂ {lam_eps:.3g} at ε = "
-            f"{eps:.3g}, {lam_half:.3g} at ε/2), so the extrapolation to ε = 0 is doubtful"
-        )
+        problems.append(f"the chains disagree (Cochran's Q p = {p:.2g})")
     warn_poor_mixing(
         problems,
         f"more steps (sampler=slt.SGLD(max_steps={2 * spec.max_steps})), a smaller step "

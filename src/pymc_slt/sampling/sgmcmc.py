@@ -207,31 +207,48 @@ class SGLDChains:
             local = -0.5 * gamma * jnp.sum((theta - theta_star) ** 2)
             return beta * scale * density.loglik(theta, idx) + density.logprior(theta) + local
 
-        sgld = blackjax.sgld(jax.grad(log_density))
+        grad = jax.grad(log_density)
 
-        def one_step(t, theta, key, eps):
-            batch_key, move_key = jax.random.split(jax.random.fold_in(key, t))
+        def scaled_grad(theta_scaled, batch):
+            """The gradient in θ' = θ / √g, where a constant diagonal preconditioner g is
+            plain SGLD: θ ← θ + ε g ∇log p + √(2εg) ξ."""
+            idx, root = batch
+            return root * grad(root * theta_scaled, idx)
+
+        sgld = blackjax.sgld(scaled_grad)
+
+        def draw_batch(key):
             if batch_size == n:  # full batch: exact gradients
-                idx = jnp.arange(n)
-            else:
-                idx = jax.random.randint(batch_key, (batch_size,), 0, n)
-            return sgld.step(move_key, theta, idx, eps), idx
+                return jnp.arange(n)
+            return jax.random.randint(key, (batch_size,), 0, n)
 
-        def chain(theta, key, eps, first, kept, thin):
+        def one_step(t, theta, key, eps, root):
+            batch_key, move_key = jax.random.split(jax.random.fold_in(key, t))
+            idx = draw_batch(batch_key)
+            return root * sgld.step(move_key, theta / root, (idx, root), eps), idx
+
+        def chain(theta, key, eps, root, first, kept, thin):
             def block(carry, j):
                 start = first + j * thin
 
                 def inner(i, th):
-                    return one_step(start + i, th, key, eps)[0]
+                    return one_step(start + i, th, key, eps, root)[0]
 
                 theta = jax.lax.fori_loop(0, thin - 1, inner, carry)
-                theta, idx = one_step(start + thin - 1, theta, key, eps)
+                theta, idx = one_step(start + thin - 1, theta, key, eps, root)
                 return theta, (theta, scale * density.loglik(theta, idx))
 
             return jax.lax.scan(block, theta, jnp.arange(kept))
 
+        def second_moment(theta, key, batches):
+            keys = jax.random.split(key, batches)
+            return jnp.mean(jax.vmap(lambda k: grad(theta, draw_batch(k)) ** 2)(keys), axis=0)
+
         self._advance = jax.jit(
-            jax.vmap(chain, in_axes=(0, 0, 0, None, None, None)), static_argnums=(4, 5)
+            jax.vmap(chain, in_axes=(0, 0, 0, 0, None, None, None)), static_argnums=(5, 6)
+        )
+        self._second_moment = jax.jit(
+            jax.vmap(second_moment, in_axes=(0, 0, None)), static_argnums=2
         )
         self._jnp = jnp
         self._jax = jax
@@ -248,13 +265,29 @@ class SGLDChains:
         first: int,
         kept: int,
         thin: int,
+        preconditioner: np.ndarray | None = None,
     ) -> tuple[Any, np.ndarray, np.ndarray]:
         """Move every chain by ``kept × thin`` steps, numbered from ``first``.
+
+        ``preconditioner`` (chains, d), if given, is a constant diagonal g per chain:
+        θ ← θ + ε g ⊙ ĝ(θ) + √(2ε g) ⊙ ξ, which is BlackJAX's SGLD in θ / √g (a constant
+        mass matrix: the target is unchanged).
 
         Returns the final positions (chains, d), the kept positions (chains, kept, d) and
         their batch log-likelihoods (chains, kept), as NumPy arrays (the positions as a JAX
         array, to continue from).
         """
         eps = self._jnp.asarray(step_sizes, dtype=float)
-        final, (draws, batch_loglik) = self._advance(positions, keys, eps, first, kept, thin)
+        shape = (len(eps), np.shape(positions)[-1])
+        root = self._jnp.sqrt(
+            self._jnp.ones(shape) if preconditioner is None else self._jnp.asarray(preconditioner)
+        )
+        final, (draws, batch_loglik) = self._advance(positions, keys, eps, root, first, kept, thin)
         return final, np.asarray(draws), np.asarray(batch_loglik)
+
+    def second_moment(self, positions: Any, seed: int, batches: int = 16) -> np.ndarray:
+        """Per chain, the mean over ``batches`` minibatches of the squared minibatch gradient
+        of the log target at its position, (chains, d): RMSProp's second moment (Tieleman &
+        Hinton 2012), from which pSGLD's preconditioner 1/√V is built (Li et al. 2016)."""
+        keys = self._jax.random.split(self._jax.random.key(seed), np.shape(positions)[0])
+        return np.asarray(self._second_moment(self._jnp.asarray(positions), keys, batches))
