@@ -17,6 +17,11 @@ Usage::
 
 ``--quick`` runs the d = 50 case at n = 2,000 with a short SGLD run (about a minute) and
 asserts that λ̂ is within 25 % of λ and that the run reports its choices.
+
+``--nuts`` instead checks ``slt.SGLD()`` against NUTS on the same localized posterior (the
+SGLD run's w*, γ = 0.01, β = 1/log n; ``slt.NUTS(draws=500, tune=500)``) where NUTS finishes
+in minutes: the first two cases at n = 1,000. The table goes to
+``benchmarks/results/networks_nuts.json``.
 """
 
 from __future__ import annotations
@@ -40,18 +45,24 @@ CASES = [
 N_OBS = 10_000
 
 
-def run_case(label: str, n: int, quick: bool) -> dict:
-    """One default ``learning_coefficient`` call, in this process."""
+def _model(label: str, n: int):
+    """The case's model on its simulated data, and its λ."""
     import pymc_slt as slt
     from pymc_slt.models import deep_linear_network
     from pymc_slt.models.simulate import reduced_rank_truth, simulate_reduced_rank
-    from pymc_slt.sampling.tempered import n_parameters
 
     _, M, N, widths, r = next(c for c in CASES if c[0] == label)
     B, A = reduced_rank_truth(M, N, r, random_seed=0)
     data = simulate_reduced_rank(n, B, A, random_seed=0)
-    model = deep_linear_network(data.x, data.y, widths)
-    lam = slt.theory.rlct_deep_linear(M, N, widths, r)
+    return deep_linear_network(data.x, data.y, widths), slt.theory.rlct_deep_linear(M, N, widths, r)
+
+
+def run_case(label: str, n: int, quick: bool) -> dict:
+    """One default ``learning_coefficient`` call, in this process."""
+    import pymc_slt as slt
+    from pymc_slt.sampling.tempered import n_parameters
+
+    model, lam = _model(label, n)
     kwargs = {"sampler": slt.SGLD(first_round=2000, max_steps=8000)} if quick else {}
     start = time.perf_counter()
     res = slt.learning_coefficient(model, random_seed=0, progressbar=False, **kwargs)
@@ -73,9 +84,42 @@ def run_case(label: str, n: int, quick: bool) -> dict:
     }
 
 
-def in_subprocess(label: str, n: int, quick: bool) -> dict:
-    """:func:`run_case` in a fresh Python, so each peak memory is the case's own."""
+def run_against_nuts(label: str, n: int) -> dict:
+    """λ̂ by ``slt.SGLD()`` (its defaults) and by NUTS on the same localized posterior, in this
+    process."""
+    import warnings
+
+    import pymc_slt as slt
+
+    model, lam = _model(label, n)
+    start = time.perf_counter()
+    sgld = slt.learning_coefficient(model, sampler=slt.SGLD(), random_seed=0, progressbar=False)
+    middle = time.perf_counter()
+    with warnings.catch_warnings():  # the parameters' r̂ of a singular model: not the energy's
+        warnings.simplefilter("ignore", slt.PoorMixingWarning)
+        nuts = slt.learning_coefficient(
+            model,
+            method=slt.LocalLambda(point=sgld.diagnostics["point"]),
+            sampler=slt.NUTS(draws=500, tune=500),
+            random_seed=0,
+            progressbar=False,
+        )
+    return {
+        "case": label,
+        "n": n,
+        "lambda": lam,
+        "sgld": [sgld.estimate, sgld.se, middle - start],
+        "nuts": [nuts.estimate, nuts.se, time.perf_counter() - middle],
+        "nuts_energy_rhat": float(nuts.diagnostics["energy_rhat"][0]),
+        "nuts_divergences": int(nuts.diagnostics["n_divergences"]),
+    }
+
+
+def in_subprocess(label: str, n: int, quick: bool, nuts: bool = False) -> dict:
+    """:func:`run_case` (or :func:`run_against_nuts`) in a fresh Python, so each peak memory
+    is the case's own."""
     args = ["--case", label, "--n", str(n), *(["--quick"] if quick else [])]
+    args += ["--nuts"] if nuts else []
     out = subprocess.run(
         [sys.executable, __file__, *args], check=True, capture_output=True, text=True
     ).stdout
@@ -134,15 +178,48 @@ def markdown(rows: list[dict]) -> str:
     return f"{markdown_table(header, body)}\n\n{notes}"
 
 
+def nuts_markdown(rows: list[dict]) -> str:
+    header = ["case", "n", "λ", "slt.SGLD() λ̂ ± se", "s", "NUTS λ̂ ± se", "s", "NUTS r̂"]
+    header += ["difference / combined se"]
+    body = []
+    for r in rows:
+        (a, sa, ta), (b, sb, tb) = r["sgld"], r["nuts"]
+        body.append(
+            [r["case"], r["n"], f"{r['lambda']:g}", f"{a:.2f} ± {sa:.2f}", f"{ta:.0f}",
+             f"{b:.2f} ± {sb:.2f}", f"{tb:.0f}", f"{r['nuts_energy_rhat']:.3f}",
+             f"{(a - b) / (sa**2 + sb**2) ** 0.5:+.1f}"]
+        )  # fmt: skip
+    notes = (
+        "the same localized posterior: the SGLD run's w*, γ = 0.01, β = 1/log n; NUTS: "
+        "slt.NUTS(draws=500, tune=500), 4 chains; one subprocess per row"
+    )
+    return f"{markdown_table(header, body)}\n\n{notes}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="d = 50 at n = 2,000; checks itself")
     parser.add_argument("--only", help="run the cases whose label contains this")
+    parser.add_argument("--nuts", action="store_true", help="against NUTS at n = 1,000")
     parser.add_argument("--case", help=argparse.SUPPRESS)  # one case (subprocess)
     parser.add_argument("--n", type=int, default=N_OBS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(run_case(args.case, args.n, args.quick)))
+        row = (
+            run_against_nuts(args.case, args.n)
+            if args.nuts
+            else run_case(args.case, args.n, args.quick)
+        )
+        print(json.dumps(row))
+        return
+    if args.nuts:
+        rows = []
+        for label, *_ in CASES[:2]:
+            row = in_subprocess(label, 1000, quick=False, nuts=True)
+            row["command"] = command_line()
+            print(json.dumps(row), flush=True)
+            rows.append(row)
+        update_result("networks_nuts", rows, key=lambda r: r["case"], table=nuts_markdown)
         return
     if args.quick:
         row = in_subprocess(CASES[0][0], 2000, quick=True)
