@@ -38,10 +38,11 @@ minibatch gradient there (:math:`C ≈ σ\\, nβ/|B|` near a minimum). Each roun
 ``step_fraction`` over the largest curvature σ_max of the (preconditioned) Hessian of
 :math:`β n L_n` plus γ, averaged over the chains where they stand
 (:func:`~pymc_slt.sampling.landscape.top_curvature`). Against NUTS on the same localized
-posterior (docs/benchmarks.md, ``networks.py``), ``step_fraction`` 0.02 is within about one
-se on reduced rank 5→5→5 (n = 10⁴) and on a deep linear network of 512 weights (n = 10³):
-smaller steps came out lower (0.005: −7 %, 0.01: −5 %), as chains that move less are
-further from equilibrium when a window test passes. (Half the chains at ε/2 and Richardson
+posterior (docs/benchmarks.md, ``networks.py --nuts``), ``step_fraction`` 0.02 agrees on
+reduced rank 5→5→5 (within 1 se, n = 10³ and 10⁴) and is 2–4 % low on a deep linear network
+of 512 weights (n = 10³; up to 2.6 combined se): smaller steps came out lower (0.005: −7 %,
+0.01: −5 %), as chains that move less are further from equilibrium when a window test
+passes. (Half the chains at ε/2 and Richardson
 extrapolation to ε = 0 were tried: the chains at ε/2 settle more slowly, and the
 extrapolation carried their lag into λ̂, −10 to −20 % on deep linear networks.)
 
