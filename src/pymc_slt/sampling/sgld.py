@@ -42,9 +42,9 @@ posterior (docs/benchmarks.md, ``networks.py --nuts``), ``step_fraction`` 0.02 a
 reduced rank 5→5→5 (within 1 se, n = 10³ and 10⁴) and is 2–4 % low on a deep linear network
 of 512 weights (n = 10³; up to 2.6 combined se): smaller steps came out lower (0.005: −7 %,
 0.01: −5 %), as chains that move less are further from equilibrium when a window test
-passes. (Half the chains at ε/2 and Richardson
-extrapolation to ε = 0 were tried: the chains at ε/2 settle more slowly, and the
-extrapolation carried their lag into λ̂, −10 to −20 % on deep linear networks.)
+passes. (Half the chains at ε/2 and Richardson extrapolation to ε = 0 were tried: the chains
+at ε/2 settle more slowly, and the extrapolation carried their lag into λ̂, −10 to −20 % on
+deep linear networks.)
 
 **Length.** Chains start at θ*, where :math:`n L_n` is lowest, and climb to equilibrium. They
 run in rounds that double the total (``first_round``, 2×, 4×, … steps, at most
@@ -66,7 +66,7 @@ no window crosses); the spread of one run is not used.
 chains that disagree (Cochran's Q, :func:`pymc_slt.base.chains.chain_agreement`, p < 0.001);
 λ̂ below 0 (the chains found lower :math:`n L_n` than θ*); energies that are not finite (ε
 too large); θ* not a minimum (its gradient promises a drop of
-:math:`\\lVert g\rVert^2/(2σ_\\max)` in :math:`β n L_n`).
+:math:`\\lVert g\\rVert^2/(2σ_\\max)` in :math:`β n L_n`).
 
 References
 ----------
