@@ -171,7 +171,7 @@ def top_curvature(
     Returns
     -------
     (float, float)
-        :math:`|σ_\\max|` and :math:`\\lVert β ∇ n L_n(θ)\rVert`.
+        :math:`|σ_\\max|` and :math:`\\lVert β ∇ n L_n(θ)\\rVert`.
     """
     jax = require_jax()
     import jax.numpy as jnp
