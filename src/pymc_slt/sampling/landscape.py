@@ -11,9 +11,10 @@ needs around its point :math:`θ^*`:
 * :func:`find_minimum` — a minimum of :math:`n L_n` by Adam (optax; Kingma & Ba 2015) on
   minibatches, then full-batch Adam with a decaying rate, from a small jitter of the model's
   initial point;
-* :func:`top_curvature` — the largest eigenvalue of the Hessian of :math:`β n L_n` at θ by
-  power iteration on Hessian–vector products (``jax.jvp`` of ``jax.grad``; no d × d matrix),
-  which sets SGLD's step size.
+* :func:`curvature_function` — the largest eigenvalue of the Hessian of :math:`β n L_n` at θ
+  by power iteration on Hessian–vector products (``jax.jvp`` of ``jax.grad``; no d × d
+  matrix), compiled once and asked at each point where SGLD's step size is set;
+  :func:`gradient_norm` — the norm of the gradient, to tell a minimum.
 
 References
 ----------
@@ -25,14 +26,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from pymc_slt.sampling.hmc_smc import require_jax
 from pymc_slt.sampling.minibatch import MinibatchDensity
 
-__all__ = ["ROWS_PER_CHUNK", "Minimum", "energy_function", "find_minimum", "top_curvature"]
+__all__ = [
+    "ROWS_PER_CHUNK",
+    "Minimum",
+    "curvature_function",
+    "energy_function",
+    "find_minimum",
+    "gradient_norm",
+]
 
 #: Observation rows evaluated at once by :func:`energy_function` (θ per chunk = this // n, at
 #: least 1): about 80 MB of activations per unit of layer width.
@@ -150,48 +157,53 @@ def find_minimum(
     return Minimum(theta, energy, steps + polish)
 
 
-def top_curvature(
-    density: MinibatchDensity,
-    theta: np.ndarray,
-    beta: float,
-    *,
-    iterations: int = 30,
-    seed: int = 0,
-    preconditioner: np.ndarray | None = None,
-) -> tuple[float, float]:
-    """The largest eigenvalue of the Hessian of :math:`β n L_n` at θ, by power iteration on
-    Hessian–vector products, and the norm of the gradient of :math:`β n L_n` there.
+def curvature_function(density: MinibatchDensity, beta: float) -> Callable[..., float]:
+    """The largest eigenvalue of the Hessian H of :math:`β n L_n`, as a function of the point,
+    by power iteration on Hessian–vector products (``jax.jvp`` of ``jax.grad``; no d × d
+    matrix), compiled once for all the points it is asked about.
 
-    With a diagonal ``preconditioner`` g (shape ``(d,)``), the eigenvalue is that of
-    :math:`\\mathrm{diag}(\\sqrt g)\\, H\\, \\mathrm{diag}(\\sqrt g)`, the curvature a
-    preconditioned SGLD step sees. Power iteration converges to the eigenvalue of largest
-    magnitude (a negative one only at a point far from a minimum); 30 iterations give a few
-    per cent, ample for a step size.
-
-    Returns
-    -------
-    (float, float)
-        :math:`|σ_\\max|` and :math:`\\lVert β ∇ n L_n(θ)\\rVert`.
+    The function returned, ``top(theta, *, preconditioner=None, iterations=30, seed=0)``,
+    gives :math:`|σ_\\max|` of H at θ or, with a diagonal ``preconditioner`` g (shape
+    ``(d,)``), of :math:`\\mathrm{diag}(\\sqrt g)\\, H\\, \\mathrm{diag}(\\sqrt g)`, the
+    curvature a preconditioned SGLD step sees. Power iteration converges to the eigenvalue of
+    largest magnitude (a negative one only at a point far from a minimum); 30 iterations give
+    a few per cent, ample for a step size.
     """
     jax = require_jax()
     import jax.numpy as jnp
 
     everyone = jnp.arange(density.n)
-    at = jnp.asarray(theta)
-    root = jnp.ones(density.d) if preconditioner is None else jnp.sqrt(preconditioner)
+    grad = jax.grad(lambda t: -beta * density.loglik(t, everyone))
+    hvp = jax.jit(lambda at, root, v: root * jax.jvp(grad, (at,), (root * v,))[1])
 
-    def tempered(t: Any) -> Any:
-        return -beta * density.loglik(t, everyone)
+    def top(
+        theta: np.ndarray,
+        *,
+        preconditioner: np.ndarray | None = None,
+        iterations: int = 30,
+        seed: int = 0,
+    ) -> float:
+        at = jnp.asarray(theta)
+        root = jnp.ones(density.d) if preconditioner is None else jnp.sqrt(preconditioner)
+        vector = jax.random.normal(jax.random.key(seed), (density.d,))
+        vector = vector / jnp.linalg.norm(vector)
+        value = 0.0
+        for _ in range(iterations):
+            image = hvp(at, root, vector)
+            value = float(jnp.linalg.norm(image))
+            if value == 0.0 or not np.isfinite(value):
+                break
+            vector = image / value
+        return value
 
-    grad = jax.grad(tempered)
-    hvp = jax.jit(lambda v: root * jax.jvp(grad, (at,), (root * v,))[1])
-    vector = jax.random.normal(jax.random.key(seed), (density.d,))
-    vector = vector / jnp.linalg.norm(vector)
-    value = 0.0
-    for _ in range(iterations):
-        image = hvp(vector)
-        value = float(jnp.linalg.norm(image))
-        if value == 0.0 or not np.isfinite(value):
-            break
-        vector = image / value
-    return value, float(jnp.linalg.norm(jax.jit(grad)(at)))
+    return top
+
+
+def gradient_norm(density: MinibatchDensity, theta: np.ndarray, beta: float) -> float:
+    """:math:`\\lVert β ∇ n L_n(θ)\\rVert`, on the full data."""
+    jax = require_jax()
+    import jax.numpy as jnp
+
+    everyone = jnp.arange(density.n)
+    grad = jax.grad(lambda t: -beta * density.loglik(t, everyone))
+    return float(jnp.linalg.norm(grad(jnp.asarray(theta))))

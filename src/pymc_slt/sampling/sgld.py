@@ -37,7 +37,7 @@ variance is inflated by :math:`1 + ε(σ + C)/2` to first order, C the variance 
 minibatch gradient there (:math:`C ≈ σ\\, nβ/|B|` near a minimum). Each round, ε is
 ``step_fraction`` over the largest curvature σ_max of the (preconditioned) Hessian of
 :math:`β n L_n` plus γ, averaged over the chains where they stand
-(:func:`~pymc_slt.sampling.landscape.top_curvature`). Against NUTS on the same localized
+(:func:`~pymc_slt.sampling.landscape.curvature_function`). Against NUTS on the same localized
 posterior (docs/benchmarks.md, ``networks.py --nuts``), ``step_fraction`` 0.02 agrees on
 reduced rank 5→5→5 (within 1 se, n = 10³ and 10⁴) and is 2–4 % low on a deep linear network
 of 512 weights (n = 10³; up to 2.6 combined se): smaller steps came out lower (0.005: −7 %,
@@ -101,7 +101,12 @@ from pymc_slt.models.localization import validate_point
 from pymc_slt.models.transforms import to_unconstrained
 from pymc_slt.sampling.diagnostics import warn_poor_mixing
 from pymc_slt.sampling.hmc_smc import _constrained_fn
-from pymc_slt.sampling.landscape import energy_function, find_minimum, top_curvature
+from pymc_slt.sampling.landscape import (
+    curvature_function,
+    energy_function,
+    find_minimum,
+    gradient_norm,
+)
 from pymc_slt.sampling.minibatch import minibatch_log_density
 from pymc_slt.sampling.sgmcmc import SGLDChains
 
@@ -358,8 +363,8 @@ def sgld_energy(
     else:
         center = _point_theta(model, density, point)
         e_star, optimizer = float(energies_at(center[None])[0]), 0
-    sigma, grad_norm = top_curvature(density, center, beta)
-    sigma += gamma
+    top = curvature_function(density, beta)
+    sigma = top(center) + gamma
     sampler = SGLDChains(density, center, beta, gamma, batch)
 
     def settings_for(positions: np.ndarray, k: int) -> tuple[float, np.ndarray | None]:
@@ -372,8 +377,7 @@ def sgld_energy(
         if spec.step_size is not None:
             return spec.step_size, scales
         seen = [
-            top_curvature(density, np.asarray(p), beta, iterations=15, preconditioner=g)[0]
-            + gamma * float(g.max())
+            top(np.asarray(p), iterations=15, preconditioner=g) + gamma * float(g.max())
             for p, g in zip(positions[:CURVATURE_CHAINS], scales[:CURVATURE_CHAINS], strict=True)
         ]
         return spec.step_fraction / float(np.mean(seen)), scales
@@ -397,7 +401,7 @@ def sgld_energy(
         "preconditioned": spec.precondition,
         "curvature_at_point": sigma,
         "chain_agreement": agreement,
-        "gradient_drop": grad_norm**2 / (2 * sigma),
+        "gradient_drop": gradient_norm(density, center, beta) ** 2 / (2 * sigma),
         "batch_size": batch,
         "num_steps": rounds.steps,
         "settled": rounds.settled,
