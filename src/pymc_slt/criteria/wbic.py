@@ -16,7 +16,6 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
-from pymc_slt._deprecated import LOOSE_SAMPLER
 from pymc_slt._validate import validate_beta, validate_model, validate_positive_int
 from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
@@ -235,12 +234,7 @@ def wbic(
     >>> res.n, round(res.beta, 4)
     (50, 0.2556)
     """
-    sgld = as_sgld(sampler)
-    if sgld is not None and set(deprecated) & set(LOOSE_SAMPLER):
-        raise ValueError(
-            f"{sorted(set(deprecated) & set(LOOSE_SAMPLER))} given beside sampler={sampler!r}; "
-            "set the run's length in slt.SGLD(…) instead."
-        )
+    sgld = as_sgld(sampler, deprecated)
     spec, _ = resolve_sampler("wbic", None if sgld else sampler, deprecated)
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, got {strict!r}.")

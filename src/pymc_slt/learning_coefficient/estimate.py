@@ -305,12 +305,7 @@ def learning_coefficient(
     True
     """
     validate_model(model)
-    sgld = as_sgld(sampler)
-    if sgld is not None and set(deprecated) & set(LOOSE_SAMPLER):
-        raise ValueError(
-            f"{sorted(set(deprecated) & set(LOOSE_SAMPLER))} given beside sampler={sampler!r}; "
-            "set the run's length in slt.SGLD(…) instead."
-        )
+    sgld = as_sgld(sampler, deprecated)
     spec, old = resolve_sampler(
         "learning_coefficient", None if sgld else sampler, deprecated, replacements=_DEPRECATED
     )

@@ -87,11 +87,13 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
+from pymc_slt._deprecated import LOOSE_SAMPLER
 from pymc_slt._progress import track
 from pymc_slt._validate import spawn_seeds, validate_positive_int, validate_positive_real
 from pymc_slt.base.chains import chain_agreement
@@ -204,11 +206,6 @@ class SGLD(Spec):
                 f"SGLD(draws=…) ({self.draws}) must be at most first_round / 2 ({first // 2})."
             )
         _int_at_least(self.optimizer_steps, "optimizer_steps", 1)
-
-    @property
-    def tune(self) -> int:
-        """No tuning phase in NUTS's sense: 0 (the rounds' burn-in is chosen by the run)."""
-        return 0
 
 
 @dataclass(frozen=True)
@@ -449,10 +446,20 @@ def _warn_run(estimate: float, diag: dict, spec: SGLD) -> None:
     )
 
 
-def as_sgld(sampler: Any) -> SGLD | None:
-    """``sampler`` as an SGLD value (``"sgld"`` → its defaults), or None if it names another."""
-    if isinstance(sampler, SGLD):
-        return sampler
+def as_sgld(sampler: Any, loose: Iterable[str] = ()) -> SGLD | None:
+    """``sampler`` as an SGLD value (``"sgld"`` → its defaults), or None if it names another.
+
+    ``loose`` are the keyword arguments a function got beside it; the deprecated loose sampler
+    settings (``draws``, ``tune``, …) among them are refused with SGLD, whose run is set in the
+    value.
+    """
+    sgld = sampler if isinstance(sampler, SGLD) else None
     if isinstance(sampler, str) and sampler == "sgld":
-        return SGLD()
-    return None
+        sgld = SGLD()
+    given = sorted(set(loose) & set(LOOSE_SAMPLER))
+    if sgld is not None and given:
+        raise ValueError(
+            f"{given} given beside sampler={sampler!r}; set the run's length in slt.SGLD(…) "
+            "instead."
+        )
+    return sgld
