@@ -38,13 +38,12 @@ from pathlib import Path
 
 import numpy as np
 from _store import command_line, load_json, markdown_table, write_result
+from rlct import devinterp_python
 
 from pymc_slt.models.simulate import reduced_rank_truth, simulate_reduced_rank
 from pymc_slt.theory import rlct_deep_linear
 
 HERE = Path(__file__).resolve().parent
-VENV = HERE / ".venv-devinterp"
-VENV_PY = VENV / "bin" / "python"
 SCRIPT = HERE / "_devinterp_llc.py"
 RESULTS = HERE / "results" / "networks_devinterp.json"  # written by _store.write_result
 N_OBS = 10_000
@@ -79,16 +78,6 @@ CASES = (
     Case("DLN 40⁴ r=4", 40, 40, (40, 40), 4),
     Case("DLN 130⁴ r=4", 130, 130, (130, 130), 4),
 )
-
-
-def devinterp_python() -> Path:
-    """The devinterp virtualenv's interpreter, creating the venv if needed."""
-    if not VENV_PY.exists():
-        print(f"creating {VENV} (python3.11, torch 2.13.0 CPU, devinterp 1.3.2) ...", flush=True)
-        subprocess.run(["python3.11", "-m", "venv", str(VENV)], check=True)
-        pip = [str(VENV_PY), "-m", "pip", "install", "-q", "torch==2.13.0", "devinterp==1.3.2"]
-        subprocess.run(pip, check=True)
-    return VENV_PY
 
 
 def run_case(python: Path, case: Case, tmp: Path, lr: float, num_draws: int) -> dict:
@@ -185,7 +174,9 @@ def main() -> None:
     args = parser.parse_args()
     for case in CASES:
         print(f"{case.label}: d = {case.d}, λ = {case.lam:g}", flush=True)
-    python = devinterp_python()
+    python = devinterp_python()  # the venv rlct.py uses, created on first use
+    if python is None:
+        sys.exit("devinterp could not be set up; see the NOTE above.")
     with tempfile.TemporaryDirectory() as tmp:
         if args.quick:
             row = run_case(python, CASES[0], Path(tmp), LRS[0], 200)
