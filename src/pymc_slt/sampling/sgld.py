@@ -214,20 +214,21 @@ class SGLDRounds:
 
     Attributes
     ----------
-    energies : numpy.ndarray
-        :math:`n L_n` at the final window's positions, shape ``(chains, draws)``.
     steps : int
-        Steps per chain, both phases.
+        Steps per chain.
     settled : bool
-        Whether every window check passed.
+        Whether the run stopped because its last window settled (not at ``max_steps``).
+    summary : tuple of float
+        :func:`_summary` of :math:`n L_n` at the last window's positions (chains × draws):
+        mean, se, the chains' agreement p-value, ESS.
     trace : list of dict
         Per round: ``steps`` (its end), ``step_size``, the window's mean ``energy`` and
         ``change``, the change of λ̂ from the round before (NaN for the first).
     """
 
-    energies: np.ndarray
     steps: int
     settled: bool
+    summary: tuple[float, float, float, float]
     trace: list[dict[str, float]]
 
 
@@ -287,19 +288,20 @@ def sample_energies(
         thin = (target - target // 2) // spec.draws
         first = target - spec.draws * thin
         if first > step:  # burn-in: nothing kept
-            positions = sampler.advance(positions, keys, step_sizes, step, 1, first - step, scales)[
-                0
-            ]
+            positions, _, _ = sampler.advance(
+                positions, keys, step_sizes, step, 1, first - step, scales
+            )
         positions, draws, _ = sampler.advance(
             positions, keys, step_sizes, first, spec.draws, thin, scales
         )
         step = target
         energies = energies_at(draws.reshape(-1, draws.shape[-1])).reshape(chains, spec.draws)
+        summary = _summary(energies)
         if not np.all(np.isfinite(energies)):
             trace.append({"steps": step, "step_size": eps, "energy": np.nan, "change": np.nan})
-            return SGLDRounds(energies, step, False, trace)
+            return SGLDRounds(step, False, summary, trace)
         settled, change = _settled(energies, before, beta, e_star)
-        settled &= k + 1 >= MIN_ROUNDS and _summary(energies)[2] >= SETTLED_AGREEMENT
+        settled &= k + 1 >= MIN_ROUNDS and summary[2] >= SETTLED_AGREEMENT
         trace.append(
             {
                 "steps": step,
@@ -311,20 +313,20 @@ def sample_energies(
         if settled or 2 * target > spec.max_steps:
             break
         target, before = 2 * target, energies
-    return SGLDRounds(energies, step, settled, trace)
+    return SGLDRounds(step, settled, summary, trace)
 
 
-def _summary(energies: np.ndarray) -> tuple[float, float, float]:
-    """Mean energy, its se and Cochran's Q p-value that the chains agree. The se is the
-    larger of the ESS-based one (autocorrelation within chains) and the spread of the chain
-    means over √chains (what moves only between chains: the flat directions a window does not
-    cross)."""
-    mean, se, _ = energy_mean(energies)
+def _summary(energies: np.ndarray) -> tuple[float, float, float, float]:
+    """Mean energy, its se, Cochran's Q p-value that the chains agree, and the ESS of the
+    mean. The se is the larger of the ESS-based one (autocorrelation within chains) and the
+    spread of the chain means over √chains (what moves only between chains: the flat
+    directions a window does not cross)."""
+    mean, se, ess = energy_mean(energies)
     per_chain = [energy_mean(e[None]) for e in energies]
     means = np.array([m.mean for m in per_chain])
     p = chain_agreement(means, np.array([m.se for m in per_chain]))
     between = float(means.std(ddof=1) / np.sqrt(len(means)))
-    return mean, max(se, between), p
+    return mean, max(se, between), p, ess
 
 
 def sgld_energy(
@@ -383,8 +385,7 @@ def sgld_energy(
         sampler, energies_at, center, settings_for, spec, beta=beta, e_star=e_star,
         seed=sample_seed, progressbar=progressbar,
     )  # fmt: skip
-    energies = rounds.energies
-    mean, se, agreement = _summary(energies)
+    mean, se, agreement, ess = rounds.summary
     eps = rounds.trace[-1]["step_size"]  # of the last window
     diag = {
         "n": n,
@@ -407,7 +408,7 @@ def sgld_energy(
         "draws": spec.draws,
         "energy_se": np.array([se]),
         "energy_rhat": np.array([np.nan]),
-        "energy_ess": np.array([energy_mean(energies).ess]),
+        "energy_ess": np.array([ess]),
         "seconds": time.perf_counter() - started,
     }
     _warn_run(beta * (mean - e_star), diag, spec)
