@@ -128,13 +128,29 @@ def test_default_finds_its_own_point(small_network):
     assert 3 < res.estimate < 6
 
 
-def test_the_default_sampler_follows_n_times_d(small_network):
+def test_the_default_sampler_follows_n_times_d_and_the_noise_ratio(small_network):
     model, _ = small_network
     nuts = slt.NUTS()
-    spec, why = choose_local_sampler(model, 1000, nuts)
+    spec, why = choose_local_sampler(model, 1000, 1 / np.log(1000), nuts)
     assert spec is nuts and why.startswith("nuts: n·d = 12,000")
-    spec, why = choose_local_sampler(model, SGLD_SIZE, nuts)  # pretend n is larger
-    assert isinstance(spec, slt.SGLD) and why.startswith("sgld")
+    n = 20_000  # pretend n is larger: n·d = 240,000
+    spec, why = choose_local_sampler(model, n, 1 / np.log(n), nuts)  # nβ/256 = 7.9
+    assert spec is nuts and "noise ratio nβ/|B| = 7.89 exceeds 4.25" in why
+    spec, why = choose_local_sampler(model, n, 0.05, nuts)  # nβ/256 = 3.9
+    assert isinstance(spec, slt.SGLD) and why.startswith("sgld: n·d = 240,000")
+
+
+def test_sgld_warns_beyond_the_checked_noise_ratio(product):
+    model, _, _, point = product
+    spec = slt.SGLD(batch_size=10, first_round=400, max_steps=800, draws=20)  # nβ/|B| = 8.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", slt.PoorMixingWarning)
+        with pytest.warns(UserWarning, match=r"noise ratio nβ/\|B\| = 8.05 is above 4.25"):
+            res = slt.learning_coefficient(
+                model, method=slt.LocalLambda(point=point, gamma=GAMMA), sampler=spec,
+                random_seed=0, progressbar=False,
+            )  # fmt: skip
+    assert res.diagnostics["noise_ratio"] == pytest.approx(N / np.log(N) / 10)
 
 
 def test_the_default_keeps_nuts_where_sgld_cannot_run():
@@ -143,7 +159,7 @@ def test_the_default_keeps_nuts_where_sgld_cannot_run():
         w = pm.Normal("w", 0, 1, shape=20)
         pm.MvNormal("y", w.sum() * np.ones(50), np.eye(50), observed=rng.normal(size=50))
     with pytest.warns(UserWarning, match="SGLD, the faster choice at this size, cannot run"):
-        spec, why = choose_local_sampler(joint, SGLD_SIZE, slt.NUTS())  # pretend n is large
+        spec, why = choose_local_sampler(joint, SGLD_SIZE, 0.005, slt.NUTS())  # pretend n large
     assert isinstance(spec, slt.NUTS) and "cannot run" in why
 
 

@@ -112,12 +112,18 @@ from pymc_slt.sampling.landscape import (
 from pymc_slt.sampling.minibatch import minibatch_log_density
 from pymc_slt.sampling.sgmcmc import SGLDChains
 
-__all__ = ["SGLD", "as_sgld", "sgld_energy"]
+__all__ = ["NOISE_RATIO_CHECKED", "SGLD", "as_sgld", "noise_ratio", "sgld_energy"]
 
 #: Cochran's Q p-value below which the chains are said to disagree.
 AGREEMENT_ALPHA = 1e-3
 #: A window whose halves differ by less than this share of |λ̂| (or 2 se) has settled.
 SETTLED_SHARE = 0.02
+#: The largest minibatch noise ratio nβ/|B| at which SGLD was checked against NUTS (reduced
+#: rank and deep linear networks at n = 10⁴, batch 256: 4.24, within a few per cent). Near a
+#: minimum the minibatch gradient's variance is about nβ/|B| times the curvature, and the
+#: step's bias grows with it: a logistic regression at n = 5·10⁴ (ratio 18) came out +21 %
+#: against NUTS, +10 % and +6.5 % with batches of 1,083 and 4,600.
+NOISE_RATIO_CHECKED = 4.25
 #: Rounds before a run may stop (steps: first_round × 2**(MIN_ROUNDS − 1)).
 MIN_ROUNDS = 3
 #: A window has settled only if its chains also agree (Cochran's Q p-value at least this).
@@ -349,9 +355,18 @@ def sgld_energy(
     started = time.perf_counter()
     density = minibatch_log_density(model)
     n = density.n
-    batch = min(n, 256) if spec.batch_size is None else spec.batch_size
+    batch = default_batch(n) if spec.batch_size is None else spec.batch_size
     if batch > n:
         raise ValueError(f"SGLD(batch_size=…) must be at most n = {n}, got {batch}.")
+    if noise_ratio(n, beta, batch) > NOISE_RATIO_CHECKED:
+        warnings.warn(
+            f"the minibatch noise ratio nβ/|B| = {noise_ratio(n, beta, batch):.3g} is above "
+            f"{NOISE_RATIO_CHECKED}, the largest at which SGLD was checked against NUTS; the "
+            "step's bias grows with it (+21 % on a logistic regression at 18). Remedy: "
+            "sampler=slt.NUTS(), or compare with it on a subset. SGLD runs all the same.",
+            UserWarning,
+            stacklevel=5,
+        )
     optimize_seed, sample_seed = spawn_seeds(random_seed, 2)
     energies_at = energy_function(density)
     if point is None:
@@ -401,6 +416,7 @@ def sgld_energy(
         "chain_agreement": agreement,
         "gradient_drop": gradient_norm(density, center, beta) ** 2 / (2 * sigma),
         "batch_size": batch,
+        "noise_ratio": noise_ratio(n, beta, batch),
         "num_steps": rounds.steps,
         "settled": rounds.settled,
         "rounds": rounds.trace,
@@ -445,6 +461,16 @@ def _warn_run(estimate: float, diag: dict, spec: SGLD) -> None:
         what="The estimate and its diagnostics",
         stacklevel=6,
     )
+
+
+def default_batch(n: int) -> int:
+    """``SGLD(batch_size=None)``: min(n, 256) observations per step."""
+    return min(n, 256)
+
+
+def noise_ratio(n: int, beta: float, batch: int) -> float:
+    """nβ/|B|: the minibatch gradient's variance over the curvature, near a minimum."""
+    return n * beta / batch
 
 
 def as_sgld(sampler: Any, loose: Iterable[str] = ()) -> SGLD | None:
