@@ -42,7 +42,7 @@ bench: $(STAMP)
 	done
 
 docs: $(STAMP)
-	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
+	$(BIN)/python -m sphinx -E -W --keep-going -b html docs docs/_build/html
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache docs/_build
