@@ -254,17 +254,24 @@ def test_localize_refuses_a_taken_data_name():
 
 
 @pytest.mark.filterwarnings("ignore::pymc_slt.PoorMixingWarning")
-def test_local_compiles_once_for_pilot_and_run(monkeypatch):
-    calls = []
+def test_local_compiles_once_for_pilot_and_run_and_keeps_only_sums(monkeypatch):
+    calls, pointwise = [], []
     compile_model = sampling.nutpie.compile_pymc_model
+    stacked = sampling.stacked_log_likelihood
 
     def counting_compile(*args, **kwargs):
         calls.append(1)
         return compile_model(*args, **kwargs)
 
+    def recording_stacked(*args, **kwargs):
+        pointwise.append(kwargs.get("pointwise", True))
+        return stacked(*args, **kwargs)
+
     monkeypatch.setattr(sampling.nutpie, "compile_pymc_model", counting_compile)
+    monkeypatch.setattr(sampling, "stacked_log_likelihood", recording_stacked)
     res = learning_coefficient(tiny_model(), sampler=SMALL, progressbar=False, random_seed=0)
     assert len(calls) == 1
+    assert pointwise == [False, False]  # pilot and localized run: never chains × draws × n
     assert np.isfinite(res.estimate)
     assert pilot_length(1000, 1000) == {"draws": 250, "tune": 500}
     assert pilot_length(50, 0) == {"draws": 50, "tune": 0}

@@ -8,6 +8,7 @@ from scipy import stats
 
 import pymc_slt as slt
 import pymc_slt.sampling.tempered as sampling
+from pymc_slt.base.loglik import energy, pointwise_log_likelihood
 from tests.conftest import make_conjugate
 
 BETAS = [0.1, 0.5, 1.0, 2.0]
@@ -117,6 +118,28 @@ def test_smc_sampler_matches_exact(exact):
     np.testing.assert_array_less(np.abs(w.mean(("chain", "draw")).values - mean), 4 * se)
     assert dt.attrs["sampler"] == "smc"
     assert "log_likelihood" in dt.children
+
+
+def test_summed_log_likelihood_equals_the_sum_of_the_pointwise_terms():
+    """Two observed variables, one through a transformed parameter: the summed group gives the
+    same n L_n as the pointwise one, keeps chains × draws values, and the pointwise functions
+    refuse it with the remedy."""
+    rng = np.random.default_rng(2)
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0, 1)
+        sigma = pm.HalfNormal("sigma", 1)
+        pm.Normal("y", mu, sigma, observed=rng.normal(size=30))
+        pm.Poisson("k", pm.math.exp(mu), observed=rng.poisson(2.0, size=12))
+    compiled = sampling.CompiledTempered(model, "nuts")
+    raw = compiled.run(0.5, slt.NUTS(draws=50, tune=50, chains=2), seed=0, progressbar=False)
+    (full,), _ = compiled.assemble([0.5], [raw])
+    (summed,), _ = compiled.assemble([0.5], [raw], pointwise=False)
+    assert "log_likelihood" not in summed.children
+    assert dict(summed["log_likelihood_sum"]["y"].sizes) == {"chain": 2, "draw": 50}
+    np.testing.assert_allclose(energy(summed).values, energy(full).values, rtol=1e-12)
+    np.testing.assert_allclose(energy(summed, ["k"]).values, energy(full, ["k"]).values, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"summed log-likelihood.*sample_tempered"):
+        pointwise_log_likelihood(summed)
 
 
 def test_multi_output_counts_rows_as_observations():

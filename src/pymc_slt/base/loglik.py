@@ -13,6 +13,11 @@ its log-likelihood group holds one number per draw. Quantities that need conditi
 independent observations (WAIC, LOO, ν̂, V_n) call :func:`require_pointwise`, which raises for
 such a model; log Z, WBIC (with n the length of the data) and λ̂ need only the sum and stay
 valid.
+
+A run that needs only n L_n (the local λ̂'s NUTS runs) keeps a ``log_likelihood_sum`` group
+instead: one :math:`\\sum_i \\log p(y_i \\mid x_i, w)` per draw and observed variable
+(:func:`pymc_slt.sampling.loglik.summed_log_likelihood`). :func:`energy` reads either group;
+the pointwise functions need the ``log_likelihood`` group and say so.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import xarray as xr
 
 __all__ = [
     "OBS_DIM",
+    "SUM_GROUP",
     "count_observations",
     "energy",
     "joint_terms",
@@ -30,6 +36,10 @@ __all__ = [
     "pointwise_log_likelihood",
     "require_pointwise",
 ]
+
+#: Group of a DataTree that keeps each observed variable's log-likelihood summed over the
+#: observations (dims ``chain, draw``), written where only n L_n is needed.
+SUM_GROUP = "log_likelihood_sum"
 
 #: Name of the observation dimension of :func:`pointwise_log_likelihood`.
 OBS_DIM = "obs_id"
@@ -47,6 +57,13 @@ def count_observations(shapes: Mapping[str, tuple[int, ...]]) -> int:
 def log_likelihood_group(data: xr.DataTree | xr.Dataset) -> xr.Dataset:
     """The ``log_likelihood`` group of ``data`` as a Dataset, with a clear error if absent."""
     if isinstance(data, xr.DataTree):
+        if "log_likelihood" not in data.children and SUM_GROUP in data.children:
+            raise ValueError(
+                f"data keeps only the summed log-likelihood per draw (its {SUM_GROUP!r} group, "
+                "written by runs that need n L_n alone, such as the local λ̂'s); pointwise "
+                "quantities (WAIC, LOO, ν̂, V_n) need every term: sample with "
+                "pymc_slt.sample_tempered."
+            )
         if "log_likelihood" not in data.children:
             raise ValueError(
                 "data has no log_likelihood group; sample with pymc_slt.sample_tempered, or call "
@@ -107,8 +124,21 @@ def pointwise_log_likelihood(
 
 
 def energy(data: xr.DataTree | xr.Dataset, var_names: Sequence[str] | None = None) -> xr.DataArray:
-    """:math:`n L_n(w) = -\\sum_i \\log p(y_i \\mid x_i, w)` per draw, dims ``(chain, draw)``."""
-    out = -pointwise_log_likelihood(data, var_names).sum(OBS_DIM, skipna=False)
+    """:math:`n L_n(w) = -\\sum_i \\log p(y_i \\mid x_i, w)` per draw, dims ``(chain, draw)``.
+
+    From the ``log_likelihood`` group, or from the :data:`SUM_GROUP` group where a run kept only
+    the sums.
+    """
+    if (
+        isinstance(data, xr.DataTree)
+        and "log_likelihood" not in data.children
+        and SUM_GROUP in data.children
+    ):
+        sums = data[SUM_GROUP].to_dataset()
+        names = _select(sums, var_names)
+        out = -sum((sums[name] for name in names[1:]), sums[names[0]])
+    else:
+        out = -pointwise_log_likelihood(data, var_names).sum(OBS_DIM, skipna=False)
     out.name = "nLn"
     return out
 

@@ -127,7 +127,8 @@ def local_estimate(job: LambdaJob, spec: SamplerSpec, *, retry: bool) -> Learnin
     pilot_seed, local_seed = spawn_seeds(job.random_seed, 2)
     center = None if job.point is None else validate_point(model, job.point)
     compiled = CompiledTempered(localize(model, center), spec.name)
-    sample = partial(quiet_sampling, compiled.sample, progressbar=job.progressbar)
+    # only n L_n per draw is needed: never the chains × draws × n pointwise array
+    sample = partial(quiet_sampling, compiled.sample, progressbar=job.progressbar, pointwise=False)
     if center is None:
         short = pilot_length(spec.draws, spec.tune)
         pilot = replace(spec, **(short if isinstance(spec, NUTS) else {"draws": short["draws"]}))

@@ -46,7 +46,7 @@ from pymc_slt._validate import (
     validate_betas,
     validate_model,
 )
-from pymc_slt.base.loglik import count_observations
+from pymc_slt.base.loglik import SUM_GROUP, count_observations
 from pymc_slt.base.threads import one_blas_thread, threads
 from pymc_slt.models.tempering import tempered
 from pymc_slt.sampling.diagnostics import (
@@ -123,11 +123,12 @@ def _assemble(
     n: int,
     sampler: str,
     model_name: str,
+    pointwise: bool,
 ) -> xr.DataTree:
     tree = {
         "posterior": raw["posterior"].to_dataset(),
         "sample_stats": raw["sample_stats"].to_dataset(),
-        "log_likelihood": log_lik,
+        ("log_likelihood" if pointwise else SUM_GROUP): log_lik,
         **groups,
     }
     dt = xr.DataTree.from_dict(tree)
@@ -365,13 +366,18 @@ class CompiledTempered:
         return hmc_smc_raws(self.model, betas, spec, seed=seed, progressbar=progressbar)
 
     def assemble(
-        self, betas: Sequence[float], raws: Sequence[xr.DataTree]
+        self, betas: Sequence[float], raws: Sequence[xr.DataTree], *, pointwise: bool = True
     ) -> tuple[list[xr.DataTree], list]:
         """One DataTree per raw run, with the untempered log-likelihood and mixing diagnostics.
 
-        Returns the DataTrees and the ``(β, MixingReport)`` pairs of the runs that mixed poorly.
+        With ``pointwise=False`` the log-likelihood is kept summed over the observations, in the
+        :data:`~pymc_slt.base.loglik.SUM_GROUP` group (chains × draws values, for runs that need
+        only n L_n). Returns the DataTrees and the ``(β, MixingReport)`` pairs of the runs that
+        mixed poorly.
         """
-        log_liks = stacked_log_likelihood([r["posterior"].to_dataset() for r in raws], self.model)
+        log_liks = stacked_log_likelihood(
+            [r["posterior"].to_dataset() for r in raws], self.model, pointwise=pointwise
+        )
         groups = _model_groups(self.model, self.beta_name)
         children, problems = [], []
         for beta, raw, ll in zip(betas, raws, log_liks, strict=True):
@@ -383,6 +389,7 @@ class CompiledTempered:
                 n=self.n,
                 sampler=self.sampler,
                 model_name=self._name,
+                pointwise=pointwise,
             )
             report = check_mixing(dt, sampler=self.sampler)
             dt.attrs.update(report.as_attrs())
@@ -392,10 +399,18 @@ class CompiledTempered:
         return children, problems
 
     def sample(
-        self, beta: float, spec: SamplerSpec, *, stacklevel: int = 2, **kwargs: Any
+        self,
+        beta: float,
+        spec: SamplerSpec,
+        *,
+        pointwise: bool = True,
+        stacklevel: int = 2,
+        **kwargs: Any,
     ) -> xr.DataTree:
         """:meth:`run` then :meth:`assemble` one β; warns once if it mixed poorly."""
-        children, problems = self.assemble([beta], [self.run(beta, spec, **kwargs)])
+        children, problems = self.assemble(
+            [beta], [self.run(beta, spec, **kwargs)], pointwise=pointwise
+        )
         _warn_mixing(problems, self.sampler, stacklevel=stacklevel + 1)
         return children[0]
 
