@@ -39,17 +39,28 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
-    "myst_parser",
+    "myst_nb",  # MyST markdown, and executes the pages written as text notebooks
+    "sphinx-mathjax-offline",  # MathJax copied into _static: formulas render offline
 ]
 
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
 root_doc = "index"
 exclude_patterns = [
     "_build", "**/.venv*", "README.md", "**/README.md", "api/generated", "_generated",
 ]  # fmt: skip
 
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
+
+# myst-nb: the tutorials and how-tos (MyST text notebooks, ``file_format: mystnb``) run at every
+# build, each with small settings; outputs are cached by jupyter-cache under _build, so a second
+# build of an unchanged page is instant, and any error in a cell fails the build.
+nb_execution_mode = "cache"
+nb_execution_cache_path = os.path.join(os.path.dirname(__file__), "_build", ".jupyter_cache")
+nb_execution_timeout = 900
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
 
 # autodoc / numpydoc: signatures without type hints (the numpydoc sections state the types);
 # class members are documented by ``:members:`` in the ``slt-api`` directive, so numpydoc must
