@@ -8,6 +8,7 @@ compilation or sampling, so bad input never surfaces as an error from deep insid
 from __future__ import annotations
 
 import numbers
+import sys
 import zlib
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +17,7 @@ import numpy as np
 import pymc as pm
 
 __all__ = [
+    "as_pymc_model",
     "validate_beta",
     "validate_betas",
     "validate_model",
@@ -154,22 +156,46 @@ def named_seed(seed: int, name: str) -> int:
     return int(sequence.generate_state(1)[0])
 
 
-def validate_model(model: Any, name: str = "model") -> pm.Model:
-    """Check that ``model`` is a PyMC model with observed data that is finite.
+def as_pymc_model(model: Any, name: str = "model") -> pm.Model:
+    """The PyMC model behind ``model``: a ``pm.Model`` itself, or a Bambi model's.
+
+    A ``bambi.Model`` is built if it has not been (``model.build()``, as ``model.fit()`` would)
+    and its PyMC model ``model.backend.model`` is returned; the Bambi object keeps it, so the
+    parameters and observed data are the formula's. Every public function that takes a model
+    passes it through here (via :func:`validate_model` where the data are checked too).
 
     Raises
     ------
     TypeError
-        If ``model`` is not a ``pm.Model``.
+        If ``model`` is neither a ``pm.Model`` nor a ``bambi.Model``.
+    """
+    if isinstance(model, pm.Model):
+        return model
+    # Bambi not imported means no Bambi model exists: no import (seconds) for plain PyMC models.
+    bambi_model = getattr(sys.modules.get("bambi"), "Model", None)
+    if bambi_model is not None and isinstance(model, bambi_model):
+        if not getattr(model, "built", False) or model.backend is None:
+            model.build()
+        return model.backend.model
+    raise TypeError(
+        f"{name} must be a pymc.Model or a bambi.Model, got {type(model).__name__}; build it "
+        "with `with pm.Model() as model: ...`, a builder from pymc_slt.models, or "
+        "bambi.Model('y ~ x', data)."
+    )
+
+
+def validate_model(model: Any, name: str = "model") -> pm.Model:
+    """The PyMC model of ``model`` (:func:`as_pymc_model`), checked to have finite observed data.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is neither a ``pm.Model`` nor a ``bambi.Model``.
     ValueError
         If it has no observed variable, or an observed variable holds NaN or inf (PyMC would
         silently impute those entries as parameters, which changes n and the likelihood).
     """
-    if not isinstance(model, pm.Model):
-        raise TypeError(
-            f"{name} must be a pymc.Model, got {type(model).__name__}; build it with "
-            "`with pm.Model() as model: ...` or a builder from pymc_slt.models."
-        )
+    model = as_pymc_model(model, name)
     if not model.observed_RVs:
         raise ValueError(
             f"{name} has no observed variable, so there is no likelihood to temper; pass "

@@ -26,6 +26,8 @@ from collections.abc import Mapping, Sequence
 
 import xarray as xr
 
+from pymc_slt.base.draws import SUM_GROUP, as_draws
+
 __all__ = [
     "OBS_DIM",
     "SUM_GROUP",
@@ -36,10 +38,6 @@ __all__ = [
     "pointwise_log_likelihood",
     "require_pointwise",
 ]
-
-#: Group of a DataTree that keeps each observed variable's log-likelihood summed over the
-#: observations (dims ``chain, draw``), written where only n L_n is needed.
-SUM_GROUP = "log_likelihood_sum"
 
 #: Name of the observation dimension of :func:`pointwise_log_likelihood`.
 OBS_DIM = "obs_id"
@@ -54,27 +52,14 @@ def count_observations(shapes: Mapping[str, tuple[int, ...]]) -> int:
     return lengths[0] if len(set(lengths)) == 1 else int(sum(lengths))
 
 
-def log_likelihood_group(data: xr.DataTree | xr.Dataset) -> xr.Dataset:
-    """The ``log_likelihood`` group of ``data`` as a Dataset, with a clear error if absent."""
-    if isinstance(data, xr.DataTree):
-        if "log_likelihood" not in data.children and SUM_GROUP in data.children:
-            raise ValueError(
-                f"data keeps only the summed log-likelihood per draw (its {SUM_GROUP!r} group, "
-                "written by runs that need n L_n alone, such as the local λ̂'s); pointwise "
-                "quantities (WAIC, LOO, ν̂, V_n) need every term: sample with "
-                "pymc_slt.sample_tempered."
-            )
-        if "log_likelihood" not in data.children:
-            raise ValueError(
-                "data has no log_likelihood group; sample with pymc_slt.sample_tempered, or call "
-                "pm.compute_log_likelihood(idata, model=model) first."
-            )
-        return data["log_likelihood"].to_dataset()
+def log_likelihood_group(
+    data: xr.DataTree | xr.Dataset, what: str = "the pointwise log-likelihood"
+) -> xr.Dataset:
+    """The ``log_likelihood`` group of ``data`` (draws as :func:`~pymc_slt.base.draws.as_draws`
+    takes them, or that group as a Dataset) as a Dataset; ``what`` needs it (for the error)."""
     if isinstance(data, xr.Dataset):
         return data
-    raise TypeError(
-        f"data must be an xarray.DataTree with a log_likelihood group, got {type(data).__name__}."
-    )
+    return as_draws(data, what, ("log_likelihood",))["log_likelihood"].to_dataset()
 
 
 def _select(ds: xr.Dataset, var_names: Sequence[str] | None) -> list[str]:

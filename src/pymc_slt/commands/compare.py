@@ -1,9 +1,10 @@
 """``pymc-slt compare FILE.py [--out DIR]``: compare the models a Python file defines.
 
-The file defines either a dict ``models`` of name → ``pm.Model``, or functions without required
-arguments that return a ``pm.Model`` (each becomes a model named after the function). The table of
-:func:`pymc_slt.compare` is printed; with ``--out`` it is also written to ``DIR/compare.csv``
-together with a figure of the free-energy-scale criteria, ``DIR/criteria.png``.
+The file defines either a dict ``models`` of name → ``pm.Model`` (or ``bambi.Model``), or
+functions without required arguments that return one (each becomes a model named after the
+function). The table of :func:`pymc_slt.compare` is printed; with ``--out`` it is also written
+to ``DIR/compare.csv`` together with a figure of the free-energy-scale criteria,
+``DIR/criteria.png``.
 """
 
 from __future__ import annotations
@@ -20,11 +21,20 @@ from typing import Any
 import pandas as pd
 import pymc as pm
 
+from pymc_slt._validate import as_pymc_model
 from pymc_slt.commands._out import check_out
 from pymc_slt.commands._text import plain_text
 from pymc_slt.sampling.samplers import NUTS
 
 __all__ = ["add_parser", "load_models", "run"]
+
+
+def _as_model(obj: object) -> pm.Model | None:
+    """The PyMC model of ``obj`` (a ``pm.Model`` or a ``bambi.Model``), else None."""
+    try:
+        return as_pymc_model(obj)
+    except TypeError:
+        return None
 
 
 def load_models(path: Path) -> dict[str, pm.Model]:
@@ -37,11 +47,14 @@ def load_models(path: Path) -> dict[str, pm.Model]:
         raise ValueError(f"running {path} raised {_where(err, path)}") from err
     if "models" in namespace:
         models = namespace["models"]
-        if not isinstance(models, dict) or not all(
-            isinstance(m, pm.Model) for m in models.values()
-        ):
-            raise ValueError(f"{path}: `models` must be a dict of name -> pm.Model.")
-        return dict(models)
+        pymc_models = (
+            {name: _as_model(m) for name, m in models.items()} if isinstance(models, dict) else {}
+        )
+        if not pymc_models or any(m is None for m in pymc_models.values()):
+            raise ValueError(
+                f"{path}: `models` must be a dict of name -> pm.Model (or bambi.Model)."
+            )
+        return pymc_models
     found = {}
     for name, obj in namespace.items():
         if name.startswith("_") or not inspect.isfunction(obj):
@@ -58,8 +71,8 @@ def load_models(path: Path) -> dict[str, pm.Model]:
             model = obj()
         except Exception as err:
             raise ValueError(f"{path}: {name}() raised {_where(err, path)}") from err
-        if isinstance(model, pm.Model):
-            found[name] = model
+        if (pymc_model := _as_model(model)) is not None:
+            found[name] = pymc_model
     if not found:
         raise ValueError(
             f"{path} defines no models: add a dict `models = {{'name': model, ...}}` or functions "

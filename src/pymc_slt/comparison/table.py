@@ -111,7 +111,7 @@ def compare(
 
     Parameters
     ----------
-    models : mapping of str to pymc.Model
+    models : mapping of str to pymc.Model or bambi.Model
         At least one model; all must have the same observed data.
     sampler : NUTS, SMC, HMCSMC or {"nuts", "smc", "hmc_smc"}, default NUTS()
         The sampler, with its settings, of every run (the β = 1 draws, WBIC, λ, and the draws
@@ -229,10 +229,10 @@ def compare(
         raise TypeError(f"models must be a dict of name -> pm.Model, got {type(models).__name__}.")
     if not models:
         raise ValueError("models is empty; pass e.g. {'linear': model_a, 'quadratic': model_b}.")
-    for name, model in models.items():
+    for name in models:
         if not isinstance(name, str):
             raise TypeError(f"model names must be strings, got {name!r}.")
-        validate_model(model, name=f"models[{name!r}]")
+    models = {name: validate_model(m, name=f"models[{name!r}]") for name, m in models.items()}
     _check_same_data(models)
     if fisher_kind not in ("auto", "output", "score"):
         raise ValueError(f"fisher_kind must be 'auto', 'output' or 'score', got {fisher_kind!r}.")

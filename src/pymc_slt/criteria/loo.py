@@ -8,6 +8,7 @@ import arviz_stats as azs
 import numpy as np
 import xarray as xr
 
+from pymc_slt.base.draws import as_draws, draws_beta
 from pymc_slt.base.loglik import pointwise_log_likelihood, require_pointwise
 from pymc_slt.criteria.waic import TemperedDrawsWarning
 
@@ -20,8 +21,9 @@ def loo_elpd(data: xr.DataTree) -> azs.ELPDData:
     Warns (:class:`~pymc_slt.criteria.waic.TemperedDrawsWarning`) if the draws are at β ≠ 1:
     LOO's importance weights assume the ordinary posterior.
     """
+    data = as_draws(data, "PSIS-LOO", ("posterior", "log_likelihood"))
     require_pointwise(data, "PSIS-LOO")
-    beta = float(data.attrs.get("beta", 1.0))
+    beta = draws_beta(data)
     if not np.isclose(beta, 1.0):
         warnings.warn(
             f"data holds draws at beta={beta:.4g}, not 1, but PSIS-LOO assumes draws from the "

@@ -22,7 +22,7 @@ from arviz_stats.utils import ELPDData
 from numpy.lib.array_utils import normalize_axis_tuple
 from scipy.special import logsumexp
 
-from pymc_slt._validate import validate_beta
+from pymc_slt.base.draws import as_draws, draws_beta
 from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood, require_pointwise
 
 __all__ = ["ELPDDataWAIC", "TemperedDrawsWarning", "waic"]
@@ -151,11 +151,12 @@ def waic(
 
     Parameters
     ----------
-    data : xarray.DataTree
+    data : xarray.DataTree, arviz.InferenceData or xarray.Dataset
         Draws with a ``log_likelihood`` group of elementwise :math:`\\log p(y_i \\mid x_i, w)`
-        (as :func:`pymc_slt.sample_tempered` or ``pm.compute_log_likelihood`` write it). Its
-        ``attrs["beta"]`` is the inverse temperature of the draws (1.0 if absent). An
-        ``xarray.Dataset`` is read as the ``log_likelihood`` group itself (β from its attrs).
+        (as :func:`pymc_slt.sample_tempered` writes it; add it to a ``pm.sample`` result with
+        ``pm.compute_log_likelihood(idata, model=model)``). Its ``attrs["beta"]`` is the inverse
+        temperature of the draws (1.0 if absent, as for ``pm.sample``'s). An ``xarray.Dataset``
+        is read as the ``log_likelihood`` group itself (β from its attrs).
     var_name : str or sequence of str, optional
         Observed variable(s) to use. Default: all, combined as in
         :func:`pymc_slt.base.loglik.pointwise_log_likelihood` (observations along each variable's
@@ -175,7 +176,8 @@ def waic(
     Raises
     ------
     TypeError
-        If ``data`` is not a DataTree/Dataset or ``var_name`` is not a string (or strings).
+        If ``data`` is not a DataTree/InferenceData/Dataset or ``var_name`` is not a string
+        (or strings).
     ValueError
         If ``data`` has no ``log_likelihood`` group, ``var_name`` is not in it, it holds
         non-finite values, there are fewer than 2 draws, or ``attrs["beta"]`` is not > 0.
@@ -234,9 +236,11 @@ def waic(
     names = _var_names(var_name)
     if not isinstance(pointwise, bool):
         raise TypeError(f"pointwise must be True or False, got {pointwise!r}.")
+    if not isinstance(data, xr.Dataset):
+        data = as_draws(data, "WAIC", ("log_likelihood",))
     require_pointwise(data, "WAIC")
     log_lik = pointwise_log_likelihood(data, names)
-    beta = validate_beta(data.attrs.get("beta", 1.0), "data.attrs['beta']")
+    beta = draws_beta(data)
     values = log_lik.values
     if not np.all(np.isfinite(values)):
         n_bad = int(values.size - np.isfinite(values).sum())

@@ -16,7 +16,8 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
-from pymc_slt._validate import validate_beta, validate_model, validate_positive_int
+from pymc_slt._validate import validate_model, validate_positive_int
+from pymc_slt.base.draws import as_draws, draws_beta
 from pymc_slt.base.energy import energy_mean
 from pymc_slt.base.loglik import OBS_DIM, pointwise_log_likelihood
 from pymc_slt.base.result import Result
@@ -94,15 +95,18 @@ def _check_n(n: Any) -> int:
 
 def _from_draws(data: xr.DataTree, *, strict: bool) -> WBICResult:
     log_lik = pointwise_log_likelihood(data)
-    if "beta" not in data.attrs:
-        raise ValueError(
-            "data.attrs has no 'beta', so it cannot be checked that the draws are from the "
-            "tempered posterior at β* = 1/log n. Sample with "
-            "pymc_slt.sample_tempered(model, beta=1/np.log(n)), or call wbic(model)."
-        )
-    beta = validate_beta(data.attrs["beta"], "data.attrs['beta']")
     n = _check_n(int(data.attrs.get("n", log_lik.sizes[OBS_DIM])))
     beta_star = 1.0 / np.log(n)
+    if "beta" not in data.attrs:
+        raise ValueError(
+            "data.attrs has no 'beta': draws without it (pm.sample's) are from the ordinary "
+            f"posterior, β = 1, but WBIC averages n L_n at β* = 1/log n = {beta_star:.4g} "
+            f"(n = {n}). Call wbic(model) to sample at β*, or pass "
+            "pymc_slt.sample_tempered(model, beta=1/np.log(n)). Draws at β = 1 serve "
+            "slt.learning_coefficient(model, data=idata) (its centre w*) and slt.waic; "
+            "data.attrs['beta'] = 1.0 with strict=False gives E_1[n L_n], which is not WBIC."
+        )
+    beta = draws_beta(data)
     if strict and abs(beta - beta_star) > BETA_RTOL * beta_star:
         raise ValueError(
             f"data was sampled at beta = {beta:.6g}, not at WBIC's β* = 1/log n = "
@@ -150,10 +154,10 @@ def wbic(
 
     Parameters
     ----------
-    model : pymc.Model, optional
+    model : pymc.Model or bambi.Model, optional
         The model, sampled here at :math:`β^* = 1/\\log n` with
         :func:`pymc_slt.sample_tempered`. Give ``model`` or ``data``.
-    data : xarray.DataTree, optional
+    data : xarray.DataTree or arviz.InferenceData, optional
         Draws to reuse instead of sampling: a DataTree with a ``log_likelihood`` group and
         ``attrs["beta"]`` (and ``attrs["n"]``; without it n is counted from the
         log-likelihood, observations along the first axis), e.g.
@@ -239,12 +243,7 @@ def wbic(
     if not isinstance(strict, bool):
         raise TypeError(f"strict must be True or False, got {strict!r}.")
     if data is not None:
-        if not isinstance(data, xr.DataTree):
-            raise TypeError(
-                "data must be an xarray.DataTree from pymc_slt.sample_tempered, got "
-                f"{type(data).__name__}."
-            )
-        return _from_draws(data, strict=strict)
+        return _from_draws(as_draws(data, "WBIC", ("log_likelihood",)), strict=strict)
     if isinstance(model, xr.DataTree):
         raise TypeError(
             "model is an xarray.DataTree; pass draws as data=..., e.g. wbic(data=draws), "

@@ -66,6 +66,7 @@ from pymc_slt._validate import (
     validate_positive_int,
 )
 from pymc_slt.base.bridge import PROPOSALS
+from pymc_slt.base.draws import as_draws, draws_beta
 from pymc_slt.base.spec import named_with_old_options
 from pymc_slt.evidence.fallback import checked_bridge
 from pymc_slt.evidence.methods import METHODS, EvidenceOptions, method_entry
@@ -91,14 +92,8 @@ _SMC_METHODS = ("smc", "hmc_smc")
 def _validate_data(data: Any, method: str) -> xr.DataTree | None:
     if data is None:
         return None
-    if not isinstance(data, xr.DataTree):
-        raise TypeError(f"data must be an xarray.DataTree or None, got {type(data).__name__}.")
-    if method == "bridge" and "posterior" not in data.children:
-        raise ValueError(
-            "data has no posterior group; for method='bridge' pass posterior draws, e.g. "
-            "pymc_slt.sample_tempered(model, 1.0) or pm.sample(model=model)."
-        )
-    if method == "bridge" and not np.isclose(float(data.attrs.get("beta", 1.0)), 1.0):
+    data = as_draws(data, f"method={method!r}", ("posterior",) if method == "bridge" else ())
+    if method == "bridge" and not np.isclose(draws_beta(data), 1.0):
         raise ValueError(
             f"data holds draws at beta={data.attrs['beta']}; bridge sampling of log Z needs the "
             "ordinary posterior, beta=1.0."
@@ -112,7 +107,8 @@ def _validate_data(data: Any, method: str) -> xr.DataTree | None:
     if method in _LADDER_METHODS and not any("beta" in c.attrs for c in data.children.values()):
         raise ValueError(
             f"data is not a ladder; for method={method!r} pass pymc_slt.sample_ladder(model, "
-            "betas) with betas ending at 1.0."
+            "betas) with betas ending at 1.0. Draws at β = 1 alone (pm.sample's) serve "
+            "method='bridge'."
         )
     return data
 
@@ -132,7 +128,7 @@ def log_marginal_likelihood(
 
     Parameters
     ----------
-    model : pymc.Model
+    model : pymc.Model or bambi.Model
         A model with observed data and a proper prior on every free variable.
     method : str or options value, default "bridge"
         A name, ``"bridge"``, ``"stepping_stone"``, ``"thermodynamic"``, ``"smc"`` or
@@ -150,7 +146,7 @@ def log_marginal_likelihood(
         *The ladders'* ``betas`` are rungs in (0, 1] ending at 1.0 (β = 0 is always added from
         exact prior draws), by default ``n_betas`` rungs equally spaced in thermodynamic length
         (Notes), ``n_betas`` by default about the thermodynamic length Λ within [16, 64].
-    data : xarray.DataTree, optional
+    data : xarray.DataTree or arviz.InferenceData, optional
         Existing draws to reuse instead of sampling: posterior draws of ``model`` at β = 1
         (``"bridge"``: from :func:`pymc_slt.sample_tempered` or ``pm.sample``), a ladder from
         :func:`pymc_slt.sample_ladder` whose top rung is β = 1 (``"stepping_stone"``,
@@ -364,7 +360,7 @@ def log_marginal_likelihood(
     >>> bool(abs(res.log_z - exact.log_evidence()) < 4 * res.se + 0.01)
     True
     """
-    validate_model(model)
+    model = validate_model(model)
     check_proper_prior(model)
     spec, old = resolve_sampler(
         "log_marginal_likelihood",

@@ -46,7 +46,8 @@ import xarray as xr
 from pytensor.graph.replace import vectorize_graph
 from threadpoolctl import threadpool_limits
 
-from pymc_slt._validate import observed_array, validate_model
+from pymc_slt._validate import as_pymc_model, observed_array, validate_model
+from pymc_slt.base.draws import as_draws, is_draws
 from pymc_slt.base.loglik import count_observations
 from pymc_slt.fisher.graph import _LOCATIONS, _Compiled, _free_variables, _names, _outputs
 from pymc_slt.models.transforms import outside_support
@@ -77,8 +78,7 @@ def fisher_parameter_names(model: pm.Model) -> list[str]:
     >>> slt.fisher_parameter_names(model)
     ['a', 'w[0]', 'w[1]']
     """
-    if not isinstance(model, pm.Model):
-        raise TypeError(f"model must be a pymc.Model, got {type(model).__name__}.")
+    model = as_pymc_model(model)
     return _names([(name, shape) for _, name, shape in _free_variables(model)])
 
 
@@ -122,6 +122,8 @@ def _compile(model: pm.Model, kind: str) -> _Compiled:
 
 def _posterior(point_or_data: Any) -> xr.Dataset | None:
     """The posterior Dataset of a DataTree or Dataset input; None for a point (a mapping)."""
+    if is_draws(point_or_data):  # a legacy InferenceData becomes a DataTree
+        point_or_data = as_draws(point_or_data, "the Fisher information", name="point_or_data")
     if isinstance(point_or_data, xr.DataTree):
         if "posterior" not in point_or_data.children:
             raise ValueError(
@@ -262,7 +264,7 @@ def fisher_information(
 
     Parameters
     ----------
-    model : pymc.Model
+    model : pymc.Model or bambi.Model
         Any PyMC model with observed data and continuous free variables.
     point_or_data : dict, xarray.DataTree or xarray.Dataset
         A point: values of **all** free variables on the constrained scale, keyed by name (as in
@@ -352,7 +354,7 @@ def fisher_information(
     >>> info.shape, np.allclose(info, np.outer([2.0, 0.5], [2.0, 0.5]) * np.mean(x**2))
     ((2, 2), True)
     """
-    info, compiled, coords = _evaluate(model, point_or_data, kind)
+    info, compiled, coords = _evaluate(as_pymc_model(model), point_or_data, kind)
     if coords is None:
         return info
     names = list(compiled.names)

@@ -15,7 +15,7 @@ import xarray as xr
 from pymc.logprob.transforms import SimplexTransform
 from scipy import sparse
 
-from pymc_slt._validate import validate_rtol
+from pymc_slt._validate import as_pymc_model, validate_rtol
 from pymc_slt.base.rank import (
     default_rtol,
     descending_eigenvalues,
@@ -309,6 +309,7 @@ def _spectra(model: Any, point_or_data: Any, kind: Any, rtol: float | None, meth
     """Descending eigenvalues on the free directions, shape ``(d,)``/``(b,)`` or
     ``(chain, draw, ·)``; the compiled context, the draws' coordinates, d, rtol (the default
     where None) and the method used."""
+    model = as_pymc_model(model)
     if not _use_matrix_free(model, kind, method):
         info, compiled, coords = _free_directions(model, point_or_data, kind)
         eigenvalues = descending_eigenvalues(info)

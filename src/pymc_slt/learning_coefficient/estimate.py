@@ -37,6 +37,7 @@ from pymc_slt._validate import (
     validate_betas,
     validate_model,
 )
+from pymc_slt.base.draws import as_draws, draws_beta
 from pymc_slt.base.fit import default_betas
 from pymc_slt.base.spec import named_with_old_options
 from pymc_slt.learning_coefficient.choice import choose_local_sampler
@@ -118,7 +119,7 @@ def learning_coefficient(
 
     Parameters
     ----------
-    model : pymc.Model
+    model : pymc.Model or bambi.Model
         Any PyMC model with observed data (not modified). Only its graph and data are used.
     method : str or options value, default "local"
         A name (that estimator with its defaults) or a value holding its options (the registry
@@ -138,11 +139,12 @@ def learning_coefficient(
           :math:`[1/\\log n, 4/\\log n]` (one compiled model).
         * ``"two_temperature"`` or ``slt.TwoTemperature(betas=None)``: Watanabe's two-point
           slope, by default at :math:`β_{1,2} = (1/\\log n)(1 \\mp 1/\\sqrt{2\\log n})`.
-    data : xarray.DataTree, optional
+    data : xarray.DataTree or arviz.InferenceData, optional
         Draws to reuse instead of sampling them here. For ``"ladder"`` and
         ``"two_temperature"``: a :func:`pymc_slt.sample_ladder` result (its rungs give the
         β; the value's ``betas`` must then be None). For ``"local"``: draws of the ordinary
-        posterior (β = 1, e.g. :func:`pymc_slt.sample_tempered`), whose lowest-:math:`n L_n`
+        posterior (β = 1, e.g. :func:`pymc_slt.sample_tempered`, or a ``pm.sample`` result
+        after ``pm.compute_log_likelihood(idata, model=model)``), whose lowest-:math:`n L_n`
         draw becomes :math:`w^*` instead of running the pilot (``point`` must then be None).
     sampler : NUTS, SMC, HMCSMC, SGLD or {"nuts", "smc", "hmc_smc", "sgld"}, optional
         What samples each β (:mod:`pymc_slt.sampling.samplers`). Default NUTS, except for
@@ -306,7 +308,7 @@ def learning_coefficient(
     >>> bool(abs(res.estimate - 1.0) < 0.3)  # regular model: λ = d/2 = 1
     True
     """
-    validate_model(model)
+    model = validate_model(model)
     sgld = as_sgld(sampler, deprecated)
     spec, old = resolve_sampler(
         "learning_coefficient", None if sgld else sampler, deprecated, replacements=_DEPRECATED
@@ -406,30 +408,26 @@ def _validate_data(data: Any, options: LambdaOptions) -> xr.DataTree | list[xr.D
     """``data`` checked for the estimator: the β = 1 draws (local) or the ladder's rungs."""
     if data is None:
         return None
-    if not isinstance(data, xr.DataTree):
-        raise TypeError(f"data must be an xarray.DataTree or None, got {type(data).__name__}.")
     method = options.name
     if isinstance(options, LocalLambda):
+        data = as_draws(data, "method='local'", ("posterior", "log_likelihood"))
         if options.point is not None:
             raise ValueError("give point or data (whose best draw becomes the point), not both.")
-        if "posterior" not in data.children or "log_likelihood" not in data.children:
-            raise ValueError(
-                "data needs posterior and log_likelihood groups; pass "
-                "pymc_slt.sample_tempered(model, 1.0)."
-            )
-        if not np.isclose(float(data.attrs.get("beta", 1.0)), 1.0):
+        if not np.isclose(draws_beta(data), 1.0):
             raise ValueError(
                 f"data holds draws at beta={data.attrs['beta']}; method='local' picks w* from "
                 "the ordinary posterior, beta=1.0."
             )
         return data
+    data = as_draws(data, f"method={method!r}")
     if options.betas is not None:
         raise ValueError("the ladder's betas come from data; drop betas.")
     children = ladder_children(data)
     if not children:
         raise ValueError(
             f"data is not a ladder; for method={method!r} pass pymc_slt.sample_ladder(model, "
-            "betas)."
+            "betas). Draws at one β (pm.sample's are at β = 1) serve method='local', which "
+            "takes its centre w* from them."
         )
     return children
 

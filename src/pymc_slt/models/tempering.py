@@ -113,7 +113,7 @@ def tempered(model: pm.Model, beta: float = 1.0) -> TemperedModel:
 
     The sampling functions use this to move β with ``with_data``/``pm.set_data``.
     """
-    validate_model(model)
+    model = validate_model(model)
     beta = validate_beta(beta)
     if TEMPERING_POTENTIAL in model.named_vars:
         raise ValueError(
@@ -134,7 +134,7 @@ def temper(model: pm.Model, beta: float = 1.0) -> pm.Model:
 
     Parameters
     ----------
-    model : pymc.Model
+    model : pymc.Model or bambi.Model
         Any PyMC model with at least one observed variable (several are fine, with any
         likelihood: Normal, StudentT, Bernoulli, Poisson, …; deterministics and transformed
         variables are kept). It is not modified.

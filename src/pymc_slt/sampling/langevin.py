@@ -48,6 +48,7 @@ from pytensor.graph.replace import graph_replace
 from pymc_slt._deprecated import take_deprecated
 from pymc_slt._progress import track
 from pymc_slt._validate import (
+    as_pymc_model,
     check_continuous,
     check_initial_point,
     spawn_sequences,
@@ -208,6 +209,7 @@ def noisy_gradient_descent(
     ((1, 200), 'langevin')
     """
     spec = _langevin(sampler, take_deprecated("noisy_gradient_descent", deprecated, _DEPRECATED))
+    model = as_pymc_model(model)
     tm = tempered(model, beta)
     eta, thin, n_steps = spec.step_size, spec.thin, spec.n_steps
     burn_in, chains = spec.burn_in, spec.chains

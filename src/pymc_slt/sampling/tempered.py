@@ -39,6 +39,7 @@ from pymc.backends.arviz import (
 
 from pymc_slt._progress import track
 from pymc_slt._validate import (
+    as_pymc_model,
     check_continuous,
     check_initial_point,
     spawn_seeds,
@@ -76,6 +77,7 @@ def n_observations(model: pm.Model) -> int:
     If several observed variables share that length they are joint measurements of the same units;
     otherwise their lengths add up. See :mod:`pymc_slt.base.loglik` for the convention.
     """
+    model = as_pymc_model(model)
     return count_observations({k: np.shape(v) for k, v in find_observations(model).items()})
 
 
@@ -150,7 +152,7 @@ def sample_tempered(
 
     Parameters
     ----------
-    model : pymc.Model
+    model : pymc.Model or bambi.Model
         The user's model (not modified); it needs at least one observed variable.
     beta : float, default 1.0
         Inverse temperature β > 0; 1.0 is the ordinary posterior.
@@ -235,7 +237,7 @@ def sample_ladder(
 
     Parameters
     ----------
-    model : pymc.Model
+    model : pymc.Model or bambi.Model
         The user's model (not modified).
     betas : sequence of float
         Distinct inverse temperatures, each finite and > 0. Rungs are stored in ascending β.
@@ -306,7 +308,7 @@ class CompiledTempered:
     def __init__(self, model: pm.Model, sampler: str) -> None:
         if sampler not in SAMPLERS:
             raise ValueError(f"sampler must be one of {list(SAMPLERS)}, got {sampler!r}.")
-        validate_model(model)  # observed data first: its errors are the most specific
+        model = validate_model(model)  # observed data first: its errors are the most specific
         if sampler == "nuts":  # before compiling: nutpie's own errors are type or Rust errors
             check_continuous(model, "NUTS", "sampler='smc' (pm.sample_smc moves discrete ones)")
             check_initial_point(model)
