@@ -235,8 +235,9 @@ def test_free_energy_figure(tmp_path):
     fig = plot_free_energy(_free_energy_table(), theory={"a*b*x": 0.5})
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     labels = _legend(fig.axes[1])
-    assert labels[0].startswith("line: λ̂ = 1.00 ± ") and "theory" not in labels[0]
-    assert labels[1].startswith("a*b*x: λ̂ = 0.50 ± ") and labels[1].endswith("(theory 0.5)")
+    assert labels[0].startswith("line: λ̂ (slope of F) = 1.00 ± ") and "theory" not in labels[0]
+    assert labels[1].startswith("a*b*x: λ̂ (slope of F) = 0.50 ± ")
+    assert labels[1].endswith("(theory 0.5)")
     assert labels[2] == "slope λ of theory"
     assert _legend(fig.axes[0]) == ["line", "a*b*x"]
     assert fig.axes[0].get_xscale() == "log" and fig.axes[1].get_xlabel() == "log n"
@@ -292,9 +293,9 @@ def test_energy_ladder_figure(tmp_path):
     assert isinstance(fig, Figure) and len(fig.axes) == 3
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == [
-        "line: λ̂ = 1.00 ± 0.05 (theory 1)",
-        "a*b*x: λ̂ = 0.32 ± 0.05",
-        "local: λ̂ = 0.45 ± 0.05 (theory 0.5)",
+        "line: λ̂ (ladder slope) = 1.00 ± 0.05 (theory 1)",
+        "a*b*x: λ̂ (ladder slope) = 0.32 ± 0.05",
+        "local: λ̂ (ladder slope) = 0.45 ± 0.05 (theory 0.5)",
     ]
     # the λ̂ line goes through the exact energies: slope = attrs estimate
     line = fig.axes[0].get_lines()[-2]
@@ -336,8 +337,8 @@ def test_fisher_spectrum_figure(tmp_path):
     fig = plot_fisher_spectrum(spectra)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     assert [ax.get_title() for ax in fig.axes] == [
-        "regular: rank 6 in 100 % of draws (d = 6)",
-        "singular: rank 4 in 95 % of draws (d = 6)",
+        "regular (d = 6)\nrank 6 in 100 % of draws",
+        "singular (d = 6)\nrank 4 in 95 % of draws",
     ]
     ax = fig.axes[1]
     assert ax.get_yscale() == "log"
@@ -350,11 +351,11 @@ def test_fisher_spectrum_figure_rtol_and_dataarray():
     mu = _spectrum(2)
     arr = xr.DataArray(mu.reshape(2, 100, 6), dims=("chain", "draw", "eigen"), attrs={"d": 6})
     fig = plot_fisher_spectrum({"m": arr}, rtol=0.5)
-    assert fig.axes[0].get_title().startswith("m: rank 1 in ")
+    assert fig.axes[0].get_title().startswith("m (d = 6)\nrank 1 in ")
     fig = plot_fisher_spectrum({"m": mu[0]}, rtol={"m": 1e-12})
-    assert fig.axes[0].get_title() == "m: rank 4 in 100 % of draws (d = 6)"
+    assert fig.axes[0].get_title() == "m (d = 6)\nrank 4 in 100 % of draws"
     arr.attrs["rtol"] = 0.5
-    assert plot_fisher_spectrum({"m": arr}).axes[0].get_title().startswith("m: rank 1 in ")
+    assert plot_fisher_spectrum({"m": arr}).axes[0].get_title().startswith("m (d = 6)\nrank 1 in ")
 
 
 def test_fisher_spectrum_figure_bad_input():
@@ -427,3 +428,20 @@ def test_diagnostics_figure_bad_input():
         plot_diagnostics(_run(), max_vars=0)
     with pytest.raises(ValueError, match="4 draws"):
         plot_diagnostics(_run(draws=3))
+
+
+def test_log_n_axis_labels_the_sample_sizes_themselves():
+    """n = 40 and 80 read as "40" and "80" on a log axis, not 4×10¹ and 8×10¹."""
+    from matplotlib.figure import Figure
+
+    from pymc_slt.plots.style import log_n_axis
+
+    ax = Figure().subplots()
+    ax.plot([40, 80, 80, 2000], [1, 2, 3, 4])
+    log_n_axis(ax, [40, 80, 80, 2000])
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["40", "80", "2000"]
+    assert not any(t.get_text() for t in ax.get_xticklabels(minor=True))
+    ax = Figure().subplots()
+    log_n_axis(ax, np.arange(1, 21) * 100, max_ticks=5)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["100", "500", "900", "1300", "1700"]

@@ -137,7 +137,7 @@ def plot_fisher_spectrum(
         ax.set_xticks(j if d <= 20 else j[:: math.ceil(d / 10)])
         share = counts.max() / ranks.size
         ax.set_title(
-            f"{name}: rank {values[counts.argmax()]} in {100 * share:.0f} % of draws (d = {d})",
+            f"{name} (d = {d})\nrank {values[counts.argmax()]} in {100 * share:.0f} % of draws",
             fontsize="medium",
         )
         ax.legend(fontsize="small")

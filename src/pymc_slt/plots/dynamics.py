@@ -16,6 +16,7 @@ from pymc_slt.plots.style import (
     component,
     components,
     figure_or_new,
+    log_n_axis,
 )
 
 __all__ = ["plot_langevin_vs_nuts", "plot_phase_transition"]
@@ -80,9 +81,10 @@ def plot_phase_transition(
             label=text,
         )
         ax.axhline(level, color=REFERENCE_COLOR, lw=0.8)
-    ax_frac.set(xscale="log", ylim=(-0.02, 1.02), xlabel="n", ylabel=f"P({label} | D_n)")
+    for ax in (ax_frac, ax_df):
+        log_n_axis(ax, n)
+    ax_frac.set(ylim=(-0.02, 1.02), xlabel="n", ylabel=f"P({label} | D_n)")
     ax_df.set(
-        xscale="log",
         xlabel="n",
         ylabel=f"ΔF = F(phase {transition.low}) − F(phase {transition.high})",
     )

@@ -22,6 +22,7 @@ from pymc_slt.plots.style import (
     check_theory,
     figure_or_new,
     lambda_label,
+    log_n_axis,
     panel_grid,
 )
 
@@ -202,14 +203,15 @@ def plot_free_energy(
         log_n = np.log(n)
         ax_x.errorbar(log_n, f - e, yerr=se, fmt="o", color=color, capsize=3)
         span = np.array([log_n.min(), log_n.max()])
-        label = lambda_label(name, fit.lam, fit.lam_se, theory.get(name))
+        label = lambda_label(name, fit.lam, fit.lam_se, theory.get(name), how="slope of F")
         ax_x.plot(span, fit.excess(np.exp(span)), color=color, label=label)
         if name in theory:
             mid = log_n.mean()
             ax_x.plot(
                 span, fit.excess(np.exp(mid)) + theory[name] * (span - mid), color=color, ls="--"
             )
-    ax_f.set(xscale="log", xlabel="n", ylabel="F_n = −log Z_n (nats)")
+    log_n_axis(ax_f, _floats(table, "n"))
+    ax_f.set(xlabel="n", ylabel="F_n = −log Z_n (nats)")
     ax_f.set_title("F_n ± se and n L_n(ŵ) + λ̂ log n + ĉ", fontsize="medium")
     ax_f.legend(fontsize="small")
     ax_x.set(xlabel="log n", ylabel="F_n − n L_n(ŵ) (nats)")
@@ -310,7 +312,8 @@ def plot_energy_ladder(ladders: Mapping[str, xr.Dataset], *, fig: Figure | None 
                 label=f"slope λ = {attrs['theory']:g} (theory)",
             )
         ax.set(xlabel="1/β", ylabel="E_β[n L_n(w)]")
-        ax.set_title(lambda_label(name, lam, attrs["se"], attrs.get("theory")), fontsize="medium")
+        label = lambda_label(name, lam, attrs["se"], attrs.get("theory"), how="ladder slope")
+        ax.set_title(label, fontsize="medium")
         ax.legend(fontsize="small")
     fig.suptitle("Energy over the β ladder: E_β[n L_n] ≈ n L_n(w₀) + λ/β")
     return fig

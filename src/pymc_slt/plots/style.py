@@ -12,6 +12,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 __all__ = [
     "HIGHLIGHT_COLOR",
@@ -24,6 +25,7 @@ __all__ = [
     "components",
     "figure_or_new",
     "lambda_label",
+    "log_n_axis",
     "panel_grid",
 ]
 
@@ -65,9 +67,22 @@ def panel_grid(
     return fig, list(grid[:count])
 
 
-def lambda_label(name: str, estimate: float, se: float, theory: float | None = None) -> str:
-    """``"name: λ̂ = 0.52 ± 0.04 (theory 0.5)"``; the ± part only for a finite se."""
-    text = f"{name}: λ̂ = {estimate:.2f}"
+def log_n_axis(ax: Axes, ns: Any, max_ticks: int = 8) -> None:
+    """A logarithmic n axis labelled with the sample sizes themselves (``40``, not ``4×10¹``):
+    ticks at the distinct n of the data (at most ``max_ticks`` of them), no minor labels."""
+    ns = np.unique(np.asarray(ns, dtype=float))
+    ticks = ns[:: -(-ns.size // max_ticks)]
+    ax.set_xscale("log")
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def lambda_label(
+    name: str, estimate: float, se: float, theory: float | None = None, how: str | None = None
+) -> str:
+    """``"name: λ̂ = 0.52 ± 0.04 (theory 0.5)"``; the ± part only for a finite se. ``how`` names
+    the estimator (``"λ̂ (slope of F) = …"``), where a page shows λ̂ of several estimators."""
+    text = f"{name}: λ̂{f' ({how})' if how else ''} = {estimate:.2f}"
     if np.isfinite(se):
         text += f" ± {se:.2f}"
     if theory is not None:

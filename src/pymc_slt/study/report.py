@@ -110,6 +110,12 @@ table.numbers { border-collapse: collapse; font-size: 0.82em; margin: 0.6em 0; }
 table.numbers th, table.numbers td { padding: 0.2em 0.55em; text-align: right;
        border-bottom: 1px solid #eee; }
 table.numbers th { background: #f4f4f4; }
+/* the model and n columns stay in view while a wide table scrolls sideways */
+table.numbers th:nth-child(-n+2), table.numbers td:nth-child(-n+2) { position: sticky;
+       background: #fff; z-index: 1; }
+table.numbers th:nth-child(-n+2) { background: #f4f4f4; }
+table.numbers th:first-child, table.numbers td:first-child { left: 0; min-width: 7.5em; }
+table.numbers th:nth-child(2), table.numbers td:nth-child(2) { left: 8.6em; }
 figure { margin: 1.2em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
 figcaption { font-size: 0.88em; color: #555; }
 .reading li { margin: 0.35em 0; } .meta { color: #666; font-size: 0.9em; }
