@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +20,7 @@ import xarray as xr
 from pymc_slt.cli import main
 from pymc_slt.study import plan as plan_module
 from pymc_slt.study.report import SUMMARY_COLUMNS
+from tests.chromium import chromium_or_skip, dump_dom, screenshot
 
 TINY = dataclasses.replace(
     plan_module.plan(quick=True, seed=3),
@@ -108,9 +107,7 @@ def test_refuses_a_non_empty_folder(tmp_path, capsys):
 @pytest.mark.slow
 def test_report_renders_in_chromium(report, tmp_path):
     """Headless Chromium opens index.html offline and every image decodes."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.fail("headless Chromium is needed: apt-get install chromium")
+    chromium = chromium_or_skip()
     probe = tmp_path / "probe.html"
     probe.write_text(
         (report / "index.html")
@@ -122,18 +119,9 @@ def test_report_renders_in_chromium(report, tmp_path):
             ".length + ' of ' + imgs.length; });</script></body>",
         )
     )
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=10000"]  # fmt: skip
-    dom = subprocess.run(
-        [chromium, *flags, "--dump-dom", probe.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True,
-    ).stdout  # fmt: skip
+    dom = dump_dom(chromium, probe.as_uri(), tmp_path / "profile")
     n_images = len(list((report / "figures").glob("*.png")))
     assert f"<title>loaded {n_images} of {n_images}</title>" in dom
-    shot = tmp_path / "shot.png"
-    subprocess.run(
-        [chromium, *flags, "--window-size=1200,2400", f"--screenshot={shot}", probe.as_uri()],
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
+    shot = screenshot(chromium, probe.as_uri(), tmp_path / "profile", tmp_path / "shot.png",
+                      "1200,2400")  # fmt: skip
     assert shot.stat().st_size > 10_000
