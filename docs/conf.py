@@ -46,7 +46,7 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
 root_doc = "index"
 exclude_patterns = [
-    "_build", "**/.venv*", "README.md", "**/README.md", "api/generated", "_generated",
+    "_build", "**/.venv*", "README.md", "**/README.md", "api/generated", "_generated", "_ipython",
 ]  # fmt: skip
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
@@ -55,6 +55,8 @@ myst_heading_anchors = 3
 # myst-nb: the tutorials and how-tos (MyST text notebooks, ``file_format: mystnb``) run at every
 # build, each with small settings; outputs are cached by jupyter-cache under _build, so a second
 # build of an unchanged page is instant, and any error in a cell fails the build.
+# The kernels start with docs/_ipython's profile: warnings print as "Class: message", wrapped.
+os.environ["IPYTHONDIR"] = os.path.join(os.path.dirname(__file__), "_ipython")
 nb_execution_mode = "cache"
 nb_execution_cache_path = os.path.join(os.path.dirname(__file__), "_build", ".jupyter_cache")
 nb_execution_timeout = 900
@@ -192,7 +194,9 @@ class ConceptAPI(SphinxDirective):
             elif kind == "function":
                 body += [f".. autofunction:: {target}", ""]
             else:  # autodata would show the docstring of the value's type (tuple, dict, ...)
-                body += [f".. py:data:: {target}"]
+                # the short name: automodule made ``modname`` the current module, and a dotted
+                # name here would be read as ``modname.<target>`` (an anchor nothing links to)
+                body += [f".. py:data:: {name}"]
                 if len(repr(obj)) <= 80:
                     body += [f"   :value: {obj!r}"]
                 body += ["", *(f"   {line}" for line in _attribute_doc(module, name)), ""]

@@ -1,10 +1,11 @@
-"""The numbers the README quotes from the quick study, read off a report folder.
+"""The numbers docs/study.md quotes from the quick study, read off a report folder.
 
 Run: ``pymc-slt study --quick --seed 0 --out report/`` then
 ``.venv/bin/python scripts/readme_study_numbers.py report/``. It prints, at the largest n of
 the study, λ̂ ± se against theory for each model and how far WBIC and BIC sit from F, and the
 share of the phase-transition posterior in the rank-2 phase at the smallest and largest n — the
-sentence of the README's "The study report" section, so that it is regenerated, not retyped.
+sentences of docs/study.md's "What the quick study found" section, so that it is regenerated,
+not retyped.
 """
 
 from __future__ import annotations

@@ -76,11 +76,25 @@ def test_theory_page_has_the_definitions_and_known_values():
 
 def test_index_lists_every_page():
     index = (DOCS / "index.md").read_text()
-    for page in ("theory", "api/index", "examples", "study", "benchmarks", "scaling"):
+    pages = (
+        *("install", "tutorials/index", "howto/index", "overview", "api/index", "theory"),
+        *("glossary", "warnings", "benchmarks", "evidence", "examples", "study", "scaling"),
+        *("sbic", "design", "changelog"),
+    )
+    for page in pages:
         assert re.search(rf"^{re.escape(page)}$", index, re.MULTILINE), page
         assert (DOCS / f"{page}.md").is_file(), page
     assert (DOCS / "report.png").is_file()
     assert "report.png" in (DOCS / "study.md").read_text()
+
+
+def test_readme_links_lead_to_files():
+    """The README points into the docs: every relative link names a file of the repository."""
+    text = (ROOT / "README.md").read_text()
+    links = re.findall(r"\]\(([^)#:]+)\)", text)
+    assert len(links) >= 10, links
+    for link in links:
+        assert (ROOT / link).is_file(), link
 
 
 def test_examples_page_includes_every_example():
