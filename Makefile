@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile -q --doctest-modules src/pymc_slt tests
+	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile -q --durations=15 --doctest-modules src/pymc_slt tests
 
 # the end-to-end runs marked slow (the tiny study, the slower examples): ~6 min; .ci/run runs them
 test-e2e: $(STAMP)

@@ -293,9 +293,9 @@ def test_energy_ladder_figure(tmp_path):
     assert isinstance(fig, Figure) and len(fig.axes) == 3
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == [
-        "line: λ̂ (ladder slope) = 1.00 ± 0.05 (theory 1)",
-        "a*b*x: λ̂ (ladder slope) = 0.32 ± 0.05",
-        "local: λ̂ (ladder slope) = 0.45 ± 0.05 (theory 0.5)",
+        "line: λ̂ = 1.00 ± 0.05 (theory 1)",
+        "a*b*x: λ̂ = 0.32 ± 0.05",
+        "local: λ̂ = 0.45 ± 0.05 (theory 0.5)",
     ]
     # the λ̂ line goes through the exact energies: slope = attrs estimate
     line = fig.axes[0].get_lines()[-2]

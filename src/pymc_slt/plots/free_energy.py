@@ -312,8 +312,7 @@ def plot_energy_ladder(ladders: Mapping[str, xr.Dataset], *, fig: Figure | None 
                 label=f"slope λ = {attrs['theory']:g} (theory)",
             )
         ax.set(xlabel="1/β", ylabel="E_β[n L_n(w)]")
-        label = lambda_label(name, lam, attrs["se"], attrs.get("theory"), how="ladder slope")
-        ax.set_title(label, fontsize="medium")
+        ax.set_title(lambda_label(name, lam, attrs["se"], attrs.get("theory")), fontsize="medium")
         ax.legend(fontsize="small")
-    fig.suptitle("Energy over the β ladder: E_β[n L_n] ≈ n L_n(w₀) + λ/β")
+    fig.suptitle("Energy over the β ladder: E_β[n L_n] ≈ n L_n(w₀) + λ/β (λ̂: the ladder's slope)")
     return fig

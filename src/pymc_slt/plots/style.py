@@ -86,7 +86,7 @@ def lambda_label(
     if np.isfinite(se):
         text += f" ± {se:.2f}"
     if theory is not None:
-        text += f" (theory {theory:g})"
+        text += f" (theory {theory:.3g})"
     return text
 
 
