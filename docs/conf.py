@@ -16,6 +16,7 @@ import io
 import os
 import pkgutil
 import types
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -72,6 +73,10 @@ autodoc_member_order = "bysource"
 autodoc_default_options = {"exclude-members": "__init__, __new__"}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
+
+# Every cross-reference must resolve: re-exports and submodule paths are mapped to their API
+# page by _resolve_api_reference; a reference to nothing that exists fails the build (-W).
+nitpicky = True
 
 html_theme = "furo"
 html_title = f"pymc-slt {release}"
@@ -327,8 +332,88 @@ def _benchmark_tables(app) -> None:
             out.write(result["table"] + "\n\n" + made + "\n")
 
 
+def _lookup(dotted: str) -> Any:
+    """The object a dotted ``pymc_slt…`` name denotes (module, then attributes), or None."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr, None)
+            if obj is None:
+                return None
+        return obj
+    return None
+
+
+def _contexts(node) -> list[str]:
+    """Where a bare name in ``node`` may live: the scopes of the docstring it was written in
+    (``docstring of pymc_slt.fisher.spectrum.FisherRank``: that class, then its module), then
+    the page's current class and module."""
+    source = str(node.source or "")
+    scopes = []
+    if "docstring of " in source:
+        parts = source.split("docstring of ", 1)[1].split(".")
+        scopes = [".".join(parts[:k]) for k in range(len(parts), 1, -1)]
+    for key in ("py:class", "py:module"):
+        if node.get(key):
+            scopes.append(node[key])
+    return scopes
+
+
+def _documented_name(target: str, contexts: Sequence[str]) -> str | None:
+    """Where the API pages document what ``target`` names: ``pymc_slt.compare`` (a re-export)
+    and ``pymc_slt.comparison.table.compare`` (its submodule) are both documented as
+    ``pymc_slt.comparison.compare``; a submodule, on its concept folder's page. A bare name is
+    looked up in the scopes it was written in (``contexts``)."""
+    candidates = [target] if target.startswith("pymc_slt") else []
+    candidates += [f"{scope}.{target}" for scope in contexts]
+    for dotted in candidates:
+        obj = _lookup(dotted)
+        if obj is None:
+            continue
+        if isinstance(obj, types.ModuleType):
+            return next((c for c in CONCEPTS if obj.__name__.startswith(c)), None)
+        for length in range(dotted.count(".") + 1, 0, -1):  # a class, then its member
+            owner_name = ".".join(dotted.split(".")[:length])
+            owner = _lookup(owner_name)
+            member = dotted.split(".")[length:]
+            for concept in CONCEPTS:
+                module = importlib.import_module(concept)
+                for name in _public_names(module):
+                    if getattr(module, name, None) is owner and owner is not None:
+                        return ".".join([concept, name, *member])
+    return None
+
+
+def _resolve_api_reference(app, env, node, contnode):
+    """Resolve a reference to a pymc-slt object by the name its API page documents it under
+    (:func:`_documented_name`), so re-exports and submodule paths link instead of dangling."""
+    if node.get("refdomain") != "py":
+        return None
+    reftarget, contexts = node["reftarget"], _contexts(node)
+    target = _documented_name(reftarget, contexts)
+    if target is not None and target != reftarget:
+        domain = env.get_domain("py")
+        for role in (node["reftype"], "obj", "mod"):
+            found = domain.resolve_xref(
+                env, node["refdoc"], app.builder, role, target, node, contnode
+            )
+            if found is not None:
+                return found
+    # an object that exists but has no page here (a private helper, another package's
+    # function): its name stays as code, unlinked; a name that exists nowhere still warns
+    names = [reftarget, *(f"{scope}.{reftarget}" for scope in contexts)]
+    if any(_lookup(name) is not None for name in names):
+        return contnode
+    return None
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", _benchmark_tables)
+    app.connect("missing-reference", _resolve_api_reference)
     app.connect("autodoc-process-docstring", _module_sections_as_rubrics)
     app.connect("autodoc-skip-member", _skip_namedtuple_fields)
     app.add_directive("slt-api", ConceptAPI)

@@ -9,6 +9,8 @@ call these.
   the typed doubts (:class:`~pymc_slt.base.bridge.Doubt`).
 * :mod:`~pymc_slt.base.loglik`: the pointwise log-likelihood ``log p(y_i | x_i, w)``, n and
   :math:`n L_n(w)` from a DataTree (the observation convention).
+* :mod:`~pymc_slt.base.draws`: draws given as ``data=`` (a DataTree, a ``pm.sample`` result or
+  an ArviZ InferenceData), checked for the groups a quantity needs, and their β.
 * :mod:`~pymc_slt.base.energy`: the mean of :math:`n L_n` over draws with its Monte-Carlo error.
 * :mod:`~pymc_slt.base.fit`: weighted straight-line fits, and the default β of each λ estimator.
 * :mod:`~pymc_slt.base.ladder`: the β schedule, stepping-stone sums and the corrected trapezoid
@@ -22,7 +24,7 @@ call these.
 """
 
 from pymc_slt.base.energy import EnergyMean, energy_mean
-from pymc_slt.base.fit import LineFit, weighted_slope
+from pymc_slt.base.fit import LineFit, default_betas, weighted_slope
 from pymc_slt.base.loglik import (
     OBS_DIM,
     count_observations,
@@ -38,6 +40,7 @@ __all__ = [
     "LineFit",
     "combine_chains",
     "count_observations",
+    "default_betas",
     "energy",
     "energy_mean",
     "final_log_marginal_likelihood",

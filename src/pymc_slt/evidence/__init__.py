@@ -11,8 +11,8 @@
 * :mod:`~pymc_slt.evidence.smc`: log Z from SMC runs (PyMC's, or HMC-SMC's).
 * :mod:`~pymc_slt.evidence.unconstrained`: posterior draws on the unconstrained scale and the
   model's log density over all of them at once (bridge sampling's inputs).
-* :mod:`~pymc_slt.evidence.result`: :class:`EvidenceJob` (what a method's ``run`` gets),
-  :class:`EvidenceResult` and :class:`EvidenceWarning`.
+* :mod:`~pymc_slt.evidence.result`: :class:`~pymc_slt.evidence.result.EvidenceJob` (what a
+  method's ``run`` gets), :class:`EvidenceResult` and :class:`EvidenceWarning`.
 """
 
 from pymc_slt.evidence.bridge import Bridge

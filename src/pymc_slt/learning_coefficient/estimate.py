@@ -156,8 +156,9 @@ def learning_coefficient(
         long as its minibatch noise ratio :math:`nβ/|B|` stays in the range it was checked in
         (n up to about 10⁴ at the default β; :mod:`pymc_slt.learning_coefficient.choice`).
         ``diagnostics["sampler_choice"]`` says which ran and why. ``slt.SGLD`` serves
-        ``"local"`` only. NUTS's ``target_accept``
-        defaults to 0.9 here (:data:`DEFAULT_NUTS`, see Notes on mixing); setting it yourself
+        ``"local"`` only. NUTS's ``target_accept`` defaults to 0.9 here
+        (:data:`~pymc_slt.learning_coefficient.checks.DEFAULT_NUTS`, see Notes on mixing);
+        setting it yourself
         (``slt.NUTS(target_accept=…)``) turns off the ``"local"`` retry at 0.99.
         :class:`~pymc_slt.SMC` and :class:`~pymc_slt.HMCSMC` move between separated modes
         (slower; see Notes on mixing); HMCSMC (BlackJAX tempered SMC with HMC moves) scales to

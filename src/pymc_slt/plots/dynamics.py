@@ -33,7 +33,7 @@ def plot_phase_transition(
     Parameters
     ----------
     transition : PhaseTransition
-        From :func:`pymc_slt.phases.sweep.phase_transition`.
+        From :func:`pymc_slt.phases.transition.phase_transition`.
     prediction : PhasePrediction, optional
         Draws the predicted crossing and the leading-order
         :math:`ΔF(n) = n ΔL - Δλ \\log n - Δm \\log\\log n` (defined up to an O(1) constant).

@@ -26,7 +26,8 @@ def _as_posterior(point: Mapping[str, np.ndarray]) -> xr.Dataset:
 
 
 def point_energy(model: pm.Model, point: Mapping[str, np.ndarray]) -> float:
-    """:math:`n L_n(w^*)` of ``model`` at ``point`` (same convention as :func:`energy`).
+    """:math:`n L_n(w^*)` of ``model`` at ``point`` (the convention of
+    :func:`~pymc_slt.base.loglik.energy`).
 
     Raises
     ------
