@@ -264,7 +264,7 @@ def test_bad_points(product_model):
 
 
 def test_bad_posteriors(product_model):
-    with pytest.raises(ValueError, match="point_or_data is a DataTree without a posterior"):
+    with pytest.raises(ValueError, match="point_or_data has no posterior group, which the Fisher"):
         fisher_information(product_model, xr.DataTree())
     no_chain = xr.Dataset({"a": ("draw", [1.0]), "b": ("draw", [1.0])})
     with pytest.raises(ValueError, match=r"no \['chain'\] dimension"):

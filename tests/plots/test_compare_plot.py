@@ -48,6 +48,16 @@ def test_compare_frame_is_arviz_layout_best_first():
     assert list(compare_frame(_table(), "waic").index) == ["linear", "quadratic", "cubic"]
 
 
+def test_compare_frame_keeps_a_missing_dse_missing_and_warns():
+    """A model whose se of difference is missing gets no error bar, not a zero-width one."""
+    table = _table().assign(elpd_waic_dse=[np.nan, np.nan, 3.0])
+    with pytest.warns(UserWarning, match=r"no se of the ELPD difference for \['quadratic'\]"):
+        frame = compare_frame(table, "waic")
+    assert frame.loc["linear", "dse"] == 0.0  # the best model: its difference from itself
+    assert np.isnan(frame.loc["quadratic", "dse"])
+    assert frame.loc["cubic", "dse"] == 3.0
+
+
 @pytest.mark.parametrize("kind", ["loo", "waic"])
 def test_plot_compare_of_a_compare_table_saves_a_png(kind, tmp_path):
     pc = plot_compare(_table(), kind=kind)

@@ -122,15 +122,11 @@ def _compile(model: pm.Model, kind: str) -> _Compiled:
 
 def _posterior(point_or_data: Any) -> xr.Dataset | None:
     """The posterior Dataset of a DataTree or Dataset input; None for a point (a mapping)."""
-    if is_draws(point_or_data):  # a legacy InferenceData becomes a DataTree
-        point_or_data = as_draws(point_or_data, "the Fisher information", name="point_or_data")
-    if isinstance(point_or_data, xr.DataTree):
-        if "posterior" not in point_or_data.children:
-            raise ValueError(
-                "point_or_data is a DataTree without a posterior group; pass the result of "
-                "pymc_slt.sample_tempered (or pm.sample), its posterior Dataset, or a dict point."
-            )
-        point_or_data = point_or_data["posterior"].to_dataset()
+    if is_draws(point_or_data):  # a DataTree, or a legacy InferenceData converted to one
+        tree = as_draws(
+            point_or_data, "the Fisher information", ("posterior",), name="point_or_data"
+        )
+        point_or_data = tree["posterior"].to_dataset()
     if isinstance(point_or_data, xr.Dataset):
         missing = [dim for dim in _SAMPLE_DIMS if dim not in point_or_data.dims]
         if missing:

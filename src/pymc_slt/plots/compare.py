@@ -9,6 +9,7 @@ itself, or ELPD results by model name (``{"a": slt.waic(idata_a), ...}``). The S
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,7 +33,8 @@ def compare_frame(table: pd.DataFrame, kind: Literal["loo", "waic"] = "loo") -> 
     Columns: ``rank``, ``elpd``, ``se``, ``elpd_diff`` (:math:`\\mathrm{elpd} -
     \\mathrm{elpd}_\\text{best}`, as in ArviZ: 0 for the best model, negative for the others),
     ``dse`` (the se of that difference, ``elpd_<kind>_dse``, from :func:`arviz_stats.compare`
-    on the pointwise terms) and ``kind``.
+    on the pointwise terms; 0 for the best model, and NaN, with a warning, where it is missing)
+    and ``kind``.
     Models whose ``elpd_<kind>`` is NaN (the quantity failed; see ``problems``) are left out.
 
     Raises
@@ -61,14 +63,24 @@ def compare_frame(table: pd.DataFrame, kind: Literal["loo", "waic"] = "loo") -> 
         raise ValueError(
             f"no model has a finite elpd_{kind}; the table's 'problems' column says why."
         )
-    elpd = rows[columns[0]]
+    elpd, dse = rows[columns[0]], rows[columns[2]].copy()
+    dse.iloc[0] = 0.0  # the best model's difference from itself
+    if dse.isna().any():
+        warnings.warn(
+            f"no se of the ELPD difference for {list(dse.index[dse.isna()])} (elpd_{kind}_dse "
+            "is NaN: their pointwise terms were not comparable with the best model's); they "
+            "are drawn without an error bar. Remedy: compare models fitted to the same "
+            "observations.",
+            UserWarning,
+            stacklevel=2,
+        )
     return pd.DataFrame(
         {
             "rank": np.arange(len(rows)),
             "elpd": elpd,
             "se": rows[columns[1]],
             "elpd_diff": elpd - elpd.iloc[0],
-            "dse": rows[columns[2]].fillna(0.0),
+            "dse": dse,
             "kind": kind,
         },
         index=rows.index,
