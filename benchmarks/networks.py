@@ -13,7 +13,10 @@ nβ = n/log n, batch 64). The table goes to ``benchmarks/results/networks.json``
 
 Usage::
 
-    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/networks.py [--only LABEL] [--quick]
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/networks.py [--only LABEL] [--n N] [--quick]
+
+``--n`` runs the cases at another number of observations (a row per case and n; devinterp's
+columns are filled at n = 10⁴ only).
 
 ``--quick`` runs the d = 50 case at n = 2,000 with a short SGLD run (about a minute) and
 asserts that λ̂ is within 25 % of λ and that the run reports its choices.
@@ -81,6 +84,8 @@ def run_case(label: str, n: int, quick: bool) -> dict:
         "settled": bool(diag.get("settled", True)),
         "step_size": diag.get("step_size"),
         "preconditioned": bool(diag.get("preconditioned", False)),
+        "batch": diag.get("batch_size"),
+        "step_bias": diag.get("step_bias", {}).get("bias"),
     }
 
 
@@ -147,21 +152,25 @@ def _peer_cells(row: dict, lam: float) -> list[str]:
 
 
 def markdown(rows: list[dict]) -> str:
-    header = ["case", "d", "λ", "pymc-slt λ̂ ± se", "error", "s", "peak GB", "steps", "settled"]
+    header = ["case", "d", "n", "λ", "pymc-slt λ̂ ± se", "error", "s", "peak GB", "steps"]
+    header += ["batch", "step bias", "settled"]
     header += ["devinterp, lr 1e-3", "error", "devinterp, lr by λ̂ ≤ d/2", "error", "s"]
     body = []
-    for r in rows:
-        default, chosen = _devinterp(r["case"])
+    for r in sorted(rows, key=lambda r: (r["d"], r["n"])):
+        default, chosen = _devinterp(r["case"]) if r["n"] == N_OBS else ({}, {})
         body.append(
             [
                 r["case"],
                 r["d"],
+                f"{r['n']:,}",
                 f"{r['lambda']:g}",
                 f"{r['estimate']:.1f} ± {r['se']:.1f}",
                 f"{r['estimate'] / r['lambda'] - 1:+.0%}",
                 f"{r['seconds']:.0f}",
                 f"{r['peak_gb']:.2f}",
                 r["steps"],
+                fmt(r.get("batch"), ",d"),
+                fmt(r.get("step_bias"), ".2f"),
                 "yes" if r["settled"] else "no",
                 *_peer_cells(default, r["lambda"]),
                 *_peer_cells(chosen, r["lambda"]),
@@ -169,9 +178,12 @@ def markdown(rows: list[dict]) -> str:
             ]
         )
     notes = (
-        f"n = {N_OBS:,}; pymc-slt: slt.learning_coefficient(model, random_seed=0), one "
+        "pymc-slt: slt.learning_coefficient(model, random_seed=0), one "
         "subprocess per row, seconds include compilation, the search for w* and the energies; "
-        "steps = SGLD steps per chain (8 chains, preconditioned). devinterp 1.3.2 "
+        "steps = SGLD steps per chain (8 chains, preconditioned); batch = rows per step (256, "
+        "or nβ/4.25 where larger); step bias = the first-order bias ε(tr H + tr C)/4 of the "
+        "step and the minibatch noise (diagnostics['step_bias'], reported, not subtracted). "
+        f"devinterp (at n = {N_OBS:,} only) 1.3.2 "
         "(benchmarks/results/networks_devinterp.json has every run): γ = 100, nβ = n/log n, "
         "batch 64, 4 chains, after 3000 full-batch Adam steps (most of its seconds)"
     )
@@ -202,7 +214,7 @@ def main() -> None:
     parser.add_argument("--only", help="run the cases whose label contains this")
     parser.add_argument("--nuts", action="store_true", help="against NUTS at n = 1,000")
     parser.add_argument("--case", help=argparse.SUPPRESS)  # one case (subprocess)
-    parser.add_argument("--n", type=int, default=N_OBS, help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, default=N_OBS, help="observations (default 10,000)")
     args = parser.parse_args()
     if args.case:
         row = (
@@ -235,7 +247,7 @@ def main() -> None:
         row["command"] = command_line()
         print(json.dumps(row), flush=True)
         rows.append(row)
-    update_result("networks", rows, key=lambda r: r["case"], table=markdown)
+    update_result("networks", rows, key=lambda r: (r["case"], r["n"]), table=markdown)
 
 
 if __name__ == "__main__":

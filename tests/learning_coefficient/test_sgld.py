@@ -7,6 +7,7 @@ choice, its warnings and its errors. Tolerances: 3 standard errors of the estima
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -21,6 +22,7 @@ pytest.importorskip("blackjax")
 from pymc_slt.learning_coefficient.choice import SGLD_SIZE, choose_local_sampler
 from pymc_slt.models import reduced_rank_regression
 from pymc_slt.models import simulate as sim
+from pymc_slt.sampling.sgld import NOISE_RATIO_CHECKED, default_batch, noise_ratio
 
 #: A small SGLD run for the fast tests: a larger step than the default mixes faster (the
 #: extrapolation to ε = 0 removes its bias), more chains and draws narrow the se.
@@ -128,16 +130,29 @@ def test_default_finds_its_own_point(small_network):
     assert 3 < res.estimate < 6
 
 
-def test_the_default_sampler_follows_n_times_d_and_the_noise_ratio(small_network):
-    model, _ = small_network
+def test_the_default_sampler_follows_n_times_d_and_the_size_of_the_batch(small_network):
+    model, _ = small_network  # d = 12
     nuts = slt.NUTS()
     spec, why = choose_local_sampler(model, 1000, 1 / np.log(1000), nuts)
     assert spec is nuts and why.startswith("nuts: n·d = 12,000")
-    n = 20_000  # pretend n is larger: n·d = 240,000
-    spec, why = choose_local_sampler(model, n, 1 / np.log(n), nuts)  # nβ/256 = 7.9
-    assert spec is nuts and "noise ratio nβ/|B| = 7.89 exceeds 4.25" in why
-    spec, why = choose_local_sampler(model, n, 0.05, nuts)  # nβ/256 = 3.9
-    assert isinstance(spec, slt.SGLD) and why.startswith("sgld: n·d = 240,000")
+    n = 20_000  # pretend n is larger: n·d = 240,000, and SGLD's batch would grow to 476 rows
+    spec, why = choose_local_sampler(model, n, 1 / np.log(n), nuts)
+    assert spec is nuts and "d = 12 <= 20" in why and "476 rows" in why
+    spec, why = choose_local_sampler(model, n, 0.05, nuts)  # nβ/256 = 3.9: the batch stays
+    assert isinstance(spec, slt.SGLD) and why == "sgld: n·d = 240,000 > 200,000, batch 256"
+    B, A = sim.reduced_rank_truth(5, 5, 1, random_seed=0)
+    data = sim.simulate_reduced_rank(50, B, A, random_seed=1)
+    larger = reduced_rank_regression(data.x, data.y, 3)  # d = 30: a network keeps SGLD
+    spec, why = choose_local_sampler(larger, n, 1 / np.log(n), nuts)
+    assert isinstance(spec, slt.SGLD) and why.endswith("batch 476")
+
+
+def test_the_default_batch_holds_the_noise_ratio():
+    assert default_batch(1000, 1 / np.log(1000)) == 256
+    assert default_batch(100, 1.0) == 100  # at most n
+    n = 100_000
+    batch = default_batch(n, 1 / np.log(n))
+    assert batch == 2044 and noise_ratio(n, 1 / np.log(n), batch) <= NOISE_RATIO_CHECKED
 
 
 def test_sgld_warns_beyond_the_checked_noise_ratio(product):
@@ -244,3 +259,41 @@ def test_default_path_on_a_deep_linear_network_of_512_weights():
     lam = slt.theory.rlct_deep_linear(8, 8, (16, 16), 2)
     assert lam == 32 and res.diagnostics["sampler_choice"].startswith("sgld")
     assert abs(res.estimate / lam - 1) < 0.15 and 0 < res.se < 0.1 * lam, res
+
+
+def _exact_linear_local(X, y, beta: float, gamma: float) -> tuple[float, dict]:
+    """The exact local estimand of y ~ N(Xw, 1), w ~ N(0, I), around least squares w*: the
+    localized tempered posterior is N(μ, Σ) with Σ⁻¹ = βXᵀX + (1 + γ)I, μ = Σ(βXᵀXw* + γw*),
+    and β(E[n L_n] − n L_n(w*)) = (β/2)(tr(XᵀXΣ) + (μ − w*)ᵀXᵀX(μ − w*))."""
+    gram = X.T @ X
+    w_star = np.linalg.solve(gram, X.T @ y)
+    cov = np.linalg.inv(beta * gram + (1 + gamma) * np.eye(len(gram)))
+    shift = cov @ (beta * gram @ w_star + gamma * w_star) - w_star
+    return 0.5 * beta * (np.trace(gram @ cov) + shift @ gram @ shift), {"w": w_star}
+
+
+def test_step_bias_accounts_for_a_small_batch_on_a_regular_model():
+    """At noise ratio nβ/|B| ≈ 33 SGLD's λ̂ is biased up; its first-order estimate
+    ε tr(H + C)/4 (exact to first order for a Gaussian posterior) accounts for the bias, and
+    the run warns with the remedy of a larger batch."""
+    rng = np.random.default_rng(3)
+    n, gamma = 2000, 1.0
+    X = rng.normal(size=(n, 3))
+    y = X @ np.array([1.0, -0.5, 0.25]) + rng.normal(size=n)
+    with pm.Model() as model:
+        w = pm.Normal("w", 0, 1, shape=3)
+        pm.Normal("y", X @ w, 1.0, observed=y)
+    beta = 1 / np.log(n)
+    exact, point = _exact_linear_local(X, y, beta, gamma)
+    spec = slt.SGLD(batch_size=8, chains=16, first_round=2000, max_steps=16_000, draws=200)
+    with pytest.warns(UserWarning) as caught:
+        res = slt.learning_coefficient(
+            model, method=slt.LocalLambda(point=point, gamma=gamma), sampler=spec,
+            random_seed=0, progressbar=False,
+        )  # fmt: skip
+    said = " ".join(str(w.message) for w in caught)
+    assert re.search(r"bias λ̂ = .* up by as much as .*batch_size=32", said)
+    assert "exceeds d/2 = 1.5" in said and "SGLD's step and minibatch noise bias it up" in said
+    bias = res.diagnostics["step_bias"]["bias"]
+    assert res.estimate - exact > 3 * res.se  # the bias is real ...
+    assert abs(res.estimate - bias - exact) < 3 * res.se, (res.estimate, bias, exact, res.se)

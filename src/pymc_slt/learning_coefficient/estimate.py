@@ -386,7 +386,14 @@ def _check_bound(
         f"λ̂ = {result.estimate:.3g} ± {result.se:.2g} exceeds d/2 = {d / 2:g} by more than 2 se, "
         "but λ ≤ d/2 for every model (d free parameters). "
     )
-    if tail < PRIOR_TAIL:
+    bias = result.diagnostics.get("step_bias", {}).get("bias", 0.0)
+    if result.estimate - bias <= d / 2 + 2 * result.se:
+        cause = (
+            f"SGLD's step and minibatch noise bias it up by as much as {bias:.3g} "
+            "(diagnostics['step_bias']): a larger batch_size or a smaller step_fraction in "
+            "sampler=slt.SGLD(…) lowers it."
+        )
+    elif tail < PRIOR_TAIL:
         cause = (
             f"The best fit lies in the prior's far tail (its prior density is below that of "
             f"{1 - tail:.1%} of prior draws): at this n the prior still shapes the tempered "

@@ -172,9 +172,7 @@ def curvature_function(density: MinibatchDensity, beta: float) -> Callable[..., 
     jax = require_jax()
     import jax.numpy as jnp
 
-    everyone = jnp.arange(density.n)
-    grad = jax.grad(lambda t: -beta * density.loglik(t, everyone))
-    hvp = jax.jit(lambda at, root, v: root * jax.jvp(grad, (at,), (root * v,))[1])
+    product_at = _preconditioned_hvp(density, beta)
 
     def top(
         theta: np.ndarray,
@@ -183,13 +181,12 @@ def curvature_function(density: MinibatchDensity, beta: float) -> Callable[..., 
         iterations: int = 30,
         seed: int = 0,
     ) -> float:
-        at = jnp.asarray(theta)
-        root = jnp.ones(density.d) if preconditioner is None else jnp.sqrt(preconditioner)
+        product = product_at(theta, preconditioner)
         vector = jax.random.normal(jax.random.key(seed), (density.d,))
         vector = vector / jnp.linalg.norm(vector)
         value = 0.0
         for _ in range(iterations):
-            image = hvp(at, root, vector)
+            image = product(vector)
             value = float(jnp.linalg.norm(image))
             if value == 0.0 or not np.isfinite(value):
                 break
@@ -197,6 +194,52 @@ def curvature_function(density: MinibatchDensity, beta: float) -> Callable[..., 
         return value
 
     return top
+
+
+def _preconditioned_hvp(density: MinibatchDensity, beta: float) -> Callable[..., Callable]:
+    """``product_at(theta, preconditioner=None)``: the map
+    :math:`v ↦ \\mathrm{diag}(\\sqrt g) H \\mathrm{diag}(\\sqrt g) v` for H the full-data Hessian
+    of :math:`β n L_n` at θ and g the preconditioner (default 1), by ``jax.jvp`` of
+    ``jax.grad``, compiled once for every point."""
+    jax = require_jax()
+    import jax.numpy as jnp
+
+    everyone = jnp.arange(density.n)
+    grad = jax.grad(lambda t: -beta * density.loglik(t, everyone))
+    hvp = jax.jit(lambda at, root, v: root * jax.jvp(grad, (at,), (root * v,))[1])
+
+    def product_at(theta: np.ndarray, preconditioner: np.ndarray | None = None) -> Callable:
+        at = jnp.asarray(theta)
+        root = jnp.ones(density.d) if preconditioner is None else jnp.sqrt(preconditioner)
+        return lambda v: hvp(at, root, v)
+
+    return product_at
+
+
+def hessian_trace_function(density: MinibatchDensity, beta: float) -> Callable[..., float]:
+    """The trace of the (preconditioned) Hessian of :math:`β n L_n` at θ, by Hutchinson's
+    estimator (Hutchinson 1990): :math:`\\mathrm{tr}\\,A = E[z^\\top A z]` over Rademacher
+    vectors z, with Hessian–vector products, no d × d matrix.
+
+    The function returned, ``trace(theta, *, preconditioner=None, probes=8, seed=0)``, gives
+    the mean of ``probes`` products :math:`z^\\top \\mathrm{diag}(\\sqrt g) H
+    \\mathrm{diag}(\\sqrt g) z` (g = ``preconditioner``, default 1).
+    """
+    jax = require_jax()
+    product_at = _preconditioned_hvp(density, beta)
+
+    def trace(
+        theta: np.ndarray,
+        *,
+        preconditioner: np.ndarray | None = None,
+        probes: int = 8,
+        seed: int = 0,
+    ) -> float:
+        product = product_at(theta, preconditioner)
+        signs = jax.random.rademacher(jax.random.key(seed), (probes, density.d), dtype=float)
+        return float(np.mean([float(z @ product(z)) for z in signs]))
+
+    return trace
 
 
 def gradient_norm(density: MinibatchDensity, theta: np.ndarray, beta: float) -> float:

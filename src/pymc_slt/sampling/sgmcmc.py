@@ -49,7 +49,10 @@ from pymc_slt._validate import validate_beta, validate_positive_int, validate_po
 from pymc_slt.sampling.hmc_smc import require_jax
 from pymc_slt.sampling.minibatch import MinibatchDensity
 
-__all__ = ["SGLDChains", "SGLDRun", "run_sgld"]
+__all__ = ["MOMENT_BATCHES", "SGLDChains", "SGLDRun", "run_sgld"]
+
+#: Minibatches over which :meth:`SGLDChains.gradient_moments` averages by default.
+MOMENT_BATCHES = 16
 
 
 @dataclass(frozen=True)
@@ -240,16 +243,17 @@ class SGLDChains:
 
             return jax.lax.scan(block, theta, jnp.arange(kept))
 
-        def second_moment(theta, key, batches):
+        def moments(theta, key, batches):
             keys = jax.random.split(key, batches)
-            return jnp.mean(jax.vmap(lambda k: grad(theta, draw_batch(k)) ** 2)(keys), axis=0)
+            grads = jax.vmap(lambda k: grad(theta, draw_batch(k)))(keys)
+            return jnp.mean(grads, axis=0), jnp.mean(grads**2, axis=0)
 
+        # only `kept` (the scan's length) is static: one compilation per number kept, whatever
+        # the thinning (it changes every round)
         self._advance = jax.jit(
-            jax.vmap(chain, in_axes=(0, 0, 0, 0, None, None, None)), static_argnums=(5, 6)
+            jax.vmap(chain, in_axes=(0, 0, 0, 0, None, None, None)), static_argnums=5
         )
-        self._second_moment = jax.jit(
-            jax.vmap(second_moment, in_axes=(0, 0, None)), static_argnums=2
-        )
+        self._moments = jax.jit(jax.vmap(moments, in_axes=(0, 0, None)), static_argnums=2)
         self._jnp = jnp
         self._jax = jax
 
@@ -285,9 +289,13 @@ class SGLDChains:
         final, (draws, batch_loglik) = self._advance(positions, keys, eps, root, first, kept, thin)
         return final, np.asarray(draws), np.asarray(batch_loglik)
 
-    def second_moment(self, positions: Any, seed: int, batches: int = 16) -> np.ndarray:
-        """Per chain, the mean over ``batches`` minibatches of the squared minibatch gradient
-        of the log target at its position, (chains, d): RMSProp's second moment (Tieleman &
-        Hinton 2012), from which pSGLD's preconditioner 1/√V is built (Li et al. 2016)."""
+    def gradient_moments(
+        self, positions: Any, seed: int, batches: int = MOMENT_BATCHES
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per chain, the mean over ``batches`` minibatches of the minibatch gradient of the log
+        target at its position and of its square, each (chains, d). The second is RMSProp's
+        second moment V (Tieleman & Hinton 2012), from which pSGLD's preconditioner 1/√V is
+        built (Li et al. 2016); the two give the variance of the minibatch noise."""
         keys = self._jax.random.split(self._jax.random.key(seed), np.shape(positions)[0])
-        return np.asarray(self._second_moment(self._jnp.asarray(positions), keys, batches))
+        mean, square = self._moments(self._jnp.asarray(positions), keys, batches)
+        return np.asarray(mean), np.asarray(square)
