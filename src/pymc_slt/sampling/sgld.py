@@ -387,8 +387,9 @@ def _warn_step_bias(estimate: float, se: float, diag: dict, spec: SGLD) -> None:
     else:
         remedy = f"a smaller step (step_fraction={spec.step_fraction / 4:g}) for the step part"
     warnings.warn(
-        f"SGLD's step and minibatch noise may bias λ̂ = {estimate:.3g} up by as much as "
-        f"{bias:.3g} (the first-order estimate ε(tr H + tr C)/4: {step:.3g} from the step, "
+        f"SGLD's step and minibatch noise may bias λ̂ = β(E[n L_n] − n L_n(w*)) = "
+        f"{estimate:.3g} up by as much as {bias:.3g} (a WBIC by that over β; the first-order "
+        f"estimate ε(tr H + tr C)/4: {step:.3g} from the step, "
         f"{noise:.3g} from the noise; exact for a regular model, an overestimate in a "
         f"network's higher-order directions). Remedy: {remedy}. The estimate is returned "
         "as measured (diagnostics['step_bias']).",
