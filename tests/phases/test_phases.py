@@ -79,6 +79,25 @@ def test_rrr_phase_needs_n_for_noise_edge_and_a_datatree():
     assert rrr_phase(_rrr_tree([0.1], n=None), threshold=0.05).values.tolist() == [[2], [2]]
     with pytest.raises(TypeError, match="DataTree"):
         rrr_phase({"A": 1})
+    with pytest.raises(ValueError, match="no posterior group"):
+        rrr_phase(xr.DataTree())
+
+
+def test_rrr_phase_takes_a_legacy_inference_data():
+    """pm.sample's draws as legacy ArviZ's InferenceData (a stand-in: groups() and items)."""
+    tree = _rrr_tree([0.0, 0.1, 0.2], n=400)
+
+    class InferenceData:
+        def groups(self):
+            return ["posterior"]
+
+        def __getitem__(self, name):
+            return tree[name].to_dataset()
+
+    legacy = InferenceData()
+    np.testing.assert_allclose(rrr_singular_values(legacy), rrr_singular_values(tree))
+    expected = rrr_phase(tree, threshold=0.05).values
+    assert (rrr_phase(legacy, threshold=0.05).values == expected).all()
 
 
 def test_predicted_transition_solves_the_balance():

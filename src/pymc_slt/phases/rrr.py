@@ -18,6 +18,8 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
+from pymc_slt.base.draws import as_draws
+
 __all__ = ["CLASSIFIERS", "positive", "rrr_phase", "rrr_singular_values"]
 
 _THRESHOLDS = ("noise_edge",)
@@ -27,16 +29,15 @@ _THRESHOLDS = ("noise_edge",)
 # --------------------------------------------------------------------------------------------
 
 
-def rrr_singular_values(
-    data: xr.DataTree, *, var_names: tuple[str, str] = ("A", "B")
-) -> xr.DataArray:
+def rrr_singular_values(data: Any, *, var_names: tuple[str, str] = ("A", "B")) -> xr.DataArray:
     """Singular values of the map ``B·A`` per draw, largest first.
 
     Parameters
     ----------
-    data : xarray.DataTree
+    data : xarray.DataTree or arviz.InferenceData
         Draws with a ``posterior`` group holding ``A`` (chain, draw, H, M) and ``B``
-        (chain, draw, N, H), as :func:`pymc_slt.models.reduced_rank_regression` names them.
+        (chain, draw, N, H), as :func:`pymc_slt.models.reduced_rank_regression` names them
+        (``pymc_slt.sample_tempered``'s or ``pm.sample``'s).
     var_names : (str, str), default ("A", "B")
         Names of the input-to-hidden and hidden-to-output weights.
 
@@ -45,6 +46,7 @@ def rrr_singular_values(
     xarray.DataArray
         Dims ``(chain, draw, component)``, ``min(H, M, N)`` components, descending.
     """
+    data = as_draws(data, "the singular values of B·A", ("posterior",))
     A, B = _rrr_weights(data, var_names)
     k = min(A.shape[-2], A.shape[-1], B.shape[-2])
     sv = np.linalg.svd(B @ A, compute_uv=False)[..., :k]
@@ -59,7 +61,7 @@ def rrr_singular_values(
 
 
 def rrr_phase(
-    data: xr.DataTree,
+    data: Any,
     threshold: float | Literal["noise_edge"] = "noise_edge",
     *,
     var_names: tuple[str, str] = ("A", "B"),
@@ -73,9 +75,11 @@ def rrr_phase(
 
     Parameters
     ----------
-    data : xarray.DataTree
+    data : xarray.DataTree or arviz.InferenceData
         Draws of ``A`` (H, M) and ``B`` (N, H), with ``attrs["n"]`` (as
-        :func:`pymc_slt.sample_tempered` writes it) for ``threshold="noise_edge"``.
+        :func:`pymc_slt.sample_tempered` writes it) for ``threshold="noise_edge"``; draws of
+        ``pm.sample`` have no ``n``: give a number as ``threshold``, or set
+        ``data.attrs["n"]``.
     threshold : float or "noise_edge", default "noise_edge"
         A number: one fixed threshold :math:`τ_j = τ` for every singular value. ``"noise_edge"``:
         the size a singular value reaches from noise alone (Notes),
@@ -96,7 +100,8 @@ def rrr_phase(
     Raises
     ------
     TypeError
-        If ``data`` is not a DataTree or ``threshold`` is neither a number nor a string.
+        If ``data`` is not a DataTree or InferenceData, or ``threshold`` is neither a number
+        nor a string.
     ValueError
         If ``threshold`` is an unknown string or not finite and > 0, ``noise_sd``/``edge_factor``
         is not > 0, the weights are missing, or ``attrs["n"]`` is missing for ``"noise_edge"``.
@@ -129,6 +134,7 @@ def rrr_phase(
     >>> rrr_phase(dt).values.tolist()  # the second draw has s2 = 0.25 > 2·√3/20
     [[1, 2]]
     """
+    data = as_draws(data, "the phase of a reduced-rank regression", ("posterior",))
     sv = rrr_singular_values(data, var_names=var_names)
     noise_sd = positive(noise_sd, "noise_sd")
     edge_factor = positive(edge_factor, "edge_factor")
@@ -161,11 +167,7 @@ def rrr_phase(
 CLASSIFIERS: dict[str, Callable[[xr.DataTree], xr.DataArray]] = {"reduced_rank": rrr_phase}
 
 
-def _rrr_weights(data: Any, var_names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    if not isinstance(data, xr.DataTree):
-        raise TypeError(f"data must be an xarray.DataTree, got {type(data).__name__}.")
-    if "posterior" not in data.children:
-        raise ValueError("data has no posterior group; pass pymc_slt.sample_tempered's result.")
+def _rrr_weights(data: xr.DataTree, var_names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
     post = data["posterior"]
     missing = [v for v in var_names if v not in post.data_vars]
     if missing:
