@@ -14,7 +14,7 @@ from tests.conftest import make_conjugate
 pytest.importorskip("jax")
 
 from pymc_slt.sampling.landscape import (
-    curvature_function,
+    Curvature,
     energy_function,
     find_minimum,
     gradient_norm,
@@ -52,7 +52,7 @@ def test_find_minimum_reaches_least_squares(regression):
 def test_curvature_and_gradient_are_exact(regression):
     c, density = regression
     beta, w = 0.3, np.array([0.2, -0.1, 0.4])
-    top = curvature_function(density, beta)
+    top = Curvature(density, beta).top
     hessian = beta * c.X.T @ c.X
     assert top(w, iterations=200) == pytest.approx(np.linalg.eigvalsh(hessian)[-1], rel=1e-8)
     g = np.array([2.0, 0.5, 1.0])
@@ -62,3 +62,15 @@ def test_curvature_and_gradient_are_exact(regression):
     )
     exact = np.linalg.norm(beta * c.X.T @ (c.X @ w - c.y))
     assert gradient_norm(density, w, beta) == pytest.approx(exact, rel=1e-10)
+
+
+def test_hutchinson_trace_is_unbiased(regression):
+    """The mean of z^T A z over Rademacher z against the exact trace of A = √g H √g, within
+    4 Monte-Carlo errors (the variance of one product is 2 Σ_{i≠j} A_ij²)."""
+    c, density = regression
+    beta, w, g = 0.3, np.array([0.2, -0.1, 0.4]), np.array([2.0, 0.5, 1.0])
+    scaled = np.sqrt(g)[:, None] * (beta * c.X.T @ c.X) * np.sqrt(g)[None]
+    probes = 2000
+    error = np.sqrt(2 * (np.sum(scaled**2) - np.sum(np.diag(scaled) ** 2)) / probes)
+    estimate = Curvature(density, beta).trace(w, preconditioner=g, probes=probes, seed=3)
+    assert abs(estimate - np.trace(scaled)) < 4 * error, (estimate, np.trace(scaled), error)

@@ -11,13 +11,18 @@ needs around its point :math:`θ^*`:
 * :func:`find_minimum` — a minimum of :math:`n L_n` by Adam (optax; Kingma & Ba 2015) on
   minibatches, then full-batch Adam with a decaying rate, from a small jitter of the model's
   initial point;
-* :func:`curvature_function` — the largest eigenvalue of the Hessian of :math:`β n L_n` at θ
-  by power iteration on Hessian–vector products (``jax.jvp`` of ``jax.grad``; no d × d
-  matrix), compiled once and asked at each point where SGLD's step size is set;
+* :class:`Curvature` — the largest eigenvalue of the Hessian of :math:`β n L_n` at θ by power
+  iteration, and its trace by Hutchinson's estimator, on Hessian–vector products (``jax.jvp``
+  of ``jax.grad``; no d × d matrix), compiled once and asked at each point where SGLD's step
+  size is set and where its bias is estimated;
   :func:`gradient_norm` — the norm of the gradient, to tell a minimum.
 
 References
 ----------
+Hutchinson, M. F. (1990). A stochastic estimator of the trace of the influence matrix for
+Laplacian smoothing splines. *Communications in Statistics — Simulation and Computation*
+19(2), 433–450.
+
 Kingma, D. P. & Ba, J. (2015). Adam: a method for stochastic optimization. *ICLR 2015*.
 https://arxiv.org/abs/1412.6980
 """
@@ -34,8 +39,8 @@ from pymc_slt.sampling.minibatch import MinibatchDensity
 
 __all__ = [
     "ROWS_PER_CHUNK",
+    "Curvature",
     "Minimum",
-    "curvature_function",
     "energy_function",
     "find_minimum",
     "gradient_norm",
@@ -157,32 +162,52 @@ def find_minimum(
     return Minimum(theta, energy, steps + polish)
 
 
-def curvature_function(density: MinibatchDensity, beta: float) -> Callable[..., float]:
-    """The largest eigenvalue of the Hessian H of :math:`β n L_n`, as a function of the point,
-    by power iteration on Hessian–vector products (``jax.jvp`` of ``jax.grad``; no d × d
-    matrix), compiled once for all the points it is asked about.
+class Curvature:
+    """The Hessian H of :math:`β n L_n` at any point, through Hessian–vector products
+    (``jax.jvp`` of ``jax.grad``; no d × d matrix) compiled once for all the points asked
+    about: its largest eigenvalue (:meth:`top`) and its trace (:meth:`trace`).
 
-    The function returned, ``top(theta, *, preconditioner=None, iterations=30, seed=0)``,
-    gives :math:`|σ_\\max|` of H at θ or, with a diagonal ``preconditioner`` g (shape
-    ``(d,)``), of :math:`\\mathrm{diag}(\\sqrt g)\\, H\\, \\mathrm{diag}(\\sqrt g)`, the
-    curvature a preconditioned SGLD step sees. Power iteration converges to the eigenvalue of
-    largest magnitude (a negative one only at a point far from a minimum); 30 iterations give
-    a few per cent, ample for a step size.
+    With a diagonal ``preconditioner`` g (shape ``(d,)``) both are those of
+    :math:`\\mathrm{diag}(\\sqrt g)\\, H\\, \\mathrm{diag}(\\sqrt g)`, the curvature a
+    preconditioned SGLD step sees.
+
+    Parameters
+    ----------
+    density : MinibatchDensity
+        The model.
+    beta : float
+        The inverse temperature β.
     """
-    jax = require_jax()
-    import jax.numpy as jnp
 
-    product_at = _preconditioned_hvp(density, beta)
+    def __init__(self, density: MinibatchDensity, beta: float) -> None:
+        jax = require_jax()
+        import jax.numpy as jnp
+
+        everyone = jnp.arange(density.n)
+        grad = jax.grad(lambda t: -beta * density.loglik(t, everyone))
+        self._hvp = jax.jit(lambda at, root, v: root * jax.jvp(grad, (at,), (root * v,))[1])
+        self._d, self._jax, self._jnp = density.d, jax, jnp
+
+    def _product(self, theta: np.ndarray, preconditioner: np.ndarray | None) -> Callable:
+        """:math:`v ↦ \\mathrm{diag}(\\sqrt g) H \\mathrm{diag}(\\sqrt g) v` at θ."""
+        jnp = self._jnp
+        at = jnp.asarray(theta)
+        root = jnp.ones(self._d) if preconditioner is None else jnp.sqrt(preconditioner)
+        return lambda v: self._hvp(at, root, v)
 
     def top(
+        self,
         theta: np.ndarray,
         *,
         preconditioner: np.ndarray | None = None,
         iterations: int = 30,
         seed: int = 0,
     ) -> float:
-        product = product_at(theta, preconditioner)
-        vector = jax.random.normal(jax.random.key(seed), (density.d,))
+        """:math:`|σ_\\max|` at θ by power iteration. It converges to the eigenvalue of largest
+        magnitude (a negative one only at a point far from a minimum); 30 iterations give a few
+        per cent, ample for a step size."""
+        jnp, product = self._jnp, self._product(theta, preconditioner)
+        vector = self._jax.random.normal(self._jax.random.key(seed), (self._d,))
         vector = vector / jnp.linalg.norm(vector)
         value = 0.0
         for _ in range(iterations):
@@ -193,53 +218,21 @@ def curvature_function(density: MinibatchDensity, beta: float) -> Callable[..., 
             vector = image / value
         return value
 
-    return top
-
-
-def _preconditioned_hvp(density: MinibatchDensity, beta: float) -> Callable[..., Callable]:
-    """``product_at(theta, preconditioner=None)``: the map
-    :math:`v ↦ \\mathrm{diag}(\\sqrt g) H \\mathrm{diag}(\\sqrt g) v` for H the full-data Hessian
-    of :math:`β n L_n` at θ and g the preconditioner (default 1), by ``jax.jvp`` of
-    ``jax.grad``, compiled once for every point."""
-    jax = require_jax()
-    import jax.numpy as jnp
-
-    everyone = jnp.arange(density.n)
-    grad = jax.grad(lambda t: -beta * density.loglik(t, everyone))
-    hvp = jax.jit(lambda at, root, v: root * jax.jvp(grad, (at,), (root * v,))[1])
-
-    def product_at(theta: np.ndarray, preconditioner: np.ndarray | None = None) -> Callable:
-        at = jnp.asarray(theta)
-        root = jnp.ones(density.d) if preconditioner is None else jnp.sqrt(preconditioner)
-        return lambda v: hvp(at, root, v)
-
-    return product_at
-
-
-def hessian_trace_function(density: MinibatchDensity, beta: float) -> Callable[..., float]:
-    """The trace of the (preconditioned) Hessian of :math:`β n L_n` at θ, by Hutchinson's
-    estimator (Hutchinson 1990): :math:`\\mathrm{tr}\\,A = E[z^\\top A z]` over Rademacher
-    vectors z, with Hessian–vector products, no d × d matrix.
-
-    The function returned, ``trace(theta, *, preconditioner=None, probes=8, seed=0)``, gives
-    the mean of ``probes`` products :math:`z^\\top \\mathrm{diag}(\\sqrt g) H
-    \\mathrm{diag}(\\sqrt g) z` (g = ``preconditioner``, default 1).
-    """
-    jax = require_jax()
-    product_at = _preconditioned_hvp(density, beta)
-
     def trace(
+        self,
         theta: np.ndarray,
         *,
         preconditioner: np.ndarray | None = None,
         probes: int = 8,
         seed: int = 0,
     ) -> float:
-        product = product_at(theta, preconditioner)
-        signs = jax.random.rademacher(jax.random.key(seed), (probes, density.d), dtype=float)
+        """The trace at θ by Hutchinson's estimator (Hutchinson 1990):
+        :math:`\\mathrm{tr}\\,A = E[z^\\top A z]` over Rademacher vectors z, the mean of
+        ``probes`` products (variance :math:`2\\sum_{i \\ne j} A_{ij}^2` / ``probes``)."""
+        product = self._product(theta, preconditioner)
+        shape = (probes, self._d)
+        signs = self._jax.random.rademacher(self._jax.random.key(seed), shape, dtype=float)
         return float(np.mean([float(z @ product(z)) for z in signs]))
-
-    return trace
 
 
 def gradient_norm(density: MinibatchDensity, theta: np.ndarray, beta: float) -> float:

@@ -37,7 +37,7 @@ variance is inflated by :math:`1 + ε(σ + C)/2` to first order, C the variance 
 minibatch gradient there (:math:`C ≈ σ\\, nβ/|B|` near a minimum). Each round, ε is
 ``step_fraction`` over the largest curvature σ_max of the (preconditioned) Hessian of
 :math:`β n L_n` plus γ, averaged over the chains where they stand
-(:func:`~pymc_slt.sampling.landscape.curvature_function`). Against NUTS on the same localized
+(:meth:`~pymc_slt.sampling.landscape.Curvature.top`). Against NUTS on the same localized
 posterior (docs/benchmarks.md, ``networks.py --nuts``), ``step_fraction`` 0.02 agrees on
 reduced rank 5→5→5 (within 1 se, n = 10³ and 10⁴) and is 2–4 % low on a deep linear network
 of 512 weights (n = 10³; up to 2.6 combined se): smaller steps came out lower (0.005: −7 %,
@@ -114,13 +114,7 @@ from pymc_slt.models.localization import validate_point
 from pymc_slt.models.transforms import to_unconstrained
 from pymc_slt.sampling.diagnostics import warn_poor_mixing
 from pymc_slt.sampling.hmc_smc import _constrained_fn
-from pymc_slt.sampling.landscape import (
-    curvature_function,
-    energy_function,
-    find_minimum,
-    gradient_norm,
-    hessian_trace_function,
-)
+from pymc_slt.sampling.landscape import Curvature, energy_function, find_minimum, gradient_norm
 from pymc_slt.sampling.minibatch import minibatch_log_density
 from pymc_slt.sampling.sgld_rounds import CURVATURE_CHAINS, sample_energies, step_bias
 from pymc_slt.sampling.sgmcmc import SGLDChains
@@ -280,8 +274,8 @@ def sgld_energy(
     else:
         center = _point_theta(model, density, point)
         e_star, optimizer = float(energies_at(center[None])[0]), 0
-    top = curvature_function(density, beta)
-    sigma = top(center) + gamma
+    curvature = Curvature(density, beta)
+    sigma = curvature.top(center) + gamma
     sampler = SGLDChains(density, center, beta, gamma, batch)
 
     def settings_for(positions: np.ndarray, k: int) -> tuple[float, np.ndarray | None]:
@@ -295,7 +289,7 @@ def sgld_energy(
         if spec.step_size is not None:
             return spec.step_size, scales
         seen = [
-            top(np.asarray(p), iterations=15, preconditioner=g) + gamma * float(g.max())
+            curvature.top(np.asarray(p), iterations=15, preconditioner=g) + gamma * float(g.max())
             for p, g in zip(positions[:CURVATURE_CHAINS], scales[:CURVATURE_CHAINS], strict=True)
         ]
         return spec.step_fraction / float(np.mean(seen)), scales
@@ -306,9 +300,7 @@ def sgld_energy(
     )  # fmt: skip
     mean, se, agreement, ess = rounds.summary
     eps = rounds.trace[-1]["step_size"]  # of the last window
-    bias = step_bias(
-        sampler, hessian_trace_function(density, beta), rounds, eps, gamma, seed=sample_seed
-    )
+    bias = step_bias(sampler, curvature, rounds, gamma, seed=sample_seed)
     diag = {
         "n": n,
         "sampler": "sgld",
@@ -376,11 +368,9 @@ def _warn_step_bias(estimate: float, se: float, diag: dict, spec: SGLD) -> None:
     """Warn when the first-order bias of the step and the minibatch noise
     (:func:`~pymc_slt.sampling.sgld_rounds.step_bias`) exceeds :data:`STEP_BIAS_SHARE` of
     |λ̂| and 2 se, with the remedy for its larger part."""
-    eps, parts = diag["step_size"], diag["step_bias"]
-    bias = parts["bias"]
+    bias, step, noise = (diag["step_bias"][k] for k in ("bias", "step", "noise"))
     if not bias > max(2 * se, STEP_BIAS_SHARE * abs(estimate)):
         return
-    noise, step = eps * parts["trace_noise"] / 4, eps * parts["trace_hessian"] / 4
     if noise >= step:
         batch = min(diag["n"], 4 * diag["batch_size"])
         remedy = f"a larger batch (sampler=slt.SGLD(batch_size={batch})) for the noise part"

@@ -16,6 +16,7 @@ import numpy as np
 from pymc_slt._progress import track
 from pymc_slt.base.chains import chain_agreement
 from pymc_slt.base.energy import energy_mean
+from pymc_slt.sampling.landscape import Curvature
 from pymc_slt.sampling.sgmcmc import MOMENT_BATCHES, SGLDChains
 
 __all__ = ["CURVATURE_CHAINS", "MIN_ROUNDS", "SGLDRounds", "sample_energies", "step_bias"]
@@ -156,7 +157,7 @@ def _summary(energies: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def step_bias(
-    sampler: SGLDChains, trace, rounds: SGLDRounds, eps: float, gamma: float, *, seed: int
+    sampler: SGLDChains, curvature: Curvature, rounds: SGLDRounds, gamma: float, *, seed: int
 ) -> dict[str, float]:
     """The first-order bias of SGLD's mean energy from its step and its minibatch noise.
 
@@ -165,10 +166,18 @@ def step_bias(
     :math:`HΣ + ΣH − εHΣH = 2I + εC`; to first order in ε the mean energy
     :math:`\\tfrac12\\mathrm{tr}(HΣ)` exceeds its exact d/2 by
     :math:`\\tfrac{ε}{4}\\,\\mathrm{tr}(H + C)` (both in the preconditioned coordinates
-    θ/√g). Estimated at the last positions of the first :data:`CURVATURE_CHAINS` chains:
-    tr H by Hutchinson's estimator, tr C from the variance of the minibatch gradient over
-    :data:`~pymc_slt.sampling.sgmcmc.MOMENT_BATCHES` batches.
+    θ/√g). Estimated with the last round's ε and preconditioner at the last positions of the
+    first :data:`CURVATURE_CHAINS` chains: tr H (with γ) by Hutchinson's estimator
+    (:meth:`~pymc_slt.sampling.landscape.Curvature.trace`), tr C from the variance of the
+    minibatch gradient over :data:`~pymc_slt.sampling.sgmcmc.MOMENT_BATCHES` batches.
+
+    Returns
+    -------
+    dict
+        ``step`` (ε tr H/4), ``noise`` (ε tr C/4) and their sum ``bias``, in units of
+        β n L_n (of λ̂).
     """
+    eps = rounds.trace[-1]["step_size"]
     positions, scales = rounds.positions, rounds.preconditioner
     chains = min(len(positions), CURVATURE_CHAINS)
     if scales is None:
@@ -177,12 +186,11 @@ def step_bias(
     batches = MOMENT_BATCHES
     noise = float(np.mean(np.sum(scales[:chains] * (square - mean**2), axis=1)))
     noise *= batches / (batches - 1)
-    curvature = float(
-        np.mean(
-            [
-                trace(p, preconditioner=g, seed=seed + i) + gamma * float(g.sum())
-                for i, (p, g) in enumerate(zip(positions[:chains], scales[:chains], strict=True))
-            ]
-        )
+    hessian = np.mean(
+        [
+            curvature.trace(p, preconditioner=g, seed=seed + i) + gamma * float(g.sum())
+            for i, (p, g) in enumerate(zip(positions[:chains], scales[:chains], strict=True))
+        ]
     )
-    return {"trace_hessian": curvature, "trace_noise": noise, "bias": eps * (curvature + noise) / 4}
+    step, noise = eps * float(hessian) / 4, eps * noise / 4
+    return {"step": step, "noise": noise, "bias": step + noise}
