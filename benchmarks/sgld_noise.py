@@ -20,6 +20,13 @@ Rows go to ``benchmarks/results/sgld_noise.json``. Usage (one core, about 10 min
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/sgld_noise.py [--only LABEL]
 
+``--choice default``, ``--choice nuts`` and ``--choice sgld`` run
+``slt.learning_coefficient(model, random_seed=0)`` with the default sampler, ``slt.NUTS()`` and
+``slt.SGLD()`` on a logistic regression of 30 parameters at n = 2·10⁴ (λ = 15), where SGLD's
+batch would have to grow: the case that sets the default's n·d bound
+(:data:`pymc_slt.learning_coefficient.choice.NUTS_NOISE_SIZE`). Rows go to
+``benchmarks/results/sgld_choice.json``.
+
 ``--quick`` runs the logistic regression at n = 5,000 with batches of 8 and 256 (about a
 minute) and asserts that λ̂ minus the estimate moves less between them than λ̂ does.
 """
@@ -42,13 +49,55 @@ CASES = [
 ]
 
 
-def _logistic(n: int):
-    """Logistic regression with intercept on x ~ N(0, I₄), w = (1, −0.5, 0.25, 0.8); λ = 2.5."""
+def _logistic(n: int, p: int = 4):
+    """Logistic regression with intercept on x ~ N(0, I_p); λ = (p + 1)/2. For p = 4,
+    w = (1, −0.5, 0.25, 0.8); otherwise w ~ N(0, 0.5²) (seed 0)."""
+    import numpy as np
+
     from pymc_slt.models.regular import logistic_regression
     from pymc_slt.models.simulate import simulate_logistic
 
-    data = simulate_logistic(n, [1.0, -0.5, 0.25, 0.8], random_seed=0)
-    return logistic_regression(data.x, data.y, intercept=True), 2.5
+    w = [1.0, -0.5, 0.25, 0.8] if p == 4 else np.random.default_rng(0).normal(0, 0.5, p)
+    data = simulate_logistic(n, list(w), random_seed=0)
+    return logistic_regression(data.x, data.y, intercept=True), (p + 1) / 2
+
+
+def run_choice(sampler: str) -> dict:
+    """The default λ̂ (or NUTS's) of the logistic regression of 30 parameters, n = 2·10⁴."""
+    import pymc_slt as slt
+
+    model, lam = _logistic(20_000, 29)
+    start = time.perf_counter()
+    with warnings.catch_warnings():  # a warning of the default is part of what is measured
+        warnings.simplefilter("ignore", UserWarning)
+        res = slt.learning_coefficient(
+            model, sampler={"nuts": slt.NUTS(), "sgld": slt.SGLD()}.get(sampler),
+            random_seed=0, progressbar=False,
+        )  # fmt: skip
+    return {
+        "sampler": sampler,
+        "lambda": lam,
+        "estimate": res.estimate,
+        "se": res.se,
+        "choice": res.diagnostics.get("sampler_choice", "sampler given"),
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def choice_markdown(rows: list[dict]) -> str:
+    header = ["call", "λ", "λ̂ ± se", "error", "s", "what ran"]
+    body = [
+        [
+            {"nuts": "slt.NUTS()", "sgld": "slt.SGLD()"}.get(r["sampler"], "default"),
+            f"{r['lambda']:g}",
+            f"{r['estimate']:.2f} ± {r['se']:.2f}",
+            f"{r['estimate'] / r['lambda'] - 1:+.1%}",
+            f"{r['seconds']:.0f}",
+            r["choice"],
+        ]
+        for r in rows
+    ]
+    return markdown_table(header, body) + "\n\nlogistic regression, 30 parameters, n = 20,000"
 
 
 def run(label: str, n: int, batch: int, **spec) -> dict:
@@ -107,7 +156,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="logistic, n = 5,000; checks itself")
     parser.add_argument("--only", help="run the cases whose label contains this")
+    parser.add_argument("--choice", choices=["default", "nuts", "sgld"], help="one row of --choice")
     args = parser.parse_args()
+    if args.choice:
+        row = {**run_choice(args.choice), "command": command_line()}
+        print(json.dumps(row), flush=True)
+        update_result("sgld_choice", [row], key=lambda r: r["sampler"], table=choice_markdown)
+        return
     if args.quick:
         spec = {"first_round": 2000, "max_steps": 8000}
         small, large = (run("logistic d=5", 5000, b, **spec) for b in (8, 256))

@@ -142,9 +142,12 @@ def test_the_default_sampler_follows_n_times_d_and_the_size_of_the_batch(small_n
     assert isinstance(spec, slt.SGLD) and why == "sgld: n·d = 240,000 > 200,000, batch 256"
     B, A = sim.reduced_rank_truth(5, 5, 1, random_seed=0)
     data = sim.simulate_reduced_rank(50, B, A, random_seed=1)
-    larger = reduced_rank_regression(data.x, data.y, 3)  # d = 30: a network keeps SGLD
+    larger = reduced_rank_regression(data.x, data.y, 3)  # d = 30
+    spec, why = choose_local_sampler(larger, n, 1 / np.log(n), nuts)  # n·d = 600,000
+    assert spec is nuts and "n·d <= 2,000,000" in why and "476 rows" in why
+    n = 100_000  # n·d = 3,000,000: NUTS is dear, SGLD runs with a grown batch
     spec, why = choose_local_sampler(larger, n, 1 / np.log(n), nuts)
-    assert isinstance(spec, slt.SGLD) and why.endswith("batch 476")
+    assert isinstance(spec, slt.SGLD) and why.endswith("batch 2,044")
 
 
 def test_the_default_batch_holds_the_noise_ratio():

@@ -152,9 +152,10 @@ def learning_coefficient(
         (:data:`~pymc_slt.learning_coefficient.choice.SGLD_SIZE`), where full-data NUTS takes
         from ten minutes to hours: there ``slt.SGLD()``, minibatch SGLD that chooses its step
         size, length and point itself and checks them (:mod:`pymc_slt.sampling.sgld`; needs
-        JAX and a likelihood that splits into observations, else NUTS with a warning), as
-        long as its minibatch noise ratio :math:`nβ/|B|` stays in the range it was checked in
-        (n up to about 10⁴ at the default β; :mod:`pymc_slt.learning_coefficient.choice`).
+        JAX and a likelihood that splits into observations, else NUTS with a warning). Its
+        batch grows with nβ to hold the minibatch noise ratio :math:`nβ/|B|` in the range it
+        was checked in; where it would have to grow, a model of at most 20 parameters or of
+        n·d at most 2·10⁶ keeps NUTS (:mod:`pymc_slt.learning_coefficient.choice`).
         ``diagnostics["sampler_choice"]`` says which ran and why. ``slt.SGLD`` serves
         ``"local"`` only. NUTS's ``target_accept`` defaults to 0.9 here
         (:data:`~pymc_slt.learning_coefficient.checks.DEFAULT_NUTS`, see Notes on mixing);
