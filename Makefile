@@ -18,9 +18,11 @@ install: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile -q --durations=15 --doctest-modules src/pymc_slt tests
 
-# the end-to-end runs marked slow (the tiny study, the slower examples): ~6 min; .ci/run runs them
+# the end-to-end runs marked slow (the tiny study, the slower examples, two comparisons of
+# several models): ~3 min; .ci/run runs them
 test-e2e: $(STAMP)
-	$(BIN)/python -m pytest -m slow -n 2 --dist loadfile -q tests/test_study.py tests/test_docs.py
+	$(BIN)/python -m pytest -m slow -n 2 --dist loadfile -q tests/test_study.py tests/test_docs.py \
+		tests/test_compare.py tests/test_bambi.py
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules src/pymc_slt tests

@@ -86,6 +86,7 @@ def run_case(label: str, n: int, quick: bool) -> dict:
         "preconditioned": bool(diag.get("preconditioned", False)),
         "batch": diag.get("batch_size"),
         "step_bias": diag.get("step_bias", {}).get("bias"),
+        "drift": diag.get("drift"),
     }
 
 
@@ -153,7 +154,7 @@ def _peer_cells(row: dict, lam: float) -> list[str]:
 
 def markdown(rows: list[dict]) -> str:
     header = ["case", "d", "n", "λ", "pymc-slt λ̂ ± se", "error", "s", "peak GB", "steps"]
-    header += ["batch", "step bias", "settled"]
+    header += ["batch", "step bias", "drift", "settled"]
     header += ["devinterp, lr 1e-3", "error", "devinterp, lr by λ̂ ≤ d/2", "error", "s"]
     body = []
     for r in sorted(rows, key=lambda r: (r["d"], r["n"])):
@@ -171,6 +172,7 @@ def markdown(rows: list[dict]) -> str:
                 r["steps"],
                 fmt(r.get("batch"), ",d"),
                 fmt(r.get("step_bias"), ".2f"),
+                fmt(r.get("drift"), "+.2f"),
                 "yes" if r["settled"] else "no",
                 *_peer_cells(default, r["lambda"]),
                 *_peer_cells(chosen, r["lambda"]),
@@ -182,7 +184,8 @@ def markdown(rows: list[dict]) -> str:
         "subprocess per row, seconds include compilation, the search for w* and the energies; "
         "steps = SGLD steps per chain (8 chains, preconditioned); batch = rows per step (256, "
         "or nβ/4.25 where larger); step bias = the first-order bias ε(tr H + tr C)/4 of the "
-        "step and the minibatch noise (diagnostics['step_bias'], reported, not subtracted). "
+        "step and the minibatch noise (diagnostics['step_bias'], reported, not subtracted); "
+        "drift = λ̂'s change between the last two windows (diagnostics['drift']), in the se. "
         f"devinterp (at n = {N_OBS:,} only) 1.3.2 "
         "(benchmarks/results/networks_devinterp.json has every run): γ = 100, nβ = n/log n, "
         "batch 64, 4 chains, after 3000 full-batch Adam steps (most of its seconds)"

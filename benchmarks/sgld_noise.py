@@ -22,10 +22,10 @@ Rows go to ``benchmarks/results/sgld_noise.json``. Usage (one core, about 10 min
 
 ``--choice default``, ``--choice nuts`` and ``--choice sgld`` run
 ``slt.learning_coefficient(model, random_seed=0)`` with the default sampler, ``slt.NUTS()`` and
-``slt.SGLD()`` on a logistic regression of 30 parameters at n = 2·10⁴ (λ = 15), where SGLD's
-batch would have to grow: the case that sets the default's n·d bound
-(:data:`pymc_slt.learning_coefficient.choice.NUTS_NOISE_SIZE`). Rows go to
-``benchmarks/results/sgld_choice.json``.
+``slt.SGLD()`` on a logistic regression of ``--d`` parameters (default 30, λ = d/2) at ``--n``
+observations (default 2·10⁴), where SGLD's batch would have to grow: the cases on either side
+of the default's n·d bound (:data:`pymc_slt.learning_coefficient.choice.NUTS_NOISE_SIZE`).
+Rows go to ``benchmarks/results/sgld_choice.json``.
 
 ``--quick`` runs the logistic regression at n = 5,000 with batches of 8 and 256 (about a
 minute) and asserts that λ̂ minus the estimate moves less between them than λ̂ does.
@@ -62,11 +62,11 @@ def _logistic(n: int, p: int = 4):
     return logistic_regression(data.x, data.y, intercept=True), (p + 1) / 2
 
 
-def run_choice(sampler: str) -> dict:
-    """The default λ̂ (or NUTS's) of the logistic regression of 30 parameters, n = 2·10⁴."""
+def run_choice(sampler: str, n: int = 20_000, d: int = 30) -> dict:
+    """The default λ̂ (or NUTS's, or SGLD's) of a logistic regression of ``d`` parameters."""
     import pymc_slt as slt
 
-    model, lam = _logistic(20_000, 29)
+    model, lam = _logistic(n, d - 1)
     start = time.perf_counter()
     with warnings.catch_warnings():  # a warning of the default is part of what is measured
         warnings.simplefilter("ignore", UserWarning)
@@ -76,6 +76,8 @@ def run_choice(sampler: str) -> dict:
         )  # fmt: skip
     return {
         "sampler": sampler,
+        "n": n,
+        "d": d,
         "lambda": lam,
         "estimate": res.estimate,
         "se": res.se,
@@ -85,9 +87,12 @@ def run_choice(sampler: str) -> dict:
 
 
 def choice_markdown(rows: list[dict]) -> str:
-    header = ["call", "λ", "λ̂ ± se", "error", "s", "what ran"]
+    header = ["d", "n", "n·d", "call", "λ", "λ̂ ± se", "error", "s", "what ran"]
     body = [
         [
+            r.get("d", 30),
+            f"{r.get('n', 20_000):,}",
+            f"{r.get('n', 20_000) * r.get('d', 30):.1e}",
             {"nuts": "slt.NUTS()", "sgld": "slt.SGLD()"}.get(r["sampler"], "default"),
             f"{r['lambda']:g}",
             f"{r['estimate']:.2f} ± {r['se']:.2f}",
@@ -95,9 +100,13 @@ def choice_markdown(rows: list[dict]) -> str:
             f"{r['seconds']:.0f}",
             r["choice"],
         ]
-        for r in rows
+        for r in sorted(rows, key=_choice_key)
     ]
-    return markdown_table(header, body) + "\n\nlogistic regression, 30 parameters, n = 20,000"
+    return markdown_table(header, body) + "\n\nlogistic regression with intercept, x ~ N(0, I)"
+
+
+def _choice_key(row: dict) -> tuple:
+    return row.get("n", 20_000) * row.get("d", 30), row.get("d", 30), row["sampler"]
 
 
 def run(label: str, n: int, batch: int, **spec) -> dict:
@@ -157,11 +166,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="logistic, n = 5,000; checks itself")
     parser.add_argument("--only", help="run the cases whose label contains this")
     parser.add_argument("--choice", choices=["default", "nuts", "sgld"], help="one row of --choice")
+    parser.add_argument("--n", type=int, default=20_000, help="--choice: observations")
+    parser.add_argument("--d", type=int, default=30, help="--choice: parameters")
     args = parser.parse_args()
     if args.choice:
-        row = {**run_choice(args.choice), "command": command_line()}
+        row = {**run_choice(args.choice, args.n, args.d), "command": command_line()}
         print(json.dumps(row), flush=True)
-        update_result("sgld_choice", [row], key=lambda r: r["sampler"], table=choice_markdown)
+        update_result("sgld_choice", [row], key=_choice_key, table=choice_markdown)
         return
     if args.quick:
         spec = {"first_round": 2000, "max_steps": 8000}

@@ -54,6 +54,7 @@ def test_an_unbuilt_bambi_model_is_built_and_its_pymc_model_used(bmb, frame):
     assert sorted(rv.name for rv in hot.free_RVs) == sorted(rv.name for rv in inner.free_RVs)
 
 
+@pytest.mark.slow  # 30 s; `make test-e2e` (and so CI) runs it
 def test_compare_takes_bambi_models(bmb, frame):
     """Two formulas through slt.compare: the table has a row each, with d from the formula."""
     models = {"line": bmb.Model("y ~ x", frame), "quadratic": bmb.Model("y ~ x + I(x**2)", frame)}

@@ -196,6 +196,7 @@ def test_fallback_chooses_by_dimension_and_installed_jax(monkeypatch):
     assert method == "stepping_stone" and "pip install 'pymc-slt[jax]'" in note
 
 
+@pytest.mark.slow  # 40 s; `make test-e2e` (and so CI) runs it
 def test_hierarchical_models_and_fisher_kind_per_model():
     """Centered and non-centered eight schools: BIC exists (μ, τ enter only the prior), and the
     two parametrizations of one model have one log Z. A mixture gets the score form."""

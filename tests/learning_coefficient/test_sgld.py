@@ -71,6 +71,9 @@ def test_sgld_matches_the_exact_local_estimand(product):
     assert res.diagnostics["sampler"] == "sgld" and res.diagnostics["settled"]
     assert 0 < res.se < 0.25 * exact
     assert abs(res.estimate - exact) < 3 * res.se, (res.estimate, res.se, exact)
+    # the se holds the last two windows' change of λ̂ in quadrature with the chains' se
+    drift = res.diagnostics["drift"]
+    assert drift == res.diagnostics["rounds"][-1]["change"] and res.se > abs(drift) > 0
 
 
 def test_same_seed_same_estimate(product):
