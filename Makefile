@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test test-e2e test-all demo lint bench docs docs-check wheel-test clean
+.PHONY: install test test-e2e test-slow test-all demo lint bench docs docs-check wheel-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "pymc-slt needs Python >= 3.12 (pyenv: see .python-version)"'
@@ -23,6 +23,13 @@ test: $(STAMP)
 test-e2e: $(STAMP)
 	$(BIN)/python -m pytest -m slow -n 2 --dist loadfile -q tests/test_study.py tests/test_docs.py \
 		tests/test_compare.py tests/test_bambi.py
+
+# every other test marked slow (the gallery's accuracy against its references, the neural
+# evidence benchmark, the slower λ and phase checks): ~22 min on 2 cores; .ci/run runs them
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow -n 2 --dist loadfile -q tests \
+		--deselect tests/test_study.py --deselect tests/test_docs.py \
+		--deselect tests/test_compare.py --deselect tests/test_bambi.py
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules src/pymc_slt tests
