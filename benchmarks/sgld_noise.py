@@ -90,9 +90,9 @@ def choice_markdown(rows: list[dict]) -> str:
     header = ["d", "n", "n·d", "call", "λ", "λ̂ ± se", "error", "s", "what ran"]
     body = [
         [
-            r.get("d", 30),
-            f"{r.get('n', 20_000):,}",
-            f"{r.get('n', 20_000) * r.get('d', 30):.1e}",
+            r["d"],
+            f"{r['n']:,}",
+            f"{r['n'] * r['d']:.1e}",
             {"nuts": "slt.NUTS()", "sgld": "slt.SGLD()"}.get(r["sampler"], "default"),
             f"{r['lambda']:g}",
             f"{r['estimate']:.2f} ± {r['se']:.2f}",
@@ -106,7 +106,7 @@ def choice_markdown(rows: list[dict]) -> str:
 
 
 def _choice_key(row: dict) -> tuple:
-    return row.get("n", 20_000) * row.get("d", 30), row.get("d", 30), row["sampler"]
+    return row["n"] * row["d"], row["d"], row["sampler"]
 
 
 def run(label: str, n: int, batch: int, **spec) -> dict:

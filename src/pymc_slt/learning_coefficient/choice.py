@@ -70,9 +70,7 @@ def choose_local_sampler(
     batch = default_batch(n, beta)
     if batch > BATCH_ROWS and (d <= NUTS_DIMENSION or size <= NUTS_NOISE_SIZE):
         small = (
-            f"d = {d} <= {NUTS_DIMENSION}"
-            if d <= NUTS_DIMENSION
-            else (f"n·d <= {NUTS_NOISE_SIZE:,}")
+            f"d = {d} <= {NUTS_DIMENSION}" if d <= NUTS_DIMENSION else f"n·d <= {NUTS_NOISE_SIZE:,}"
         )
         return nuts, (
             f"nuts: n·d = {size:,} > {SGLD_SIZE:,}, but {small} and nβ is large (SGLD would "

@@ -46,7 +46,11 @@ def rrr_singular_values(data: Any, *, var_names: tuple[str, str] = ("A", "B")) -
     xarray.DataArray
         Dims ``(chain, draw, component)``, ``min(H, M, N)`` components, descending.
     """
-    data = as_draws(data, "the singular values of B·A", ("posterior",))
+    return _singular_values(as_draws(data, "the singular values of B·A", ("posterior",)), var_names)
+
+
+def _singular_values(data: xr.DataTree, var_names: tuple[str, str]) -> xr.DataArray:
+    """:func:`rrr_singular_values` of draws already checked by ``as_draws``."""
     A, B = _rrr_weights(data, var_names)
     k = min(A.shape[-2], A.shape[-1], B.shape[-2])
     sv = np.linalg.svd(B @ A, compute_uv=False)[..., :k]
@@ -135,7 +139,7 @@ def rrr_phase(
     [[1, 2]]
     """
     data = as_draws(data, "the phase of a reduced-rank regression", ("posterior",))
-    sv = rrr_singular_values(data, var_names=var_names)
+    sv = _singular_values(data, var_names)
     noise_sd = positive(noise_sd, "noise_sd")
     edge_factor = positive(edge_factor, "edge_factor")
     k = sv.sizes["component"]

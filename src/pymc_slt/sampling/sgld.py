@@ -355,7 +355,7 @@ def _warn_run(estimate: float, se: float, diag: dict, spec: SGLD) -> None:
     if not diag["settled"]:
         problems.append(
             f"λ̂ had not settled after {diag['num_steps']} steps per chain (it moved by "
-            f"{diag['rounds'][-1]['change']:.3g} between the last two windows)"
+            f"{diag['drift']:.3g} between the last two windows)"
         )
     p = diag["chain_agreement"]
     if p < AGREEMENT_ALPHA:
